@@ -1,0 +1,31 @@
+"""Facts about the whole repository, built once per scan and shared by all rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scanners.rules.javascript.project import JsProject, build_js_project
+from scanners.rules.python.project import PythonProject, build_python_project
+
+
+@dataclass(frozen=True)
+class RepoContext:
+    """Picklable: it is sent once to every worker process of the pool."""
+
+    root: str
+    paths: frozenset[str]  # every discovered file, relative POSIX paths
+    python: PythonProject = field(default_factory=PythonProject)
+    js: JsProject = field(default_factory=JsProject)
+
+
+def build_repo_context(root: Path, paths: Iterable[str]) -> RepoContext:
+    """Index the repository once, before any file is analysed."""
+    all_paths = frozenset(paths)
+    return RepoContext(
+        root=str(root),
+        paths=all_paths,
+        python=build_python_project(root, all_paths),
+        js=build_js_project(root, all_paths),
+    )

@@ -1,0 +1,175 @@
+"""Value objects the engine returns. Frozen, JSON-serialisable, no behaviour."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `finding.severity >= Severity.HIGH` reads naturally."""
+
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        try:
+            return cls[value.upper()]
+        except KeyError:
+            choices = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {value!r}; expected one of {choices}") from None
+
+
+class Confidence(enum.IntEnum):
+    LOW = 0
+    MEDIUM = 1
+    HIGH = 2
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: str) -> Confidence:
+        try:
+            return cls[value.upper()]
+        except KeyError:
+            raise ValueError(f"unknown confidence {value!r}") from None
+
+
+class Category(str, enum.Enum):
+    """The taxonomy of ai-code-failures.md plus the classic tool categories."""
+
+    CONTEXT = "context"
+    TEMPORAL = "temporal"
+    HAPPY_PATH = "happy-path"
+    CONCURRENCY = "concurrency"
+    SECURITY = "security"
+    COMPLEXITY = "complexity"
+    OBSERVABILITY = "observability"
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    """What a rule is, documented next to its check (ruff/pylint style)."""
+
+    id: str  # stable code, e.g. "AI101" or bandit's "B602"
+    name: str  # kebab-case description of the pattern, e.g. "unresolved-import"
+    title: str  # one line for tables
+    category: Category
+    severity: Severity
+    confidence: Confidence
+    scanner: str  # "ai-rules", "bandit", "radon", "engine"
+    what: str = ""  # What it does
+    why: str = ""  # Why AI code does this
+    example: str = ""  # Bad example (executed as a test fixture)
+    use_instead: str = ""  # Good example (executed as a test fixture)
+    languages: tuple[str, ...] = ("python",)
+    help_uri: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["category"] = self.category.value
+        data["severity"] = self.severity.label
+        data["confidence"] = self.confidence.label
+        data["languages"] = list(self.languages)
+        return data
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    scanner: str
+    category: Category
+    severity: Severity
+    confidence: Confidence
+    path: str  # relative to the scanned root, POSIX separators
+    line: int
+    end_line: int
+    column: int
+    message: str
+    snippet: str
+    fingerprint: str  # stable across unrelated line moves; see fingerprint.py
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["category"] = self.category.value
+        data["severity"] = self.severity.label
+        data["confidence"] = self.confidence.label
+        return data
+
+
+@dataclass(frozen=True)
+class FunctionMetric:
+    name: str  # qualified, e.g. "Class.method"
+    line: int
+    complexity: int
+    rank: str  # radon's A-F
+
+
+@dataclass(frozen=True)
+class FileMetrics:
+    path: str
+    language: str
+    lines: int
+    sloc: int
+    comments: int
+    blank: int
+    complexity_max: int
+    complexity_mean: float
+    maintainability: float | None  # radon MI; None where not measurable
+    parse_ok: bool
+    functions: tuple[FunctionMetric, ...] = ()
+    sha256: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["functions"] = [asdict(f) for f in self.functions]
+        return data
+
+
+@dataclass(frozen=True)
+class ScanWarning:
+    """Something the engine skipped or could not do, recorded instead of raised."""
+
+    code: str  # namespaced, e.g. "file:binary", "file:too-large", "scanner:crashed"
+    path: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    root: str
+    engine_version: str
+    scanner_versions: dict[str, str]
+    files: tuple[FileMetrics, ...]
+    findings: tuple[Finding, ...]
+    warnings: tuple[ScanWarning, ...]
+    suppressed: int = 0  # findings silenced by inline `audit: ignore[...]` comments
+    rules: tuple[RuleMeta, ...] = field(default=())
+    duration_seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "root": self.root,
+            "engine_version": self.engine_version,
+            "scanner_versions": dict(self.scanner_versions),
+            "duration_seconds": self.duration_seconds,
+            "suppressed": self.suppressed,
+            "files": [f.to_dict() for f in self.files],
+            "findings": [f.to_dict() for f in self.findings],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "rules": [r.to_dict() for r in self.rules],
+        }

@@ -1,0 +1,1 @@
+"""Our own rules for the AI failure taxonomy."""

@@ -1,0 +1,19 @@
+"""What the repository declares and defines, for the Python rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class PythonProject:
+    """Picklable facts about the repo's Python side, built once per scan."""
+
+    modules: frozenset[str] = frozenset()  # dotted modules/packages the repo defines
+
+
+def build_python_project(root: Path, paths: Iterable[str]) -> PythonProject:
+    """Index the repo's Python modules and declared dependencies (no AST parsing)."""
+    return PythonProject()

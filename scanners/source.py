@@ -1,0 +1,80 @@
+"""One source file, read once, decoded once, parsed at most once.
+
+Every rule and tool adapter receives the same `SourceFile`, so the Python AST
+and the tree-sitter tree are built a single time per file and shared.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+PYTHON = "python"
+JAVASCRIPT = "javascript"
+TYPESCRIPT = "typescript"
+TSX = "tsx"
+
+LANGUAGE_BY_SUFFIX: dict[str, str] = {
+    ".py": PYTHON,
+    ".pyi": PYTHON,
+    ".js": JAVASCRIPT,
+    ".mjs": JAVASCRIPT,
+    ".cjs": JAVASCRIPT,
+    ".jsx": JAVASCRIPT,
+    ".ts": TYPESCRIPT,
+    ".mts": TYPESCRIPT,
+    ".cts": TYPESCRIPT,
+    ".tsx": TSX,
+}
+
+
+@dataclass
+class SourceFile:
+    """A decoded file plus lazily built, cached parse trees."""
+
+    path: str  # relative POSIX path inside the scanned root
+    text: str
+    language: str
+    _parse_error: SyntaxError | None = field(default=None, init=False, repr=False)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    def line_text(self, lineno: int) -> str:
+        """The 1-based line `lineno`, or '' outside the file."""
+        if 1 <= lineno <= len(self.lines):
+            return self.lines[lineno - 1]
+        return ""
+
+    @cached_property
+    def python_tree(self) -> ast.Module | None:
+        """The module's AST, or None when it does not parse (see `parse_error`)."""
+        if self.language != PYTHON:
+            return None
+        try:
+            with warnings.catch_warnings():
+                # Invalid escape sequences in scanned code are the repo's business, not ours.
+                warnings.simplefilter("ignore")
+                return ast.parse(self.text, filename=self.path)
+        except (SyntaxError, ValueError) as exc:
+            # ValueError: source contains null bytes.
+            self._parse_error = exc if isinstance(exc, SyntaxError) else SyntaxError(str(exc))
+            return None
+
+    @property
+    def parse_error(self) -> SyntaxError | None:
+        _ = self.python_tree if self.language == PYTHON else self.ts_tree
+        return self._parse_error
+
+    @cached_property
+    def ts_tree(self) -> Any | None:
+        """The tree-sitter tree for JS/TS/TSX files, or None for other languages."""
+        if self.language not in (JAVASCRIPT, TYPESCRIPT, TSX):
+            return None
+        from scanners.treesitter import parse
+
+        return parse(self.text, self.language)
