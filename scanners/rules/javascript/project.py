@@ -1,19 +1,204 @@
-"""What the repository declares and defines, for the JavaScript/TypeScript rules."""
+"""What the repository declares and defines, for the JavaScript/TypeScript rules.
+
+Built once per scan from manifest files only (package.json, tsconfig/jsconfig, the
+`declare module` lines of `.d.ts` files); no JS parsing happens here. The result is a
+frozen, picklable value that every worker receives, so lookups that depend on a file's
+location (which package.json governs it, which tsconfig `paths` apply) are methods.
+"""
 
 from __future__ import annotations
 
+import os
+import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanners.rules.javascript.resolve import (
+    JS_SUFFIXES,
+    MAX_MANIFEST_BYTES,
+    SKIPPED_DIRS,
+    PathMapping,
+    TsConfig,
+    dir_of,
+    is_under,
+    read_json_lenient,
+)
+
+_DEP_SECTIONS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
+_MAX_WALKED_FILES = 300_000
+_DECLARE_MODULE = re.compile(r"""declare\s+module\s+['"]([^'"]+)['"]""")
+_MAJOR = re.compile(r"(?<![\w.])(\d+)(?:\.[\dx*]+){0,2}")
+
+
+@dataclass(frozen=True)
+class PackageManifest:
+    """One package.json: the directory it governs and what it declares."""
+
+    directory: str  # relative POSIX dir, "" for the root
+    name: str
+    packages: frozenset[str]
+    react_spec: str | None  # the declared `react` version range, if any
+    has_preact: bool = False
+
 
 @dataclass(frozen=True)
 class JsProject:
-    """Picklable facts about the repo's JS/TS side (package.json, tsconfig paths, …)."""
+    """Picklable facts about the repo's JS/TS side (package.json, tsconfig paths, files)."""
 
-    declared_packages: frozenset[str] = frozenset()
+    declared_packages: frozenset[str] = frozenset()  # union over every package.json
+    manifests: tuple[PackageManifest, ...] = ()  # deepest directory first
+    tsconfigs: tuple[TsConfig, ...] = ()  # deepest directory first
+    files: frozenset[str] = frozenset()  # every file on disk (minus node_modules & co)
+    directories: frozenset[str] = frozenset()
+    ambient_modules: frozenset[str] = frozenset()  # `declare module 'x'` in .d.ts files
+    local_packages: frozenset[str] = frozenset()  # `name` of every package.json
+
+    @property
+    def has_manifest(self) -> bool:
+        return bool(self.manifests)
+
+    def manifests_for(self, path: str) -> list[PackageManifest]:
+        """package.json files whose directory contains `path`, nearest first."""
+        return [m for m in self.manifests if is_under(path, m.directory)]
+
+    def packages_for(self, path: str) -> frozenset[str]:
+        """Packages a file may import: its governing package.json and every ancestor one
+        (workspaces hoist the root's dependencies), plus the repo's own workspace packages."""
+        names: set[str] = set(self.local_packages)
+        for manifest in self.manifests_for(path):
+            names |= manifest.packages
+        return frozenset(names)
+
+    def react_major(self, path: str) -> int | None:
+        """Lowest React major the governing package.json allows (None when undeclared).
+
+        The lowest one matters: a library declaring `^16.8 || ^17 || ^18` must keep
+        working on 16, where `ReactDOM.render` is the only API."""
+        for manifest in self.manifests_for(path):
+            if manifest.react_spec is not None:
+                return lowest_major(manifest.react_spec)
+        return None
+
+    def uses_preact_only(self, path: str) -> bool:
+        manifests = self.manifests_for(path)
+        return any(m.has_preact for m in manifests) and all(m.react_spec is None for m in manifests)
+
+    def path_mappings_for(self, path: str) -> list[PathMapping]:
+        """tsconfig/jsconfig `paths` (and `baseUrl`) that apply to `path`, nearest first."""
+        mappings: list[PathMapping] = []
+        for config in self.tsconfigs:
+            if is_under(path, config.directory):
+                mappings.extend(config.mappings)
+        return mappings
+
+    def base_urls_for(self, path: str) -> list[str]:
+        return [
+            c.base_url for c in self.tsconfigs if c.base_url is not None and is_under(path, c.directory)
+        ]
+
+    def all_alias_prefixes(self) -> set[str]:
+        return {m.prefix for c in self.tsconfigs for m in c.mappings}
+
+
+def lowest_major(spec: str) -> int | None:
+    """`^18.2.0` → 18, `>=16.8 <19` → 16, `^17 || ^18` → 17; tags and URLs → None."""
+    majors = [int(m.group(1)) for m in _MAJOR.finditer(spec.split("@")[-1])]
+    return min(majors) if majors else None
 
 
 def build_js_project(root: Path, paths: Iterable[str]) -> JsProject:
-    """Read package.json and tsconfig/jsconfig files once."""
-    return JsProject()
+    """Read package.json and tsconfig/jsconfig files once; index the files on disk."""
+    listed = frozenset(paths)
+    if not any(posixpath.splitext(p)[1] in JS_SUFFIXES for p in listed):
+        return JsProject()
+    files = _walk_files(root) | listed
+    directories = {dir_of(f) for f in files}
+    for directory in list(directories):
+        while directory:
+            directory = dir_of(directory)
+            directories.add(directory)
+
+    manifests: list[PackageManifest] = []
+    tsconfigs: list[TsConfig] = []
+    ambient: set[str] = set()
+    for rel in sorted(files):
+        base = posixpath.basename(rel)
+        if base == "package.json":
+            manifest = _read_manifest(root, rel)
+            if manifest is not None:
+                manifests.append(manifest)
+        elif base.endswith(".json") and base.startswith(("tsconfig", "jsconfig")):
+            config = TsConfig.load(root, rel)
+            if config is not None:
+                tsconfigs.append(config)
+        elif base.endswith(".d.ts"):
+            ambient |= _ambient_modules(root / rel)
+
+    manifests.sort(key=lambda m: -m.directory.count("/") - (1 if m.directory else 0))
+    tsconfigs.sort(key=lambda c: -c.directory.count("/") - (1 if c.directory else 0))
+    return JsProject(
+        declared_packages=frozenset(n for m in manifests for n in m.packages),
+        manifests=tuple(manifests),
+        tsconfigs=tuple(tsconfigs),
+        files=frozenset(files),
+        directories=frozenset(directories),
+        ambient_modules=frozenset(ambient),
+        local_packages=frozenset(m.name for m in manifests if m.name),
+    )
+
+
+def _walk_files(root: Path) -> frozenset[str]:
+    """Every file under `root`: the scan's own list may leave out assets (.css, .svg)
+    and JSON that imports resolve to, so existence is checked against the disk."""
+    found: set[str] = set()
+    root_str = str(root)
+    for current, dirs, names in os.walk(root_str):
+        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
+        rel_dir = os.path.relpath(current, root_str).replace(os.sep, "/")
+        prefix = "" if rel_dir == "." else rel_dir + "/"
+        found.update(prefix + n for n in names)
+        if len(found) > _MAX_WALKED_FILES:
+            break
+    return frozenset(found)
+
+
+def _read_manifest(root: Path, rel: str) -> PackageManifest | None:
+    data = read_json_lenient(root / rel)
+    if not isinstance(data, dict):
+        return None
+    packages: set[str] = set()
+    react_specs: list[str] = []
+    for section in _DEP_SECTIONS:
+        deps = data.get(section)
+        if isinstance(deps, dict):
+            packages.update(k for k in deps if isinstance(k, str))
+            spec = deps.get("react")
+            if isinstance(spec, str):
+                react_specs.append(spec)
+    # Bundled dependencies are declared by name only.
+    for section in ("bundledDependencies", "bundleDependencies"):
+        bundled = data.get(section)
+        if isinstance(bundled, list):
+            packages.update(b for b in bundled if isinstance(b, str))
+    name = data.get("name")
+    majors = [m for m in (lowest_major(s) for s in react_specs) if m is not None]
+    react_spec = str(min(majors)) if majors else (react_specs[0] if react_specs else None)
+    return PackageManifest(
+        directory=dir_of(rel),
+        name=name if isinstance(name, str) else "",
+        packages=frozenset(packages),
+        react_spec=react_spec,
+        has_preact="preact" in packages,
+    )
+
+
+def _ambient_modules(path: Path) -> set[str]:
+    try:
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            return set()
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    return set(_DECLARE_MODULE.findall(text))

@@ -12,6 +12,8 @@ class PythonProject:
     """Picklable facts about the repo's Python side, built once per scan."""
 
     modules: frozenset[str] = frozenset()  # dotted modules/packages the repo defines
+    # Lowest Python the repo declares (`requires-python = ">=3.12"` → (3, 12)); None if undeclared.
+    requires_python: tuple[int, int] | None = None
 
 
 def build_python_project(root: Path, paths: Iterable[str]) -> PythonProject:

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+
+from auditor.models.teams import Team
+
+
+def _new_webhook_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Repository(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="repositories")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120)
+    clone_url = models.CharField(max_length=1000)
+    default_branch = models.CharField(max_length=255, default="main")
+    webhook_secret = models.CharField(max_length=64, default=_new_webhook_secret, editable=False)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "repositories"
+        constraints = [
+            models.UniqueConstraint(fields=["team", "name"], name="repository_unique_team_name"),
+            models.UniqueConstraint(fields=["team", "slug"], name="repository_unique_team_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

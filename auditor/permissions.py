@@ -1,0 +1,61 @@
+"""Who may see or change what, defined once. Every view starts here.
+
+Objects of teams the user does not belong to do not exist for him (404); a member
+whose role is too low for the action gets 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from auditor.models import Membership, Repository, Role, Scan, Team
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def teams_for_user(user: User) -> QuerySet[Team]:
+    if not user.is_authenticated:
+        return Team.objects.none()
+    return Team.objects.filter(memberships__user=user)
+
+
+def role_in_team(user: User, team_id: int) -> str | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, team_id=team_id).values_list("role", flat=True).first()
+
+
+def _require(user: User, team_id: int, role: str) -> str:
+    member_role = role_in_team(user, team_id)
+    if member_role is None:
+        raise Http404("No such object.")
+    membership = Membership(role=member_role)
+    if not membership.allows(role):
+        raise PermissionDenied(f"This action needs the {role} role in this team.")
+    return member_role
+
+
+def repository_for_user(user: User, repository_id: int, role: str = Role.VIEWER) -> Repository:
+    """The repository if `user` is a member of its team with at least `role`."""
+    repository = Repository.objects.select_related("team").filter(pk=repository_id).first()
+    if repository is None:
+        raise Http404("No such repository.")
+    _require(user, repository.team_id, role)
+    return repository
+
+
+def scan_for_user(user: User, scan_id: int, role: str = Role.VIEWER) -> Scan:
+    """The scan if `user` is a member of its repository's team with at least `role`."""
+    scan = Scan.objects.select_related("repository", "repository__team").filter(pk=scan_id).first()
+    if scan is None:
+        raise Http404("No such scan.")
+    _require(user, scan.repository.team_id, role)
+    return scan
+
+
+def can(user: User, team_id: int, role: str) -> bool:
+    member_role = role_in_team(user, team_id)
+    return member_role is not None and Membership(role=member_role).allows(role)

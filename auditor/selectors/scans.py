@@ -1,0 +1,69 @@
+"""Reads for scans and their findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+from auditor.models import Category, Finding, Repository, Scan, Severity
+
+SEVERITY_ORDER = [s.label for s in sorted(Severity, reverse=True)]
+SEVERITY_VALUE = {s.label: s.value for s in Severity}
+
+
+def scan_page_for_repository(repository: Repository, page_number: str | int | None, per_page: int = 25) -> Page:
+    """One page of a repository's scans, newest first."""
+    scans = Scan.objects.filter(repository=repository).order_by("-created_at", "-id")
+    return Paginator(scans, per_page).get_page(page_number)
+
+
+@dataclass(frozen=True)
+class FindingFilters:
+    severity: str = ""
+    category: str = ""
+    rule: str = ""
+    path: str = ""
+
+    @classmethod
+    def from_query(cls, query: dict[str, str]) -> FindingFilters:
+        severity = query.get("severity", "")
+        category = query.get("category", "")
+        return cls(
+            severity=severity if severity in SEVERITY_ORDER else "",
+            category=category if category in Category.values else "",
+            rule=query.get("rule", "")[:32],
+            path=query.get("path", "")[:500],
+        )
+
+    def as_query(self) -> dict[str, str]:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+def finding_queryset(scan: Scan, filters: FindingFilters) -> QuerySet[Finding]:
+    findings = Finding.objects.filter(scan=scan)
+    if filters.severity:
+        findings = findings.filter(severity=SEVERITY_VALUE[filters.severity])
+    if filters.category:
+        findings = findings.filter(category=filters.category)
+    if filters.rule:
+        findings = findings.filter(rule_id=filters.rule)
+    if filters.path:
+        findings = findings.filter(path__startswith=filters.path)
+    return findings.order_by("-severity", "path", "line", "id")
+
+
+def finding_page(scan: Scan, filters: FindingFilters, page_number: str | int | None, per_page: int) -> Page:
+    """One page of a scan's findings, most severe first."""
+    return Paginator(finding_queryset(scan, filters), per_page).get_page(page_number)
+
+
+def severity_breakdown(scan: Scan) -> list[tuple[str, int]]:
+    """(label, count) for every severity, most severe first, from the stored counts."""
+    return [(label, int(scan.severity_counts.get(label, 0))) for label in SEVERITY_ORDER]
+
+
+def category_breakdown(scan: Scan) -> list[tuple[str, str, int]]:
+    """(value, label, count) for every category, from the stored counts."""
+    return [(c.value, c.label, int(scan.category_counts.get(c.value, 0))) for c in Category]

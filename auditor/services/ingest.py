@@ -1,0 +1,120 @@
+"""Persist an engine result: one short transaction of bulk writes."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+
+from django.db import transaction
+from django.utils import timezone
+
+from auditor.models import FileMetric, Finding, Scan, ScanStatus, Severity
+from scanners.model import ScanResult
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 2000
+
+
+class ScanNoLongerRunning(Exception):
+    """The scan was cancelled or reaped while we worked; its result is dropped."""
+
+
+def _file_metric_rows(scan: Scan, result: ScanResult) -> list[FileMetric]:
+    return [
+        FileMetric(
+            scan=scan,
+            path=f.path,
+            language=f.language,
+            lines=f.lines,
+            sloc=f.sloc,
+            comments=f.comments,
+            blank=f.blank,
+            complexity_max=f.complexity_max,
+            complexity_mean=f.complexity_mean,
+            maintainability=f.maintainability,
+            parse_ok=f.parse_ok,
+            functions=[
+                {"name": fn.name, "line": fn.line, "complexity": fn.complexity, "rank": fn.rank}
+                for fn in f.functions
+            ],
+            content_sha256=f.sha256,
+        )
+        for f in result.files
+    ]
+
+
+def _finding_rows(scan: Scan, result: ScanResult) -> tuple[list[Finding], int]:
+    rows: list[Finding] = []
+    seen: set[str] = set()
+    duplicates = 0
+    for f in result.findings:
+        if f.fingerprint in seen:
+            # The engine promises unique fingerprints per scan; a breach must not lose the scan.
+            duplicates += 1
+            continue
+        seen.add(f.fingerprint)
+        rows.append(
+            Finding(
+                scan=scan,
+                rule_id=f.rule_id,
+                scanner=f.scanner,
+                category=f.category.value,
+                severity=int(f.severity),
+                confidence=int(f.confidence),
+                path=f.path,
+                line=f.line,
+                end_line=max(f.end_line, f.line),
+                column=f.column,
+                message=f.message,
+                snippet=f.snippet,
+                fingerprint=f.fingerprint,
+            )
+        )
+    return rows, duplicates
+
+
+def scan_ingest(scan: Scan, result: ScanResult) -> Scan:
+    """Store `result` for `scan` and mark it succeeded, atomically.
+
+    Idempotent: rows a previous attempt may have left are replaced. Raises
+    ScanNoLongerRunning (and writes nothing) when the scan is no longer ingesting.
+    """
+    started = time.monotonic()
+    metrics = _file_metric_rows(scan, result)
+    findings, duplicates = _finding_rows(scan, result)
+    if duplicates:
+        log.warning("scan %s: engine returned %d duplicate fingerprints", scan.pk, duplicates)
+    severity_counts = Counter(Severity(f.severity).label for f in findings)
+    category_counts = Counter(f.category for f in findings)
+    warnings = [w.to_dict() for w in result.warnings]
+
+    with transaction.atomic():
+        locked = Scan.objects.select_for_update().filter(pk=scan.pk).first()
+        if locked is None or locked.status != ScanStatus.INGESTING:
+            raise ScanNoLongerRunning(scan.pk)
+        FileMetric.objects.filter(scan=scan).delete()
+        Finding.objects.filter(scan=scan).delete()
+        FileMetric.objects.bulk_create(metrics, batch_size=BATCH_SIZE)
+        Finding.objects.bulk_create(findings, batch_size=BATCH_SIZE)
+        now = timezone.now()
+        fields = {
+            "status": ScanStatus.SUCCEEDED,
+            "finished_at": now,
+            "heartbeat_at": now,
+            "engine_version": result.engine_version,
+            "scanner_versions": dict(result.scanner_versions),
+            "files_scanned": len(result.files),
+            "lines_scanned": sum(f.lines for f in result.files),
+            "findings_total": len(findings),
+            "suppressed_total": result.suppressed,
+            "severity_counts": dict(severity_counts),
+            "category_counts": dict(category_counts),
+            "warnings": warnings,
+            "ingest_seconds": round(time.monotonic() - started, 3),
+        }
+        Scan.objects.filter(pk=scan.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(scan, name, value)
+    return scan

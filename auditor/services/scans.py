@@ -1,0 +1,95 @@
+"""Writes for scans: request, claim, phase changes, failure, reaping."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from auditor.models import RUNNING_STATUSES, Repository, Scan, ScanStatus, ScanTrigger
+
+log = logging.getLogger(__name__)
+
+
+def scan_request(
+    *,
+    repository: Repository,
+    trigger: str = ScanTrigger.MANUAL,
+    requested_by: AbstractBaseUser | None = None,
+    branch: str | None = None,
+) -> Scan:
+    """Create a queued scan and enqueue `run_scan` once the row is committed.
+
+    The row exists before the task is queued, so the page can show it at once and a
+    worker never receives an id it cannot read.
+    """
+    from auditor.tasks import run_scan  # tasks import services; avoid the cycle at import time
+
+    scan = Scan.objects.create(
+        repository=repository,
+        branch=branch or repository.default_branch,
+        trigger=ScanTrigger(trigger),
+        requested_by=requested_by if requested_by is not None and requested_by.is_authenticated else None,
+    )
+    transaction.on_commit(lambda: run_scan.delay(scan.pk))
+    return scan
+
+
+def scan_claim(scan_id: int) -> Scan | None:
+    """Move a queued scan to `cloning`; None when someone else already has it.
+
+    A compare-and-set update, so a duplicate delivery of the task does nothing.
+    """
+    now = timezone.now()
+    claimed = Scan.objects.filter(pk=scan_id, status=ScanStatus.QUEUED).update(
+        status=ScanStatus.CLONING, started_at=now, heartbeat_at=now, error_code="", error_text=""
+    )
+    if not claimed:
+        return None
+    return Scan.objects.select_related("repository").get(pk=scan_id)
+
+
+def scan_advance(scan: Scan, status: str, **fields: object) -> bool:
+    """Record the next phase; False when the scan left the running phases (cancelled, reaped)."""
+    updated = Scan.objects.filter(pk=scan.pk, status__in=RUNNING_STATUSES).update(
+        status=status, heartbeat_at=timezone.now(), **fields
+    )
+    if updated:
+        scan.status = status
+        for name, value in fields.items():
+            setattr(scan, name, value)
+    return bool(updated)
+
+
+def scan_requeue(scan: Scan) -> None:
+    """Put a scan that hit a transient error back in the queue for the task's retry."""
+    Scan.objects.filter(pk=scan.pk, status__in=RUNNING_STATUSES).update(
+        status=ScanStatus.QUEUED, heartbeat_at=timezone.now()
+    )
+
+
+def scan_fail(scan_id: int, code: str, text: str) -> None:
+    """Mark an unfinished scan failed with a user-readable reason."""
+    now = timezone.now()
+    Scan.objects.filter(pk=scan_id, status__in=(ScanStatus.QUEUED, *RUNNING_STATUSES)).update(
+        status=ScanStatus.FAILED, finished_at=now, heartbeat_at=now, error_code=code, error_text=text[:4000]
+    )
+
+
+def scans_reap_stale() -> int:
+    """Fail running scans whose worker has been silent for longer than the hard time limit."""
+    from auditor.errors import USER_TEXT, WORKER_LOST
+
+    cutoff = timezone.now() - timedelta(seconds=settings.SCAN_HARD_TIME_LIMIT + 60)
+    stale = list(
+        Scan.objects.filter(status__in=RUNNING_STATUSES, heartbeat_at__lt=cutoff).values_list("pk", flat=True)
+    )
+    for scan_id in stale:
+        scan_fail(scan_id, WORKER_LOST, USER_TEXT[WORKER_LOST])
+    if stale:
+        log.warning("reaped %d stale scans: %s", len(stale), stale)
+    return len(stale)

@@ -1,0 +1,38 @@
+"""Celery tasks: thin wrappers around one service each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+
+from auditor.errors import TransientScanError
+
+
+@shared_task(
+    bind=True,
+    name="auditor.run_scan",
+    acks_late=True,
+    # A worker killed mid-scan must not leave the message acknowledged and the scan lost;
+    # the claim makes the redelivery harmless.
+    reject_on_worker_lost=True,
+    autoretry_for=(TransientScanError,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=3,
+    soft_time_limit=settings.SCAN_SOFT_TIME_LIMIT,
+    time_limit=settings.SCAN_HARD_TIME_LIMIT,
+)
+def run_scan(self: Any, scan_id: int) -> str:
+    from auditor.services.scan_pipeline import scan_execute
+
+    final_attempt = self.request.retries >= self.max_retries
+    return scan_execute(scan_id, final_attempt=final_attempt).value
+
+
+@shared_task(name="auditor.reap_stale_scans", ignore_result=True)
+def reap_stale_scans() -> int:
+    from auditor.services.scans import scans_reap_stale
+
+    return scans_reap_stale()

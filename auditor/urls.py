@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from auditor.views import health, repositories, scans
+
+urlpatterns = [
+    path("", repositories.repository_list, name="repository-list"),
+    path("repositories/<int:repository_id>/", repositories.repository_detail, name="repository-detail"),
+    path("repositories/<int:repository_id>/scan/", scans.scan_create, name="scan-create"),
+    path("scans/<int:scan_id>/", scans.scan_detail, name="scan-detail"),
+    path("scans/<int:scan_id>/status/", scans.scan_status, name="scan-status"),
+    path("healthz", health.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,36 @@
+"""Repository pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from auditor.models import Role
+from auditor.permissions import can, repository_for_user
+from auditor.selectors.repositories import repository_list_for_user
+from auditor.selectors.scans import scan_page_for_repository
+
+
+@login_required
+@require_GET
+def repository_list(request: HttpRequest) -> HttpResponse:
+    repositories = repository_list_for_user(request.user)
+    return render(request, "auditor/repositories/list.html", {"repositories": repositories})
+
+
+@login_required
+@require_GET
+def repository_detail(request: HttpRequest, repository_id: int) -> HttpResponse:
+    repository = repository_for_user(request.user, repository_id)
+    page = scan_page_for_repository(repository, request.GET.get("page"))
+    return render(
+        request,
+        "auditor/repositories/detail.html",
+        {
+            "repository": repository,
+            "page": page,
+            "can_scan": can(request.user, repository.team_id, Role.REVIEWER),
+        },
+    )

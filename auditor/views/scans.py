@@ -1,0 +1,64 @@
+"""Scan pages: trigger, detail, live status partial."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from auditor.models import Category, Role, ScanTrigger
+from auditor.permissions import repository_for_user, scan_for_user
+from auditor.selectors.scans import (
+    SEVERITY_ORDER,
+    FindingFilters,
+    category_breakdown,
+    finding_page,
+    severity_breakdown,
+)
+from auditor.services.scans import scan_request
+
+
+@login_required
+@require_POST
+def scan_create(request: HttpRequest, repository_id: int) -> HttpResponse:
+    repository = repository_for_user(request.user, repository_id, Role.REVIEWER)
+    scan = scan_request(repository=repository, trigger=ScanTrigger.MANUAL, requested_by=request.user)
+    messages.success(request, f"Scan #{scan.pk} of {repository.name} queued.")
+    return redirect("scan-detail", scan_id=scan.pk)
+
+
+@login_required
+@require_GET
+def scan_detail(request: HttpRequest, scan_id: int) -> HttpResponse:
+    scan = scan_for_user(request.user, scan_id)
+    filters = FindingFilters.from_query(request.GET.dict())
+    page = finding_page(scan, filters, request.GET.get("page"), settings.SCAN_FINDINGS_PAGE_SIZE)
+    return render(
+        request,
+        "auditor/scans/detail.html",
+        {
+            "scan": scan,
+            "repository": scan.repository,
+            "page": page,
+            "filters": filters,
+            "filter_query": filters.as_query(),
+            "severities": severity_breakdown(scan),
+            "categories": category_breakdown(scan),
+            "severity_choices": SEVERITY_ORDER,
+            "category_choices": Category.choices,
+        },
+    )
+
+
+@login_required
+@require_GET
+def scan_status(request: HttpRequest, scan_id: int) -> HttpResponse:
+    """The status block alone; the scan page polls it while the scan runs."""
+    scan = scan_for_user(request.user, scan_id)
+    response = render(request, "auditor/partials/scan_status.html", {"scan": scan})
+    # Tells the poller to reload the whole page once the scan is done.
+    response["X-Scan-Finished"] = "1" if scan.is_finished else "0"
+    return response

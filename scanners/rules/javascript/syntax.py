@@ -1,0 +1,171 @@
+"""Small helpers over tree-sitter trees shared by the JS/TS rules.
+
+Queries are compiled once per (grammar, query text) and run in C; Python only looks
+at the few nodes they capture. Node types differ slightly between the JavaScript and
+TypeScript grammars, so a query is compiled pattern by pattern when one of its
+patterns names a type the grammar lacks (e.g. `jsx_attribute` in plain TypeScript).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+
+import tree_sitter
+
+from scanners.source import SourceFile
+from scanners.treesitter import _parser
+
+Node = tree_sitter.Node
+JS_LANGUAGES = ("javascript", "typescript", "tsx")
+
+FUNCTION_TYPES = frozenset(
+    {
+        "function_declaration",
+        "function_expression",
+        "arrow_function",
+        "method_definition",
+        "generator_function",
+        "generator_function_declaration",
+    }
+)
+
+
+@cache
+def compile_query(language: str, patterns: tuple[str, ...]) -> tree_sitter.Query | None:
+    """One Query per grammar; patterns the grammar cannot express are left out."""
+    lang = _parser(language).language
+    if lang is None:  # pragma: no cover - parsers are always built with a language
+        return None
+    try:
+        return tree_sitter.Query(lang, "\n".join(patterns))
+    except tree_sitter.QueryError:
+        valid = []
+        for pattern in patterns:
+            try:
+                tree_sitter.Query(lang, pattern)
+            except tree_sitter.QueryError:
+                continue
+            valid.append(pattern)
+        return tree_sitter.Query(lang, "\n".join(valid)) if valid else None
+
+
+def captures(source: SourceFile, patterns: tuple[str, ...], node: Node | None = None) -> dict[str, list[Node]]:
+    """Captures of `patterns` over the file (or under `node`), by capture name."""
+    tree = source.ts_tree
+    if tree is None:
+        return {}
+    query = compile_query(source.language, patterns)
+    if query is None:
+        return {}
+    return tree_sitter.QueryCursor(query).captures(node if node is not None else tree.root_node)
+
+
+def matches(source: SourceFile, patterns: tuple[str, ...]) -> list[dict[str, list[Node]]]:
+    """Each match as {capture name: nodes}, in document order."""
+    tree = source.ts_tree
+    if tree is None:
+        return []
+    query = compile_query(source.language, patterns)
+    if query is None:
+        return []
+    return [m for _, m in tree_sitter.QueryCursor(query).matches(tree.root_node)]
+
+
+def text(node: Node | None) -> str:
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", errors="replace")
+
+
+def line_of(node: Node) -> int:
+    return node.start_point[0] + 1
+
+
+def string_value(node: Node | None) -> str | None:
+    """The contents of a string literal or a substitution-free template literal."""
+    if node is None:
+        return None
+    if node.type == "string":
+        return text(node)[1:-1]
+    if node.type == "template_string" and not any(
+        c.type == "template_substitution" for c in node.named_children
+    ):
+        return text(node)[1:-1]
+    return None
+
+
+def enclosing_function(node: Node) -> Node | None:
+    current = node.parent
+    while current is not None:
+        if current.type in FUNCTION_TYPES:
+            return current
+        current = current.parent
+    return None
+
+
+def is_async(function: Node) -> bool:
+    return any(child.type == "async" for child in function.children)
+
+
+def in_try_block(node: Node, stop: Node | None) -> bool:
+    """True when `node` sits in the body of a `try` that has a `catch`, below `stop`."""
+    child = node
+    current = node.parent
+    while current is not None and current != stop:
+        if (
+            current.type == "try_statement"
+            and current.child_by_field_name("handler") is not None
+            and current.child_by_field_name("body") == child
+        ):
+            return True
+        child = current
+        current = current.parent
+    return False
+
+
+def call_name(call: Node) -> tuple[str, str]:
+    """(receiver text, callee name) of a call: `a.b.c()` → ("a.b", "c"), `f()` → ("", "f")."""
+    function = call.child_by_field_name("function")
+    if function is None:
+        return "", ""
+    if function.type == "member_expression":
+        return text(function.child_by_field_name("object")), text(function.child_by_field_name("property"))
+    if function.type == "identifier":
+        return "", text(function)
+    return "", ""
+
+
+def arguments(call: Node) -> list[Node]:
+    args = call.child_by_field_name("arguments")
+    return list(args.named_children) if args is not None else []
+
+
+def descendants(node: Node, types: frozenset[str] | None = None) -> Iterator[Node]:
+    """Pre-order walk with a cursor (cheaper than recursion over `.children`)."""
+    cursor = node.walk()
+    while True:
+        current = cursor.node
+        if current is not None and (types is None or current.type in types):
+            yield current
+        if cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return
+
+
+def identifier_name(node: Node | None) -> str | None:
+    """The name a value is bound to or read from: `x`, `a.b.x`, `a['x']` → "x"."""
+    if node is None:
+        return None
+    if node.type in ("identifier", "property_identifier", "shorthand_property_identifier",
+                     "private_property_identifier", "type_identifier"):  # fmt: skip
+        return text(node).lstrip("#")
+    if node.type == "member_expression":
+        return identifier_name(node.child_by_field_name("property"))
+    if node.type == "subscript_expression":
+        return string_value(node.child_by_field_name("index"))
+    if node.type in ("string", "template_string"):
+        return string_value(node)
+    return None
