@@ -13,7 +13,7 @@ CONFIG_TAG = "auditor-config"
 
 @checks.register(CONFIG_TAG, deploy=False)
 def check_secret_key(app_configs: Sequence[Any] | None = None, **_: Any) -> list[checks.CheckMessage]:
-    if settings.DEBUG or settings.SECRET_KEY:
+    if not settings.SECRET_KEY_MISSING:
         return []
     return [
         checks.Error(

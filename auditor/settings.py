@@ -34,6 +34,9 @@ def _debug_secret_key() -> str:
 
 
 SECRET_KEY = env_str("SECRET_KEY") or (_debug_secret_key() if DEBUG else "")
+# Django raises a bare ImproperlyConfigured on any read of an empty SECRET_KEY; the
+# system check (auditor.E001) reads this flag instead to explain what to do.
+SECRET_KEY_MISSING = not SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if not DEBUG else ["*"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -1,12 +1,15 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "auditor.settings")
+django.setup(set_prefix=False)
 
-application = get_wsgi_application()
-
-# gunicorn does not run Django's system checks: refuse unsafe configuration here.
+# gunicorn does not run Django's system checks: refuse unsafe configuration first.
 from auditor.checks import fail_closed  # noqa: E402
 
 fail_closed()
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+application = get_wsgi_application()

@@ -6,22 +6,23 @@ import difflib
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from scanners.context import RepoContext
 from scanners.model import Category, Confidence, RuleMeta, Severity
 from scanners.rules.base import Hit
 from scanners.rules.javascript.project import JsProject
 from scanners.rules.javascript.resolve import RESOLVE_EXTENSIONS, classify_specifier
 from scanners.rules.javascript.syntax import (
     JS_LANGUAGES,
-    Node,
     captures,
     in_try_block,
     line_of,
     string_value,
-    text,
 )
 from scanners.source import SourceFile
+
+if TYPE_CHECKING:
+    from scanners.context import RepoContext
 
 _IMPORT_PATTERNS = (
     "(import_statement source: (string) @spec)",
@@ -133,8 +134,10 @@ class UnresolvedJsImport:
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
         project = context.js
         for site in import_sites(source):
-            if site.optional or not site.spec.startswith((".", "@", "~")) and not project.tsconfigs:
+            if site.optional:
                 continue
+            if not project.tsconfigs and not site.spec.startswith((".", "@", "~")):
+                continue  # without tsconfig `paths`, only these can be file imports
             resolution = classify_specifier(site.spec, source.path, project)
             if resolution.resolved or resolution.kind not in ("relative", "alias"):
                 continue
@@ -207,6 +210,7 @@ class UndeclaredJsPackage:
             "import { readFile } from 'node:fs/promises';\n"
             "import path from 'path';\n"
             "import type { Request } from 'express';\n"
+            "import type { AxiosError } from 'axios';\n"
             "import { Button } from '@acme/ui';\n"
             "import { theme } from 'styles/theme';\n"
             "\n"
@@ -216,7 +220,7 @@ class UndeclaredJsPackage:
             "} catch {}\n"
             "\n"
             "export const load = (req: Request) => readFile(path.join('x', req.path), 'utf8');\n"
-            "export { axios, Button, theme, sharp };\n"
+            "export { axios, Button, theme, sharp, type AxiosError };\n"
         ),
         languages=JS_LANGUAGES,
     )
@@ -235,7 +239,6 @@ class UndeclaredJsPackage:
         project = context.js
         if not project.has_manifest:
             return
-        seen: set[str] = set()
         for site in import_sites(source):
             if site.optional or site.spec.startswith((".", "/")):
                 continue
@@ -243,9 +246,6 @@ class UndeclaredJsPackage:
             if resolution.kind != "package" or resolution.resolved:
                 continue
             name = resolution.target
-            if (name, site.line) in seen:
-                continue
-            seen.add(name)
             yield Hit(line=site.line, column=site.column, message=_undeclared_message(name, source.path, project))
 
 
@@ -260,6 +260,3 @@ def _undeclared_message(name: str, path: str, project: JsProject) -> str:
         f"one you mean, then add it with `npm install {name}`; otherwise import a declared one."
     )
 
-
-def _unused(node: Node) -> str:  # pragma: no cover - keeps `text` import for callers' typing
-    return text(node)

@@ -169,3 +169,60 @@ def identifier_name(node: Node | None) -> str | None:
     if node.type in ("string", "template_string"):
         return string_value(node)
     return None
+
+
+_BINDING_PATTERNS = (
+    "(function_declaration name: (identifier) @b)",
+    "(class_declaration name: (identifier) @b)",
+    "(variable_declarator name: (identifier) @b)",
+    "(import_specifier name: (identifier) @b)",
+    "(import_specifier alias: (identifier) @b)",
+    "(import_clause (identifier) @b)",
+    "(namespace_import (identifier) @b)",
+    "(formal_parameters (identifier) @b)",
+    "(required_parameter pattern: (identifier) @b)",
+    "(optional_parameter pattern: (identifier) @b)",
+    "(shorthand_property_identifier_pattern) @b",
+    "(pair_pattern value: (identifier) @b)",
+    "(assignment_pattern left: (identifier) @b)",
+    "(array_pattern (identifier) @b)",
+    "(rest_pattern (identifier) @b)",
+    "(arrow_function parameter: (identifier) @b)",
+)
+
+
+def local_bindings(source: SourceFile) -> set[str]:
+    """Every name the file declares anywhere (functions, variables, imports, parameters).
+    Scope-insensitive on purpose: a global is only assumed when the file never binds it."""
+    return {text(n) for n in captures(source, _BINDING_PATTERNS).get("b", [])}
+
+
+_MODULE_BINDING_PATTERNS = (
+    "(import_statement (import_clause (identifier) @object) source: (string) @source)",
+    "(import_statement (import_clause (namespace_import (identifier) @object)) source: (string) @source)",
+    "(import_statement (import_clause (named_imports (import_specifier name: (identifier) @imported"
+    " alias: (identifier)? @local))) source: (string) @source)",
+    "(variable_declarator name: (identifier) @object value: (call_expression function: (identifier)"
+    ' @_req arguments: (arguments . (string) @source)) (#eq? @_req "require"))',
+    "(variable_declarator name: (object_pattern (shorthand_property_identifier_pattern) @imported)"
+    " value: (call_expression function: (identifier) @_req arguments: (arguments . (string) @source))"
+    ' (#eq? @_req "require"))',
+    "(variable_declarator name: (object_pattern (pair_pattern key: (property_identifier) @imported"
+    " value: (identifier) @local)) value: (call_expression function: (identifier) @_req"
+    ' arguments: (arguments . (string) @source)) (#eq? @_req "require"))',
+)
+
+
+def module_bindings(source: SourceFile, modules: frozenset[str]) -> tuple[set[str], dict[str, str]]:
+    """Names bound to `modules` in this file: (namespace/default objects, {local: imported})."""
+    objects: set[str] = set()
+    named: dict[str, str] = {}
+    for match in matches(source, _MODULE_BINDING_PATTERNS):
+        sources = match.get("source", [])
+        if not sources or string_value(sources[0]) not in modules:
+            continue
+        objects.update(text(n) for n in match.get("object", []))
+        for imported in match.get("imported", []):
+            local = match.get("local", [])
+            named[text(local[0]) if local else text(imported)] = text(imported)
+    return objects, named

@@ -1,8 +1,20 @@
-"""Python rules (see scanners/rules/registry.py for the full list)."""
+"""Python behaviour rules: temporal, happy-path, concurrency, observability and secrets.
+
+The rules live in one module per theme; this module only lists them (the registry
+imports `BEHAVIOUR_RULES` and `BEHAVIOUR_REPO_RULES`).
+"""
 
 from __future__ import annotations
 
 from scanners.rules.base import RepoRule, Rule
+from scanners.rules.python.deprecated import DeprecatedApiRule
+from scanners.rules.python.exceptions import BareExceptRule, SwallowedExceptionRule
+from scanners.rules.python.hashing import WeakPasswordHashRule
 
-BEHAVIOUR_RULES: tuple[Rule, ...] = ()
+BEHAVIOUR_RULES: tuple[Rule, ...] = (
+    DeprecatedApiRule(),
+    WeakPasswordHashRule(),
+    BareExceptRule(),
+    SwallowedExceptionRule(),
+)
 BEHAVIOUR_REPO_RULES: tuple[RepoRule, ...] = ()

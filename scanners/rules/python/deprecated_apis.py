@@ -160,13 +160,9 @@ _TABLE: list[DeprecatedApi] = [
         "the current name (`assertEqual`, `assertNotEqual`, `assertRegex`, `assertRaisesRegex`, `assertTrue`, …)",
     ),
     *_names("isAlive", Kind.THREAD_METHOD, "Python 3.8", "3.9", "`is_alive()`"),
-    *_names(
-        "setDaemon isSet notifyAll",
-        Kind.THREAD_METHOD,
-        "Python 3.10",
-        None,
-        "the attribute or snake_case method (`daemon = True`, `is_set()`, `notify_all()`)",
-    ),
+    *_names("setDaemon", Kind.THREAD_METHOD, "Python 3.10", None, "`thread.daemon = True`"),
+    *_names("isSet", Kind.THREAD_METHOD, "Python 3.10", None, "`is_set()`"),
+    *_names("notifyAll", Kind.THREAD_METHOD, "Python 3.10", None, "`notify_all()`"),
     *_names(
         "getchildren getiterator",
         Kind.ETREE_METHOD,

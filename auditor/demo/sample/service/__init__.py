@@ -1,0 +1,3 @@
+"""Acme accounts service."""
+
+__version__ = "0.4.0"

@@ -1,0 +1,270 @@
+"""AI211: React APIs that were deprecated or removed, keyed to the declared React version."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.rules.base import Hit
+from scanners.rules.javascript.syntax import (
+    JS_LANGUAGES,
+    Node,
+    call_name,
+    captures,
+    line_of,
+    matches,
+    module_bindings,
+    text,
+)
+from scanners.source import SourceFile
+
+if TYPE_CHECKING:
+    from scanners.context import RepoContext
+
+_LIFECYCLES = {
+    "componentWillMount": "move the work to `componentDidMount` (or `useEffect` in a function component)",
+    "componentWillReceiveProps": "derive state in `getDerivedStateFromProps` or react in `componentDidUpdate`",
+    "componentWillUpdate": "use `componentDidUpdate` with `getSnapshotBeforeUpdate`",
+}
+_LEGACY_CONTEXT = {"contextTypes", "childContextTypes", "getChildContext"}
+_LEGACY_ROOT = {
+    "render": "`createRoot(container).render(element)` from `react-dom/client`",
+    "hydrate": "`hydrateRoot(container, element)` from `react-dom/client`",
+    "unmountComponentAtNode": "`root.unmount()` on the root `createRoot` returned",
+}
+_MEMBER_NAMES = ("findDOMNode", "render", "hydrate", "unmountComponentAtNode", "PropTypes", "createClass",
+                 "createFactory", "defaultProps", "propTypes", "refs")  # fmt: skip
+
+_PATTERNS = (
+    "(method_definition name: (property_identifier) @member_def)",
+    "(field_definition property: (property_identifier) @member_def)",
+    "(public_field_definition name: (property_identifier) @member_def)",
+    "(pair key: (property_identifier) @member_def)",
+    '((call_expression function: (identifier) @call) (#any-of? @call "findDOMNode" "render" "hydrate"'
+    ' "unmountComponentAtNode"))',
+    "((member_expression property: (property_identifier) @member) (#any-of? @member "
+    + " ".join(f'"{n}"' for n in _MEMBER_NAMES)
+    + "))",
+    '((jsx_attribute (property_identifier) @_ref (string) @string_ref) (#eq? @_ref "ref"))',
+)
+
+
+class DeprecatedReactApi:
+    """AI211: deprecated React lifecycles, `findDOMNode`, string refs, legacy roots…"""
+
+    meta = RuleMeta(
+        id="AI211",
+        name="deprecated-react-api",
+        title="Deprecated or removed React API",
+        category=Category.TEMPORAL,
+        severity=Severity.MEDIUM,
+        confidence=Confidence.HIGH,
+        scanner="ai-rules",
+        what=(
+            "Flags, in class components: `componentWillMount`, `componentWillReceiveProps`, "
+            "`componentWillUpdate` (deprecated in 16.3; their `UNSAFE_` forms at low severity, "
+            "still legacy) and legacy context (`contextTypes`, `getChildContext`, removed in "
+            "19); `findDOMNode` and string refs (`ref=\"name\"`, `this.refs.x`), removed in 19; "
+            "`ReactDOM.render`/`hydrate`/`unmountComponentAtNode` when the declared React is 18 "
+            "or newer (never when it is older); `React.PropTypes`/`React.createClass` (removed in "
+            "16); `defaultProps` on function components (deprecated in 18.3, removed in 19) and "
+            "`propTypes` on 19 (no longer checked). Severity follows the React version the "
+            "governing package.json declares (the lowest a range allows)."
+        ),
+        why=(
+            "Tutorials and answers from the class-component era dominate the training data, "
+            "so the model writes `componentWillMount` and `ReactDOM.render` for a React 18/19 "
+            "app (the source text's `UserProfile`). They warn, break concurrent rendering, or "
+            "are gone."
+        ),
+        example=(
+            "import React from 'react';\n"
+            "import ReactDOM from 'react-dom';\n"
+            "\n"
+            "class UserProfile extends React.Component {\n"
+            "  componentWillMount() {  // expect: AI211\n"
+            "    this.fetchUserData();\n"
+            "  }\n"
+            "\n"
+            "  componentWillReceiveProps(nextProps) {  // expect: AI211\n"
+            "    if (nextProps.userId !== this.props.userId) {\n"
+            "      this.fetchUserData(nextProps.userId);\n"
+            "    }\n"
+            "  }\n"
+            "\n"
+            "  UNSAFE_componentWillUpdate() {}  // expect: AI211\n"
+            "\n"
+            "  render() {\n"
+            "    return <input ref=\"name\" />;  // expect: AI211\n"
+            "  }\n"
+            "}\n"
+            "\n"
+            "ReactDOM.render(<UserProfile />, document.getElementById('root'));  // expect: AI211\n"
+        ),
+        use_instead=(
+            "import { useEffect, useRef } from 'react';\n"
+            "import { createRoot } from 'react-dom/client';\n"
+            "import { render } from '@testing-library/react';\n"
+            "\n"
+            "function UserProfile({ userId }) {\n"
+            "  const input = useRef(null);\n"
+            "  useEffect(() => {\n"
+            "    fetchUserData(userId);\n"
+            "  }, [userId]);\n"
+            "  return <input ref={input} />;\n"
+            "}\n"
+            "\n"
+            "createRoot(document.getElementById('root')).render(<UserProfile userId={1} />);\n"
+            "render(<UserProfile userId={2} />);\n"
+        ),
+        languages=JS_LANGUAGES,
+    )
+    example_filename = "src/UserProfile.jsx"
+    example_files = {"package.json": '{"dependencies": {"react": "^18.3.1", "react-dom": "^18.3.1"}}\n'}
+
+    def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
+        if source.ts_tree is None or not any(
+            token in source.text for token in ("React", "react", "findDOMNode", "componentWill", "refs")
+        ):
+            return
+        if context.js.uses_preact_only(source.path):
+            return  # Preact keeps these APIs
+        major = context.js.react_major(source.path)
+        found = captures(source, _PATTERNS)
+        for node in found.get("member_def", []):
+            yield from self._member_definition(node, major)
+        for node in found.get("call", []):
+            yield from self._bare_call(node, source, major)
+        for node in found.get("member", []):
+            yield from self._member(node, source, major)
+        for node in found.get("string_ref", []):
+            yield _removed_in_19(node, major, "String refs (`ref=\"name\"`)", "pass a ref object from `useRef`/`createRef` or a callback ref")
+
+    def _member_definition(self, node: Node, major: int | None) -> Iterator[Hit]:
+        name = text(node)
+        bare = name.removeprefix("UNSAFE_")
+        if bare not in _LIFECYCLES and name not in _LEGACY_CONTEXT and name not in ("propTypes", "defaultProps"):
+            return
+        if not _in_class_component(node):
+            return
+        if name in _LIFECYCLES:
+            yield Hit(line_of(node), f"`{name}` is deprecated since React 16.3 and unsafe with concurrent rendering; {_LIFECYCLES[name]}.", column=node.start_point[1])
+        elif bare in _LIFECYCLES:
+            yield Hit(line_of(node), f"`{name}` is still a legacy lifecycle (renamed in 16.3, unsafe with concurrent rendering); {_LIFECYCLES[bare]}.", column=node.start_point[1], severity=Severity.LOW)
+        elif name in _LEGACY_CONTEXT:
+            yield _removed_in_19(node, major, f"Legacy context (`{name}`)", "use `React.createContext` with `static contextType` or `useContext`")
+        elif name == "propTypes" and major is not None and major >= 19:
+            yield Hit(line_of(node), "React 19 no longer checks `propTypes`; use TypeScript types or validate props explicitly.", severity=Severity.LOW)
+
+    def _bare_call(self, node: Node, source: SourceFile, major: int | None) -> Iterator[Hit]:
+        name = text(node)
+        _, named = _react_dom_bindings(source)
+        imported = named.get(name)
+        if name == "findDOMNode" or imported == "findDOMNode":
+            yield _removed_in_19(node, major, "`findDOMNode`", "attach a ref to the DOM element instead")
+        elif imported in _LEGACY_ROOT:
+            hit = _legacy_root(node, major, imported)
+            if hit is not None:
+                yield hit
+
+    def _member(self, node: Node, source: SourceFile, major: int | None) -> Iterator[Hit]:
+        name = text(node)
+        member = node.parent
+        obj = member.child_by_field_name("object") if member is not None else None
+        if member is None or obj is None:
+            return
+        owner = text(obj)
+        if name == "refs" and obj.type == "this":
+            yield _removed_in_19(node, major, "String refs (`this.refs`)", "use `createRef()` and read `ref.current`")
+        elif name == "findDOMNode":
+            yield _removed_in_19(node, major, "`findDOMNode`", "attach a ref to the DOM element instead")
+        elif name in _LEGACY_ROOT and (owner == "ReactDOM" or owner in _react_dom_bindings(source)[0]):
+            if _is_callee(member):
+                hit = _legacy_root(node, major, name)
+                if hit is not None:
+                    yield hit
+        elif name in ("PropTypes", "createClass") and owner == "React" and (major is None or major >= 16):
+            fix = "the `prop-types` package" if name == "PropTypes" else "a class or function component"
+            yield Hit(line_of(node), f"`React.{name}` was removed in React 16; use {fix}.", severity=Severity.HIGH)
+        elif name == "createFactory" and owner == "React" and _is_callee(member):
+            yield _removed_in_19(node, major, "`React.createFactory`", "use JSX or `React.createElement`")
+        elif name in ("defaultProps", "propTypes") and _is_assigned(member):
+            if obj.type == "identifier" and _is_function_component(owner, source):
+                yield from _function_component_static(node, name, owner, major)
+
+
+def _function_component_static(node: Node, name: str, owner: str, major: int | None) -> Iterator[Hit]:
+    if name == "defaultProps" and (major is None or major >= 18):
+        severity = Severity.HIGH if major is not None and major >= 19 else Severity.LOW
+        yield Hit(line_of(node), f"`{owner}.defaultProps` on a function component is deprecated (React 18.3) and ignored in React 19; use default values in the props destructuring.", severity=severity)
+    elif name == "propTypes" and major is not None and major >= 19:
+        yield Hit(line_of(node), f"React 19 no longer checks `{owner}.propTypes`; use TypeScript types or validate props explicitly.", severity=Severity.LOW)
+
+
+def _removed_in_19(node: Node, major: int | None, what: str, fix: str) -> Hit:
+    if major is not None and major >= 19:
+        return Hit(line_of(node), f"{what} was removed in React 19 (declared: {major}); {fix}.", column=node.start_point[1], severity=Severity.HIGH)
+    return Hit(line_of(node), f"{what} is deprecated and removed in React 19; {fix}.", column=node.start_point[1])
+
+
+def _legacy_root(node: Node, major: int | None, name: str) -> Hit | None:
+    """The legacy root API is right on React < 18 and deprecated from 18 on."""
+    if major is not None and major < 18:
+        return None
+    fix = _LEGACY_ROOT[name]
+    if major is None:
+        return Hit(line_of(node), f"`ReactDOM.{name}` is the legacy root API, deprecated in React 18 and removed in 19; use {fix}.", column=node.start_point[1], severity=Severity.LOW, confidence=Confidence.MEDIUM)
+    severity = Severity.HIGH if major >= 19 else Severity.MEDIUM
+    state = "removed in React 19" if major >= 19 else "deprecated in React 18 (runs in legacy mode) and removed in 19"
+    return Hit(line_of(node), f"`ReactDOM.{name}` is {state}; this package declares React {major}; use {fix}.", column=node.start_point[1], severity=severity)
+
+
+_REACT_DOM = frozenset({"react-dom"})
+
+
+def _react_dom_bindings(source: SourceFile) -> tuple[set[str], dict[str, str]]:
+    return module_bindings(source, _REACT_DOM)
+
+
+def _is_callee(member: Node) -> bool:
+    parent = member.parent
+    return parent is not None and parent.type == "call_expression" and parent.child_by_field_name("function") == member
+
+
+def _is_assigned(member: Node) -> bool:
+    parent = member.parent
+    return parent is not None and parent.type == "assignment_expression" and parent.child_by_field_name("left") == member
+
+
+def _in_class_component(node: Node) -> bool:
+    """A member of a class extending `…Component`, or of an object given to `createReactClass`."""
+    holder = node.parent
+    body = holder.parent if holder is not None else None
+    if body is None:
+        return False
+    if body.type == "class_body":
+        cls = body.parent
+        heritage = next((c for c in cls.children if c.type == "class_heritage"), None) if cls else None
+        return heritage is not None and "Component" in text(heritage)
+    if body.type == "object" and body.parent is not None and body.parent.type == "arguments":
+        call = body.parent.parent
+        return call is not None and call_name(call)[1] in ("createReactClass", "createClass")
+    return False
+
+
+def _is_function_component(name: str, source: SourceFile) -> bool:
+    """`name` is declared in this file as a function (declaration or arrow/function value)."""
+    if not name[:1].isupper():
+        return False
+    for match in matches(source, _COMPONENT_PATTERNS):
+        names = match.get("name", [])
+        if names and text(names[0]) == name:
+            return True
+    return False
+
+
+_COMPONENT_PATTERNS = (
+    "(function_declaration name: (identifier) @name)",
+    "(variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression)])",
+)

@@ -1,0 +1,43 @@
+"""Personas for the Django side: one team, its viewer/reviewer/admin, and an outsider."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from auditor.models import Membership, Repository, Role, Team
+
+
+@dataclass
+class Personas:
+    team: Team
+    other_team: Team
+    viewer: object
+    reviewer: object
+    admin: object
+    outsider: object  # member of other_team only
+
+
+@pytest.fixture
+def personas(db, django_user_model) -> Personas:  # type: ignore[no-untyped-def]
+    team = Team.objects.create(name="Payments", slug="payments")
+    other = Team.objects.create(name="Search", slug="search")
+    users = {}
+    for name, role, member_of in [
+        ("vera", Role.VIEWER, team),
+        ("rita", Role.REVIEWER, team),
+        ("adam", Role.ADMIN, team),
+        ("otto", Role.ADMIN, other),
+    ]:
+        user = django_user_model.objects.create_user(username=name, password="pw-" + name)
+        Membership.objects.create(user=user, team=member_of, role=role)
+        users[name] = user
+    return Personas(team, other, users["vera"], users["rita"], users["adam"], users["otto"])
+
+
+@pytest.fixture
+def repository(personas: Personas) -> Repository:
+    return Repository.objects.create(
+        team=personas.team, name="billing", slug="billing", clone_url="https://example.com/billing.git"
+    )
