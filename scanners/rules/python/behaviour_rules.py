@@ -10,11 +10,14 @@ from scanners.rules.base import RepoRule, Rule
 from scanners.rules.python.deprecated import DeprecatedApiRule
 from scanners.rules.python.exceptions import BareExceptRule, SwallowedExceptionRule
 from scanners.rules.python.hashing import WeakPasswordHashRule
+from scanners.rules.python.network_rules import NetworkTimeoutRule, UnhandledNetworkFailureRule
 
 BEHAVIOUR_RULES: tuple[Rule, ...] = (
     DeprecatedApiRule(),
     WeakPasswordHashRule(),
     BareExceptRule(),
     SwallowedExceptionRule(),
+    NetworkTimeoutRule(),
+    UnhandledNetworkFailureRule(),
 )
 BEHAVIOUR_REPO_RULES: tuple[RepoRule, ...] = ()

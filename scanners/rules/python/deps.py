@@ -46,10 +46,10 @@ class ManifestScan:
     def add(self, names: Iterable[str], source: str, declares: bool = True) -> None:
         """Record `names`; `declares=False` for build-only requirements, which say nothing
         about what the code may import at run time."""
-        if declares:
+        added = [DeclaredDependency(name=name, source=source) for name in names]
+        if declares and added:
             self.manifests.add(source)
-        for name in names:
-            self.dependencies.append(DeclaredDependency(name=name, source=source))
+        self.dependencies.extend(added)
 
 
 def requirement_name(spec: str) -> str | None:
@@ -160,6 +160,7 @@ def scan_pyproject(root: Path, rel: str, scan: ManifestScan) -> None:
         return
     project = _table(data, "project")
     if project:
+        scan.manifests.add(rel)  # `[project]` without `dependencies` declares "none" (PEP 621)
         if isinstance(project.get("name"), str):
             scan.own_names.add(project["name"])
         dynamic = project.get("dynamic") or []
@@ -183,6 +184,8 @@ def scan_pyproject(root: Path, rel: str, scan: ManifestScan) -> None:
     if poetry:
         if isinstance(poetry.get("name"), str):
             scan.own_names.add(poetry["name"])
+        if "dependencies" in poetry:
+            scan.manifests.add(rel)
         tables = [_table(poetry, "dependencies"), _table(poetry, "dev-dependencies")]
         tables += [_table(group, "dependencies") for group in _table(poetry, "group").values()]
         for table in tables:
@@ -255,6 +258,7 @@ def scan_setup_py(root: Path, rel: str, scan: ManifestScan) -> None:
         for keyword in call.keywords:
             value = literals.get(keyword.value.id, keyword.value) if isinstance(keyword.value, ast.Name) else keyword.value
             if keyword.arg in {"install_requires", "tests_require", "setup_requires"}:
+                scan.manifests.add(rel)
                 specs = _literal_strings(value)
                 if specs is None:
                     scan.complete = False
@@ -307,6 +311,7 @@ def scan_pipfile(root: Path, rel: str, scan: ManifestScan) -> None:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         return
+    scan.manifests.add(rel)
     for section in ("packages", "dev-packages"):
         scan.add(list(_table(data, section)), rel)
     version = _table(data, "requires").get("python_version")

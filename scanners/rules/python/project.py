@@ -1,10 +1,34 @@
-"""What the repository declares and defines, for the Python rules."""
+"""What the repository declares and defines, for the Python rules.
+
+Built once per scan from the path list and the manifest files only (no AST of the
+code): module index, import roots, declared dependencies, `requires-python`.
+"""
 
 from __future__ import annotations
 
+import posixpath
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+
+from scanners.rules.python.deps import DeclaredDependency, choose_requires_python, scan_manifests
+from scanners.rules.python.dist_names import fallback_import_names, import_names_for
+
+SOURCE_SUFFIXES = (".py", ".pyi")
+# Compiled modules: importable, but their names cannot be read.
+_COMPILED_SUFFIXES = (".so", ".pyd", ".pyx")
+# Sources of extension modules whose module names live in build scripts we do not run.
+_EXTENSION_SOURCE_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".rs", ".pyx")
+VENDORED_DIRS = frozenset(
+    {
+        "vendor", "_vendor", "vendored", "_vendored", "third_party", "thirdparty", "third-party",
+        "extern", "_extern", "externals", "site-packages", "node_modules",
+    }
+)
+# Files generated at build time by version plug-ins (setuptools-scm, hatch-vcs, versioneer).
+_USUALLY_GENERATED = frozenset({"_version.py", "__version__.py", "version.py"})
 
 
 @dataclass(frozen=True)
@@ -14,8 +38,127 @@ class PythonProject:
     modules: frozenset[str] = frozenset()  # dotted modules/packages the repo defines
     # Lowest Python the repo declares (`requires-python = ">=3.12"` → (3, 12)); None if undeclared.
     requires_python: tuple[int, int] | None = None
+    # Directories a module path starts from ("" = the repository root): every directory
+    # holding Python code that is not itself a regular package (flat, src/, lib/, backend/, …).
+    import_roots: tuple[str, ...] = ()
+    # dotted name → the paths (without suffix) that define it, one per root it is found under.
+    module_index: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    package_dirs: frozenset[str] = frozenset()  # directories holding Python code (transitively)
+    opaque_modules: frozenset[str] = frozenset()  # base paths of compiled modules (.so/.pyx)
+    extension_dirs: frozenset[str] = frozenset()  # directories with C/Cython/Rust extension sources
+    generated_files: frozenset[str] = frozenset()  # basenames written at build time (_version.py)
+    dependencies: tuple[DeclaredDependency, ...] = ()
+    dependency_imports: frozenset[str] = frozenset()  # top-level import names they provide
+    declares_dependencies: bool = False  # some manifest declares the dependencies
+    dependencies_complete: bool = True  # False when a manifest computes them (setup.py code)
+    manifests: tuple[str, ...] = ()  # manifests that declare dependencies, for messages
+    own_distributions: tuple[str, ...] = ()  # the repository's own distribution names
+
+    @cached_property
+    def module_bases(self) -> dict[str, tuple[str, ...]]:
+        return dict(self.module_index)
+
+    @cached_property
+    def top_level_modules(self) -> frozenset[str]:
+        return frozenset(name.split(".", 1)[0] for name in self.modules)
+
+    def providers(self, import_name: str) -> tuple[DeclaredDependency, ...]:
+        """Declared dependencies that may provide the top-level `import_name`."""
+        return tuple(dep for dep in self.dependencies if import_name in import_names_for(dep.name))
+
+
+def is_vendored(path: str) -> bool:
+    return any(part in VENDORED_DIRS for part in path.split("/")[:-1])
+
+
+def _ancestors(directory: str) -> list[str]:
+    """`a/b/c` → ["a/b/c", "a/b", "a", ""]."""
+    result = []
+    while directory:
+        result.append(directory)
+        directory = posixpath.dirname(directory)
+    result.append("")
+    return result
+
+
+def _module_parts(path: str) -> list[str] | None:
+    """Path components of the module a file defines (`a/b/__init__.py` → [a, b])."""
+    parts = path.split("/")
+    stem = parts[-1].split(".", 1)[0]
+    parts = parts[:-1] if stem == "__init__" else [*parts[:-1], stem]
+    return parts
+
+
+def _index_modules(
+    python_files: list[str], compiled: list[str]
+) -> tuple[dict[str, set[str]], list[str], set[str]]:
+    init_dirs = {posixpath.dirname(p) for p in python_files if posixpath.basename(p).startswith("__init__.")}
+    package_dirs: set[str] = set()
+    for path in python_files + compiled:
+        package_dirs.update(d for d in _ancestors(posixpath.dirname(path)) if d)
+    roots = sorted({""} | {d for d in package_dirs if d not in init_dirs})
+    root_set = set(roots)
+    index: dict[str, set[str]] = defaultdict(set)
+    for path in python_files + compiled:
+        parts = _module_parts(path)
+        if not parts:
+            continue
+        # Every root above the file yields a dotted name for it (and for its parent packages).
+        for start in range(len(parts)):
+            root = "/".join(parts[:start])
+            if root not in root_set:
+                continue
+            tail = parts[start:]
+            for end in range(1, len(tail) + 1):
+                if not all(part.isidentifier() for part in tail[:end]):
+                    break
+                index[".".join(tail[:end])].add("/".join(parts[: start + end]))
+    return index, roots, package_dirs
+
+
+def _gitignored_python_files(root: Path) -> set[str]:
+    """Basenames of `.py` files the root .gitignore names (generated, so absent in checkouts)."""
+    try:
+        text = (root / ".gitignore").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    return {
+        posixpath.basename(line.strip().rstrip("/"))
+        for line in text.splitlines()
+        if line.strip().endswith(".py") and not line.startswith(("#", "!")) and "*" not in line
+    }
 
 
 def build_python_project(root: Path, paths: Iterable[str]) -> PythonProject:
-    """Index the repo's Python modules and declared dependencies (no AST parsing)."""
-    return PythonProject()
+    """Index the repo's Python modules and declared dependencies (no AST parsing of code)."""
+    all_paths = sorted(paths)
+    python_files = [p for p in all_paths if p.endswith(SOURCE_SUFFIXES)]
+    compiled = [p for p in all_paths if p.endswith(_COMPILED_SUFFIXES)]
+    index, roots, package_dirs = _index_modules(python_files, compiled)
+    opaque = {"/".join(parts) for p in compiled if (parts := _module_parts(p))}
+    extension_dirs = {posixpath.dirname(p) for p in all_paths if p.endswith(_EXTENSION_SOURCE_SUFFIXES)}
+
+    scan = scan_manifests(root, (p for p in all_paths if not is_vendored(p)))
+    dependencies = tuple(dict.fromkeys(scan.dependencies))
+    dependency_imports: set[str] = set()
+    for dep in dependencies:
+        dependency_imports.update(import_names_for(dep.name))
+    for own in scan.own_names:  # a repo may import itself as an installed distribution
+        dependency_imports.update(fallback_import_names(own))
+
+    return PythonProject(
+        modules=frozenset(index),
+        requires_python=choose_requires_python(scan.requires_python),
+        import_roots=tuple(roots),
+        module_index=tuple(sorted((name, tuple(sorted(bases))) for name, bases in index.items())),
+        package_dirs=frozenset(package_dirs),
+        opaque_modules=frozenset(opaque),
+        extension_dirs=frozenset(extension_dirs),
+        generated_files=frozenset(_USUALLY_GENERATED | scan.generated | _gitignored_python_files(root)),
+        dependencies=dependencies,
+        dependency_imports=frozenset(dependency_imports),
+        declares_dependencies=bool(scan.manifests),
+        dependencies_complete=scan.complete,
+        manifests=tuple(sorted(scan.manifests)),
+        own_distributions=tuple(sorted(scan.own_names)),
+    )
