@@ -15,7 +15,10 @@ USER_TEXT: dict[str, str] = {
     TIME_LIMIT: "The scan took longer than the time limit and was stopped.",
     ENGINE_CRASHED: "The scanning engine failed unexpectedly.",
     WORKER_LOST: "The worker running this scan stopped responding; queue the scan again.",
-    UNEXPECTED: "The scan failed because of an internal error; the administrators can see the details in the worker log.",
+    UNEXPECTED: (
+        "The scan failed because of an internal error; "
+        "the administrators can see the details in the worker log."
+    ),
     RETRIES_EXHAUSTED: "The scan failed several times because of a temporary problem",
 }
 

@@ -12,7 +12,9 @@ def repository_list_for_user(user: AbstractBaseUser | AnonymousUser) -> list[Rep
     """The user's teams' repositories, each with `.last_scan` (or None). Two queries."""
     if not user.is_authenticated:
         return []
-    last_scan_id = Scan.objects.filter(repository=OuterRef("pk")).order_by("-created_at", "-id").values("pk")[:1]
+    last_scan_id = (
+        Scan.objects.filter(repository=OuterRef("pk")).order_by("-created_at", "-id").values("pk")[:1]
+    )
     repositories = list(
         Repository.objects.filter(team__memberships__user=user)
         .select_related("team")

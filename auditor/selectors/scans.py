@@ -13,7 +13,9 @@ SEVERITY_ORDER = [s.label for s in sorted(Severity, reverse=True)]
 SEVERITY_VALUE = {s.label: s.value for s in Severity}
 
 
-def scan_page_for_repository(repository: Repository, page_number: str | int | None, per_page: int = 25) -> Page:
+def scan_page_for_repository(
+    repository: Repository, page_number: str | int | None, per_page: int = 25
+) -> Page:
     """One page of a repository's scans, newest first."""
     scans = Scan.objects.filter(repository=repository).order_by("-created_at", "-id")
     return Paginator(scans, per_page).get_page(page_number)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from enum import Enum
+from enum import StrEnum
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -23,7 +23,7 @@ from scanners.engine import EngineConfig, scan_directory
 log = logging.getLogger(__name__)
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     NOT_CLAIMED = "not-claimed"  # another delivery has it, or it already finished
@@ -67,7 +67,9 @@ def scan_execute(scan_id: int, *, final_attempt: bool = True) -> Outcome:
 
             started = time.monotonic()
             result = scan_directory(clone.path, engine_config())
-            if not scan_advance(scan, ScanStatus.INGESTING, scan_seconds=round(time.monotonic() - started, 3)):
+            if not scan_advance(
+                scan, ScanStatus.INGESTING, scan_seconds=round(time.monotonic() - started, 3)
+            ):
                 return Outcome.ABANDONED
             scan_ingest(scan, result)
         return Outcome.SUCCEEDED

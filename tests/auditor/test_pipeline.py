@@ -65,7 +65,9 @@ def test_it_stores_exactly_the_engines_findings_and_metrics(personas: Personas, 
         "app/service.py",
         "app/__init__.py",
     }
-    assert scan.clone_seconds is not None and scan.scan_seconds is not None and scan.ingest_seconds is not None
+    assert scan.clone_seconds is not None
+    assert scan.scan_seconds is not None
+    assert scan.ingest_seconds is not None
     assert scan.scanner_versions["bandit"] == "1.9.4"
     assert scan.scanner_versions["radon"] == "6.0.1"
 
@@ -111,7 +113,9 @@ def test_a_refused_url_fails_before_git_runs(personas: Personas, repos_root: Pat
 
 
 def test_the_workspace_is_removed_after_success_and_failure(
-    personas: Personas, git_repo_factory, settings  # type: ignore[no-untyped-def]
+    personas: Personas,
+    git_repo_factory,
+    settings,  # type: ignore[no-untyped-def]
 ) -> None:
     ok = _scan_of(personas, git_repo_factory("svc", {"a.py": "x = 1\n"}))
     scan_execute(ok.pk)
@@ -121,7 +125,9 @@ def test_the_workspace_is_removed_after_success_and_failure(
 
 
 def test_hostile_files_are_recorded_and_the_scan_succeeds(
-    personas: Personas, git_repo_factory, tmp_path: Path  # type: ignore[no-untyped-def]
+    personas: Personas,
+    git_repo_factory,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     outside = tmp_path / "outside-secret.py"
     outside.write_text('API_TOKEN = "OUTSIDE-CHECKOUT-SECRET"\n')
@@ -155,7 +161,9 @@ def test_hostile_files_are_recorded_and_the_scan_succeeds(
 
 
 def test_a_transient_clone_failure_requeues_then_fails_on_the_last_attempt(
-    personas: Personas, git_repo_factory, settings  # type: ignore[no-untyped-def]
+    personas: Personas,
+    git_repo_factory,
+    settings,  # type: ignore[no-untyped-def]
 ) -> None:
     settings.SCAN_CLONE_TIMEOUT = 0.000001
     scan = _scan_of(personas, git_repo_factory("svc", {"a.py": "x = 1\n"}))
@@ -173,7 +181,9 @@ def test_a_transient_clone_failure_requeues_then_fails_on_the_last_attempt(
 def test_the_reaper_fails_scans_whose_worker_went_silent(personas: Personas, settings) -> None:  # type: ignore[no-untyped-def]
     repository = Repository.objects.create(team=personas.team, name="r", slug="r", clone_url="https://x/y")
     long_ago = timezone.now() - timedelta(seconds=settings.SCAN_HARD_TIME_LIMIT + 120)
-    stale = Scan.objects.create(repository=repository, branch="main", status=ScanStatus.SCANNING, heartbeat_at=long_ago)
+    stale = Scan.objects.create(
+        repository=repository, branch="main", status=ScanStatus.SCANNING, heartbeat_at=long_ago
+    )
     fresh = Scan.objects.create(
         repository=repository, branch="main", status=ScanStatus.SCANNING, heartbeat_at=timezone.now()
     )

@@ -17,7 +17,12 @@ PROBE = (
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "SYSTEMROOT"}}
-    return {**keep, "AUDITOR_VAR_DIR": str(tmp_path / "var"), "DJANGO_SETTINGS_MODULE": "auditor.settings", **extra}
+    return {
+        **keep,
+        "AUDITOR_VAR_DIR": str(tmp_path / "var"),
+        "DJANGO_SETTINGS_MODULE": "auditor.settings",
+        **extra,
+    }
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -45,7 +50,11 @@ def test_it_switches_to_postgres_and_redis_from_urls(tmp_path: Path) -> None:
     done = _run([sys.executable, "-c", PROBE], env)
     assert done.returncode == 0, done.stderr
     engine, name, broker, _ = __import__("json").loads(done.stdout)
-    assert (engine, name, broker) == ("django.db.backends.postgresql", "audits", "redis://cache.example:6379/3")
+    assert (engine, name, broker) == (
+        "django.db.backends.postgresql",
+        "audits",
+        "redis://cache.example:6379/3",
+    )
 
 
 def test_it_refuses_to_start_without_secret_key_outside_debug(tmp_path: Path) -> None:

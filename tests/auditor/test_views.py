@@ -29,13 +29,31 @@ def finished_scan(repository: Repository) -> Scan:
         category_counts={"security": 1, "context": 1},
     )
     Finding.objects.create(
-        scan=scan, rule_id="B602", scanner="bandit", category="security", severity=3, confidence=2,
-        path="app/<script>alert(1)</script>.py", line=7, end_line=7, message="shell=True",
-        snippet="<img src=x onerror=alert(2)>", fingerprint="f1",
+        scan=scan,
+        rule_id="B602",
+        scanner="bandit",
+        category="security",
+        severity=3,
+        confidence=2,
+        path="app/<script>alert(1)</script>.py",
+        line=7,
+        end_line=7,
+        message="shell=True",
+        snippet="<img src=x onerror=alert(2)>",
+        fingerprint="f1",
     )
     Finding.objects.create(
-        scan=scan, rule_id="AI101", scanner="ai-rules", category="context", severity=1, confidence=2,
-        path="app/views.py", line=3, end_line=3, message="unresolved", snippet="import nothing",
+        scan=scan,
+        rule_id="AI101",
+        scanner="ai-rules",
+        category="context",
+        severity=1,
+        confidence=2,
+        path="app/views.py",
+        line=3,
+        end_line=3,
+        message="unresolved",
+        snippet="import nothing",
         fingerprint="f2",
     )
     return scan
@@ -53,7 +71,9 @@ def test_anonymous_users_are_sent_to_sign_in_except_for_health(client: Client, n
 
 
 def test_a_member_sees_his_teams_repositories_only(personas: Personas, repository: Repository) -> None:
-    Repository.objects.create(team=personas.other_team, name="secret-search", slug="s", clone_url="https://x/y")
+    Repository.objects.create(
+        team=personas.other_team, name="secret-search", slug="s", clone_url="https://x/y"
+    )
     body = _client_for(personas.viewer).get(reverse("repository-list")).content.decode()
     assert "billing" in body
     assert "secret-search" not in body
@@ -97,7 +117,9 @@ def test_triggering_a_scan_needs_post(personas: Personas, repository: Repository
     assert response.status_code == 405
 
 
-def test_the_scan_page_escapes_everything_from_the_repository(personas: Personas, finished_scan: Scan) -> None:
+def test_the_scan_page_escapes_everything_from_the_repository(
+    personas: Personas, finished_scan: Scan
+) -> None:
     body = _client_for(personas.viewer).get(reverse("scan-detail", args=[finished_scan.pk])).content.decode()
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
@@ -130,7 +152,9 @@ def test_the_scan_page_paginates_findings(personas: Personas, finished_scan: Sca
     assert "page=2" in first.content.decode()
 
 
-def test_the_status_partial_tells_the_poller_when_the_scan_is_done(personas: Personas, repository: Repository) -> None:
+def test_the_status_partial_tells_the_poller_when_the_scan_is_done(
+    personas: Personas, repository: Repository
+) -> None:
     running = Scan.objects.create(repository=repository, branch="main", status=ScanStatus.SCANNING)
     client = _client_for(personas.viewer)
     response = client.get(reverse("scan-status", args=[running.pk]))
@@ -146,7 +170,9 @@ def test_repository_list_costs_a_fixed_number_of_queries(
     personas: Personas, django_assert_max_num_queries
 ) -> None:
     for i in range(15):
-        repo = Repository.objects.create(team=personas.team, name=f"r{i}", slug=f"r{i}", clone_url="https://x/y")
+        repo = Repository.objects.create(
+            team=personas.team, name=f"r{i}", slug=f"r{i}", clone_url="https://x/y"
+        )
         Scan.objects.create(repository=repo, branch="main", status=ScanStatus.SUCCEEDED)
     client = _client_for(personas.viewer)
     with django_assert_max_num_queries(6):

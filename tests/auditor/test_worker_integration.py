@@ -90,11 +90,25 @@ def worker(personas: Personas, repos_root: Path, tmp_path: Path) -> Iterator[Wor
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "auditor", "worker",
-                "--concurrency=2", "-Q", queue, "--hostname", f"{queue}@%h",
-                "--without-gossip", "--without-mingle", "--loglevel=INFO",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "auditor",
+                "worker",
+                "--concurrency=2",
+                "-Q",
+                queue,
+                "--hostname",
+                f"{queue}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
             ],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     previous_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue
@@ -122,7 +136,9 @@ def _wait_finished(scan: Scan, timeout: float = 120) -> Scan:
 
 
 def test_a_worker_scans_a_repository_end_to_end_and_duplicates_store_nothing(
-    personas: Personas, git_repo_factory, worker: Worker  # type: ignore[no-untyped-def]
+    personas: Personas,
+    git_repo_factory,
+    worker: Worker,  # type: ignore[no-untyped-def]
 ) -> None:
     source = git_repo_factory("svc", {"app/service.py": SERVICE, "app/__init__.py": ""})
     repository = repository_create(team=personas.team, name="svc", clone_url=str(source))
@@ -144,4 +160,5 @@ def test_a_worker_scans_a_repository_end_to_end_and_duplicates_store_nothing(
     assert Finding.objects.filter(scan=scan).count() == len(expected.findings)
     rules_at = {(rule, line) for rule, path, line, _ in stored if path == "app/service.py"}
     assert {("B404", 2), ("B602", 6), ("B324", 10)} <= rules_at
-    assert scan.commit_sha and scan.files_scanned == 2
+    assert scan.commit_sha
+    assert scan.files_scanned == 2

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name")
-        parser.add_argument("url", help="https://, ssh:// or git:// URL, or a local path under AUDITOR_LOCAL_REPO_ROOTS")
+        parser.add_argument(
+            "url", help="https://, ssh:// or git:// URL, or a local path under AUDITOR_LOCAL_REPO_ROOTS"
+        )
         parser.add_argument("--team", default="Default")
         parser.add_argument("--branch", default="main")
 

@@ -24,8 +24,14 @@ class Command(BaseCommand):
         commands = {
             "web": [python, "manage.py", "runserver", options["addr"], "--noreload"],
             "worker": [
-                python, "-m", "celery", "-A", "auditor", "worker",
-                "--loglevel=INFO", f"--concurrency={options['concurrency']}",
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "auditor",
+                "worker",
+                "--loglevel=INFO",
+                f"--concurrency={options['concurrency']}",
             ],
             "beat": [python, "-m", "celery", "-A", "auditor", "beat", "--loglevel=INFO"],
         }

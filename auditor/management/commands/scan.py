@@ -17,7 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("name", help="repository name (or id)")
         parser.add_argument("--team", help="team name, when several teams have a repository of that name")
         parser.add_argument("--branch", help="branch to scan (default: the repository's)")
-        parser.add_argument("--wait", action="store_true", help="block until the scan finishes and print a summary")
+        parser.add_argument(
+            "--wait", action="store_true", help="block until the scan finishes and print a summary"
+        )
         parser.add_argument("--timeout", type=float, default=3600, help="seconds to wait with --wait")
 
     def _repository(self, name: str, team: str | None) -> Repository:
