@@ -252,7 +252,12 @@ def _check_ref(branch: str, commit: str | None) -> None:
 
 
 def _git_config(protocol: str) -> list[str]:
-    """``-c`` options given to every git command we run."""
+    """``-c`` options given to every git command we run.
+
+    Deliberately not set: ``transfer.fsckObjects`` (it rejects many real-world
+    repositories over cosmetic object defects, and checkout itself already refuses
+    dangerous paths such as ``.git/`` or ``../``).
+    """
     return [
         # No hook runs, wherever it comes from (a template, an inherited
         # core.hooksPath, a hook in the local source): post-checkout runs on clone.
@@ -269,8 +274,10 @@ def _git_config(protocol: str) -> list[str]:
         "-c", f"protocol.{protocol}.allow=always",
         # Submodules would fetch further URLs we never validated.
         "-c", "submodule.recurse=false",
-        # Keep stderr to the point: it is shown to the user on failure.
+        # Keep stderr to the point, it is shown to the user on failure: no advice
+        # after a detached checkout (commit path)…
         "-c", "advice.detachedHead=false",
+        # …and no hint about the default branch name from git init (commit path).
         "-c", "init.defaultBranch=main",
     ]  # fmt: skip
 
@@ -381,8 +388,12 @@ def _run_git(
                 except subprocess.TimeoutExpired:
                     pass
                 interval = min(interval * 2, 0.5)
-                if watch is not None and max_bytes is not None and _tree_size(watch) > max_bytes:
-                    raise CloneError(REPO_TOO_LARGE, f"more than {_human(max_bytes)} while cloning")
+                if watch is not None and max_bytes is not None:
+                    walk_started = time.monotonic()
+                    if _tree_size(watch) > max_bytes:
+                        raise CloneError(REPO_TOO_LARGE, f"more than {_human(max_bytes)} while cloning")
+                    # Walking a big checkout costs time: never spend more than ~10% on it.
+                    interval = max(interval, min(10 * (time.monotonic() - walk_started), 5.0))
         finally:
             if proc.returncode is None:
                 with contextlib.suppress(ProcessLookupError):
@@ -469,8 +480,9 @@ def clone_repository(
 
     Shallow (``depth`` commits; ``None`` for full history), one branch, no tags, no
     submodules, no hooks, no inherited configuration. With ``commit`` (a full SHA)
-    that commit is fetched directly at ``depth`` and checked out detached; servers
-    that refuse fetching by id fail with ``scan:user:commit-not-found``.
+    that commit is fetched directly at ``depth`` and checked out detached (``branch``
+    is then only recorded, not checked); servers that refuse fetching by id fail
+    with ``scan:user:commit-not-found``.
 
     The whole operation is bounded by ``timeout_seconds`` (``scan:system:clone-timeout``,
     transient) and by ``max_bytes`` on disk, watched while git runs and checked after
