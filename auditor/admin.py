@@ -3,14 +3,14 @@ from django.contrib import admin
 from auditor.models import FileMetric, Finding, Membership, Repository, Scan, Team
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["name", "slug", "created_at"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
@@ -18,20 +18,20 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["user", "team", "role"]
     list_filter = ["role", "team"]
 
 
 @admin.register(Repository)
-class RepositoryAdmin(admin.ModelAdmin):
+class RepositoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["name", "team", "clone_url", "default_branch", "active"]
     list_filter = ["team", "active"]
     search_fields = ["name", "clone_url"]
 
 
 @admin.register(Scan)
-class ScanAdmin(admin.ModelAdmin):
+class ScanAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["id", "repository", "status", "trigger", "commit_sha", "findings_total", "created_at"]
     list_filter = ["status", "trigger"]
     list_select_related = ["repository"]
@@ -39,7 +39,7 @@ class ScanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["rule_id", "severity", "category", "path", "line", "scan"]
     list_filter = ["severity", "category", "scanner"]
     search_fields = ["rule_id", "path"]
@@ -48,7 +48,7 @@ class FindingAdmin(admin.ModelAdmin):
 
 
 @admin.register(FileMetric)
-class FileMetricAdmin(admin.ModelAdmin):
+class FileMetricAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["path", "language", "sloc", "complexity_max", "maintainability", "scan"]
     raw_id_fields = ["scan"]
     show_full_result_count = False

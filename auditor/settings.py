@@ -91,7 +91,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "auditor.sqlite3",
+            "NAME": str(VAR_DIR / "auditor.sqlite3"),
             "OPTIONS": {
                 # Web, worker and beat share one file: WAL lets readers proceed while the
                 # worker ingests, IMMEDIATE avoids upgrade deadlocks, timeout waits for locks.

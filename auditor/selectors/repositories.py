@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import OuterRef, Subquery
 
 from auditor.models import Repository, Scan
 
 
-def repository_list_for_user(user: AbstractBaseUser | AnonymousUser) -> list[Repository]:
+def repository_list_for_user(user: User | AnonymousUser) -> list[Any]:
     """The user's teams' repositories, each with `.last_scan` (or None). Two queries."""
     if not user.is_authenticated:
         return []
     last_scan_id = (
         Scan.objects.filter(repository=OuterRef("pk")).order_by("-created_at", "-id").values("pk")[:1]
     )
-    repositories = list(
+    repositories: list[Any] = list(
         Repository.objects.filter(team__memberships__user=user)
         .select_related("team")
         .annotate(last_scan_id=Subquery(last_scan_id))
         .order_by("team__name", "name")
     )
-    scans = Scan.objects.in_bulk([r.last_scan_id for r in repositories if r.last_scan_id])  # type: ignore[attr-defined]
+    scans = Scan.objects.in_bulk([r.last_scan_id for r in repositories if r.last_scan_id])
     for repository in repositories:
-        repository.last_scan = scans.get(repository.last_scan_id)  # type: ignore[attr-defined]
+        repository.last_scan = scans.get(repository.last_scan_id)
     return repositories

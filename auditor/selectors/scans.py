@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -15,7 +16,7 @@ SEVERITY_VALUE = {s.label: s.value for s in Severity}
 
 def scan_page_for_repository(
     repository: Repository, page_number: str | int | None, per_page: int = 25
-) -> Page:
+) -> Page[Any]:
     """One page of a repository's scans, newest first."""
     scans = Scan.objects.filter(repository=repository).order_by("-created_at", "-id")
     return Paginator(scans, per_page).get_page(page_number)
@@ -56,7 +57,9 @@ def finding_queryset(scan: Scan, filters: FindingFilters) -> QuerySet[Finding]:
     return findings.order_by("-severity", "path", "line", "id")
 
 
-def finding_page(scan: Scan, filters: FindingFilters, page_number: str | int | None, per_page: int) -> Page:
+def finding_page(
+    scan: Scan, filters: FindingFilters, page_number: str | int | None, per_page: int
+) -> Page[Any]:
     """One page of a scan's findings, most severe first."""
     return Paginator(finding_queryset(scan, filters), per_page).get_page(page_number)
 

@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ def scan_request(
     *,
     repository: Repository,
     trigger: str = ScanTrigger.MANUAL,
-    requested_by: AbstractBaseUser | None = None,
+    requested_by: User | AnonymousUser | None = None,
     branch: str | None = None,
 ) -> Scan:
     """Create a queued scan and enqueue `run_scan` once the row is committed.
@@ -33,7 +33,7 @@ def scan_request(
         repository=repository,
         branch=branch or repository.default_branch,
         trigger=ScanTrigger(trigger),
-        requested_by=requested_by if requested_by is not None and requested_by.is_authenticated else None,
+        requested_by=requested_by if isinstance(requested_by, User) else None,
     )
     transaction.on_commit(lambda: run_scan.delay(scan.pk))
     return scan

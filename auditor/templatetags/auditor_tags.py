@@ -49,7 +49,7 @@ def scan_phases(scan: Scan) -> list[tuple[str, str, str]]:
 
 
 @register.inclusion_tag("auditor/components/pagination.html")
-def pagination(page: Page, query: dict[str, str] | None = None) -> dict[str, Any]:
+def pagination(page: Page[Any], query: dict[str, str] | None = None) -> dict[str, Any]:
     return {"page": page, "query": query or {}}
 
 
