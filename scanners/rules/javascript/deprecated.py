@@ -14,14 +14,14 @@ if TYPE_CHECKING:
     from scanners.context import RepoContext
 
 _PATTERNS = (
-    '((call_expression function: (member_expression property: (property_identifier) @substr))'
+    "((call_expression function: (member_expression property: (property_identifier) @substr))"
     ' (#eq? @substr "substr"))',
     '((new_expression constructor: (identifier) @buffer) (#eq? @buffer "Buffer"))',
     '((call_expression function: (identifier) @buffer) (#eq? @buffer "Buffer"))',
     '((call_expression function: (identifier) @escape) (#any-of? @escape "escape" "unescape"))',
-    '((member_expression object: (identifier) @_args property: (property_identifier) @callee)'
+    "((member_expression object: (identifier) @_args property: (property_identifier) @callee)"
     ' (#eq? @_args "arguments") (#eq? @callee "callee"))',
-    '((call_expression function: (member_expression property: (property_identifier) @accessor))'
+    "((call_expression function: (member_expression property: (property_identifier) @accessor))"
     ' (#any-of? @accessor "__defineGetter__" "__defineSetter__" "__lookupGetter__" "__lookupSetter__"))',
 )
 _QUICK_TOKENS = ("substr(", "Buffer(", "escape(", "callee", "__")

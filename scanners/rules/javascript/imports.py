@@ -28,7 +28,8 @@ _IMPORT_PATTERNS = (
     "(import_statement source: (string) @spec)",
     "(export_statement source: (string) @spec)",
     "(import_require_clause source: (string) @spec)",
-    '((call_expression function: (identifier) @_fn arguments: (arguments . (string) @spec .)) (#eq? @_fn "require"))',
+    "((call_expression function: (identifier) @_fn arguments: (arguments . (string) @spec .))"
+    ' (#eq? @_fn "require"))',
     "(call_expression function: (import) arguments: (arguments . [(string) (template_string)] @spec))",
 )
 
@@ -48,9 +49,7 @@ def import_sites(source: SourceFile) -> list[ImportSite]:
         spec = string_value(node)
         if spec is None:
             continue
-        sites.append(
-            ImportSite(spec, line_of(node), node.start_point[1], optional=in_try_block(node, None))
-        )
+        sites.append(ImportSite(spec, line_of(node), node.start_point[1], optional=in_try_block(node, None)))
     return sites
 
 
@@ -144,8 +143,9 @@ class UnresolvedJsImport:
             yield Hit(
                 line=site.line,
                 column=site.column,
-                message=_unresolved_message(site.spec, resolution.target, resolution.via,
-                                            resolution.conventional, project),  # fmt: skip
+                message=_unresolved_message(
+                    site.spec, resolution.target, resolution.via, resolution.conventional, project
+                ),
                 confidence=Confidence.MEDIUM if resolution.conventional else None,
             )
 
@@ -160,7 +160,10 @@ def _unresolved_message(spec: str, target: str, via: str, conventional: bool, pr
             f"defines, and no file matches it under `src/`, the package root or `app/`"
         )
     else:
-        head = f"`{spec}` does not resolve to a file: no `{target}` with a JS/TS/asset extension or an `index` file exists"
+        head = (
+            f"`{spec}` does not resolve to a file: no `{target}` with a JS/TS/asset extension "
+            "or an `index` file exists"
+        )
     similar = _similar_files(target, project)
     hint = (
         f"; a module of that name exists at {', '.join(f'`{s}`' for s in similar)} — import that one"
@@ -246,17 +249,18 @@ class UndeclaredJsPackage:
             if resolution.kind != "package" or resolution.resolved:
                 continue
             name = resolution.target
-            yield Hit(line=site.line, column=site.column, message=_undeclared_message(name, source.path, project))
+            yield Hit(
+                line=site.line, column=site.column, message=_undeclared_message(name, source.path, project)
+            )
 
 
 def _undeclared_message(name: str, path: str, project: JsProject) -> str:
     manifests = project.manifests_for(path)
     where = ", ".join(f"`{posixpath.join(m.directory, 'package.json')}`" for m in manifests) or "package.json"
     close = difflib.get_close_matches(name, sorted(project.packages_for(path)), n=1, cutoff=0.8)
-    hint = f"; did you mean the declared `{close[0]}`?" if close else ""
+    hint = f"; did you mean the declared `{close[0]}`?" if close else "."
     return (
         f"`{name}` is imported but not declared in {where} (dependencies, devDependencies, "
         f"peerDependencies or optionalDependencies){hint} Check that the package exists and is the "
         f"one you mean, then add it with `npm install {name}`; otherwise import a declared one."
     )
-

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -19,19 +18,12 @@ from scanners.rules.javascript.syntax import (
     string_value,
     text,
 )
+from scanners.rules.sensitive import is_password_name
 from scanners.source import SourceFile
 
 if TYPE_CHECKING:
     from scanners.context import RepoContext
 
-_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "passphrase", "passcode", "pass", "pw"})
-# A password's hash, reset token or policy is not the password itself.
-_NOT_PASSWORD_WORDS = frozenset(
-    {"hash", "hashed", "digest", "token", "salt", "reset", "length", "policy", "strength",
-     "regex", "pattern", "rule", "rules", "label", "placeholder", "visible", "show", "error",
-     "expires", "expiry", "url", "link", "min", "max", "count"}
-)  # fmt: skip
 _NAME_TYPES = frozenset({"identifier", "property_identifier", "shorthand_property_identifier"})
 _FAST_FUNCTIONS = ("md5", "md4", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3", "ripemd160",
                    "MD5", "SHA1", "SHA224", "SHA256", "SHA384", "SHA512", "SHA3", "RIPEMD160")  # fmt: skip
@@ -41,7 +33,8 @@ _PATTERNS = (
     '(property_identifier) @_update) arguments: (arguments . (_) @data)) @update (#eq? @_update "update"))',
     "((call_expression function: [(identifier) (member_expression property: (property_identifier))] @fn"
     " arguments: (arguments . (_) @data)) @direct"
-    r' (#match? @fn "(^|\\.)(md[45]|sha(1|224|256|384|512|3)|ripemd160|MD5|SHA(1|224|256|384|512|3)|RIPEMD160)$"))',
+    r' (#match? @fn "(^|\\.)(md[45]|sha(1|224|256|384|512|3)|ripemd160|MD5|SHA(1|224|256|384|512|3)'
+    r'|RIPEMD160)$"))',
     "((call_expression function: (member_expression object: (_) @_subtle property: (property_identifier)"
     ' @_digest) arguments: (arguments (_) @alg . (_) @data)) @digest (#eq? @_digest "digest")'
     ' (#match? @_subtle "subtle$"))',
@@ -50,11 +43,6 @@ _HASH_VARIABLES = (
     "(variable_declarator name: (identifier) @name value: (call_expression) @call)",
     "(assignment_expression left: (identifier) @name right: (call_expression) @call)",
 )
-
-
-def is_password_name(name: str) -> bool:
-    words = {w.lower() for w in _WORDS.findall(name)}
-    return bool(words & _PASSWORD_WORDS) and not words & _NOT_PASSWORD_WORDS
 
 
 def password_in(expression: Node) -> str | None:
@@ -104,7 +92,8 @@ class WeakPasswordHashJs:
             "export function legacyHash(user: { password: string }) {\n"
             "  const hash = crypto.createHash('md5');\n"
             "  hash.update(user.password);  // expect: AI213\n"
-            "  return [hash.digest('hex'), md5(user.password), CryptoJS.SHA1(user.password)];  // expect: AI213\n"
+            "  const digest = hash.digest('hex');\n"
+            "  return [digest, md5(user.password), CryptoJS.SHA1(user.password)];  // expect: AI213\n"
             "}\n"
         ),
         use_instead=(
@@ -188,4 +177,3 @@ def _hash_variables(source: SourceFile) -> dict[str, Node]:
         if call_name(call)[1] == "createHash":
             found[text(match["name"][0])] = call
     return found
-

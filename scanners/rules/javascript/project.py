@@ -94,9 +94,7 @@ class JsProject:
         return mappings
 
     def base_urls_for(self, path: str) -> list[str]:
-        return [
-            c.base_url for c in self.tsconfigs if c.base_url is not None and is_under(path, c.directory)
-        ]
+        return [c.base_url for c in self.tsconfigs if c.base_url is not None and is_under(path, c.directory)]
 
     def all_alias_prefixes(self) -> set[str]:
         return {m.prefix for c in self.tsconfigs for m in c.mappings}

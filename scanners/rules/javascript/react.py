@@ -65,7 +65,7 @@ class DeprecatedReactApi:
             "Flags, in class components: `componentWillMount`, `componentWillReceiveProps`, "
             "`componentWillUpdate` (deprecated in 16.3; their `UNSAFE_` forms at low severity, "
             "still legacy) and legacy context (`contextTypes`, `getChildContext`, removed in "
-            "19); `findDOMNode` and string refs (`ref=\"name\"`, `this.refs.x`), removed in 19; "
+            '19); `findDOMNode` and string refs (`ref="name"`, `this.refs.x`), removed in 19; '
             "`ReactDOM.render`/`hydrate`/`unmountComponentAtNode` when the declared React is 18 "
             "or newer (never when it is older); `React.PropTypes`/`React.createClass` (removed in "
             "16); `defaultProps` on function components (deprecated in 18.3, removed in 19) and "
@@ -96,7 +96,7 @@ class DeprecatedReactApi:
             "  UNSAFE_componentWillUpdate() {}  // expect: AI211\n"
             "\n"
             "  render() {\n"
-            "    return <input ref=\"name\" />;  // expect: AI211\n"
+            '    return <input ref="name" />;  // expect: AI211\n'
             "  }\n"
             "}\n"
             "\n"
@@ -139,23 +139,50 @@ class DeprecatedReactApi:
         for node in found.get("member", []):
             yield from self._member(node, source, major)
         for node in found.get("string_ref", []):
-            yield _removed_in_19(node, major, "String refs (`ref=\"name\"`)", "pass a ref object from `useRef`/`createRef` or a callback ref")
+            yield _removed_in_19(
+                node,
+                major,
+                'The string ref `ref="…"`',
+                "pass a ref object from `useRef`/`createRef` or a callback ref",
+            )
 
     def _member_definition(self, node: Node, major: int | None) -> Iterator[Hit]:
         name = text(node)
         bare = name.removeprefix("UNSAFE_")
-        if bare not in _LIFECYCLES and name not in _LEGACY_CONTEXT and name not in ("propTypes", "defaultProps"):
+        if (
+            bare not in _LIFECYCLES
+            and name not in _LEGACY_CONTEXT
+            and name not in ("propTypes", "defaultProps")
+        ):
             return
         if not _in_class_component(node):
             return
         if name in _LIFECYCLES:
-            yield Hit(line_of(node), f"`{name}` is deprecated since React 16.3 and unsafe with concurrent rendering; {_LIFECYCLES[name]}.", column=node.start_point[1])
+            yield Hit(
+                line_of(node),
+                f"`{name}` is deprecated since React 16.3 and unsafe with concurrent rendering; {_LIFECYCLES[name]}.",
+                column=node.start_point[1],
+            )
         elif bare in _LIFECYCLES:
-            yield Hit(line_of(node), f"`{name}` is still a legacy lifecycle (renamed in 16.3, unsafe with concurrent rendering); {_LIFECYCLES[bare]}.", column=node.start_point[1], severity=Severity.LOW)
+            yield Hit(
+                line_of(node),
+                f"`{name}` is still a legacy lifecycle (renamed in 16.3, unsafe with concurrent rendering); {_LIFECYCLES[bare]}.",
+                column=node.start_point[1],
+                severity=Severity.LOW,
+            )
         elif name in _LEGACY_CONTEXT:
-            yield _removed_in_19(node, major, f"Legacy context (`{name}`)", "use `React.createContext` with `static contextType` or `useContext`")
+            yield _removed_in_19(
+                node,
+                major,
+                f"Legacy context (`{name}`)",
+                "use `React.createContext` with `static contextType` or `useContext`",
+            )
         elif name == "propTypes" and major is not None and major >= 19:
-            yield Hit(line_of(node), "React 19 no longer checks `propTypes`; use TypeScript types or validate props explicitly.", severity=Severity.LOW)
+            yield Hit(
+                line_of(node),
+                "React 19 no longer checks `propTypes`; use TypeScript types or validate props explicitly.",
+                severity=Severity.LOW,
+            )
 
     def _bare_call(self, node: Node, source: SourceFile, major: int | None) -> Iterator[Hit]:
         name = text(node)
@@ -176,7 +203,12 @@ class DeprecatedReactApi:
             return
         owner = text(obj)
         if name == "refs" and obj.type == "this":
-            yield _removed_in_19(node, major, "String refs (`this.refs`)", "use `createRef()` and read `ref.current`")
+            yield _removed_in_19(
+                node,
+                major,
+                "Reading string refs through `this.refs`",
+                "use `createRef()` and read `ref.current`",
+            )
         elif name == "findDOMNode":
             yield _removed_in_19(node, major, "`findDOMNode`", "attach a ref to the DOM element instead")
         elif name in _LEGACY_ROOT and (owner == "ReactDOM" or owner in _react_dom_bindings(source)[0]):
@@ -186,7 +218,9 @@ class DeprecatedReactApi:
                     yield hit
         elif name in ("PropTypes", "createClass") and owner == "React" and (major is None or major >= 16):
             fix = "the `prop-types` package" if name == "PropTypes" else "a class or function component"
-            yield Hit(line_of(node), f"`React.{name}` was removed in React 16; use {fix}.", severity=Severity.HIGH)
+            yield Hit(
+                line_of(node), f"`React.{name}` was removed in React 16; use {fix}.", severity=Severity.HIGH
+            )
         elif name == "createFactory" and owner == "React" and _is_callee(member):
             yield _removed_in_19(node, major, "`React.createFactory`", "use JSX or `React.createElement`")
         elif name in ("defaultProps", "propTypes") and _is_assigned(member):
@@ -197,15 +231,30 @@ class DeprecatedReactApi:
 def _function_component_static(node: Node, name: str, owner: str, major: int | None) -> Iterator[Hit]:
     if name == "defaultProps" and (major is None or major >= 18):
         severity = Severity.HIGH if major is not None and major >= 19 else Severity.LOW
-        yield Hit(line_of(node), f"`{owner}.defaultProps` on a function component is deprecated (React 18.3) and ignored in React 19; use default values in the props destructuring.", severity=severity)
+        yield Hit(
+            line_of(node),
+            f"`{owner}.defaultProps` on a function component is deprecated (React 18.3) and ignored in React 19; use default values in the props destructuring.",
+            severity=severity,
+        )
     elif name == "propTypes" and major is not None and major >= 19:
-        yield Hit(line_of(node), f"React 19 no longer checks `{owner}.propTypes`; use TypeScript types or validate props explicitly.", severity=Severity.LOW)
+        yield Hit(
+            line_of(node),
+            f"React 19 no longer checks `{owner}.propTypes`; use TypeScript types or validate props explicitly.",
+            severity=Severity.LOW,
+        )
 
 
 def _removed_in_19(node: Node, major: int | None, what: str, fix: str) -> Hit:
     if major is not None and major >= 19:
-        return Hit(line_of(node), f"{what} was removed in React 19 (declared: {major}); {fix}.", column=node.start_point[1], severity=Severity.HIGH)
-    return Hit(line_of(node), f"{what} is deprecated and removed in React 19; {fix}.", column=node.start_point[1])
+        return Hit(
+            line_of(node),
+            f"{what} was removed in React 19 (declared: {major}); {fix}.",
+            column=node.start_point[1],
+            severity=Severity.HIGH,
+        )
+    return Hit(
+        line_of(node), f"{what} is deprecated and removed in React 19; {fix}.", column=node.start_point[1]
+    )
 
 
 def _legacy_root(node: Node, major: int | None, name: str) -> Hit | None:
@@ -214,10 +263,25 @@ def _legacy_root(node: Node, major: int | None, name: str) -> Hit | None:
         return None
     fix = _LEGACY_ROOT[name]
     if major is None:
-        return Hit(line_of(node), f"`ReactDOM.{name}` is the legacy root API, deprecated in React 18 and removed in 19; use {fix}.", column=node.start_point[1], severity=Severity.LOW, confidence=Confidence.MEDIUM)
+        return Hit(
+            line_of(node),
+            f"`ReactDOM.{name}` is the legacy root API, deprecated in React 18 and removed in 19; use {fix}.",
+            column=node.start_point[1],
+            severity=Severity.LOW,
+            confidence=Confidence.MEDIUM,
+        )
     severity = Severity.HIGH if major >= 19 else Severity.MEDIUM
-    state = "removed in React 19" if major >= 19 else "deprecated in React 18 (runs in legacy mode) and removed in 19"
-    return Hit(line_of(node), f"`ReactDOM.{name}` is {state}; this package declares React {major}; use {fix}.", column=node.start_point[1], severity=severity)
+    state = (
+        "removed in React 19"
+        if major >= 19
+        else "deprecated in React 18 (runs in legacy mode) and removed in 19"
+    )
+    return Hit(
+        line_of(node),
+        f"`ReactDOM.{name}` is {state}; this package declares React {major}; use {fix}.",
+        column=node.start_point[1],
+        severity=severity,
+    )
 
 
 _REACT_DOM = frozenset({"react-dom"})
@@ -229,12 +293,20 @@ def _react_dom_bindings(source: SourceFile) -> tuple[set[str], dict[str, str]]:
 
 def _is_callee(member: Node) -> bool:
     parent = member.parent
-    return parent is not None and parent.type == "call_expression" and parent.child_by_field_name("function") == member
+    return (
+        parent is not None
+        and parent.type == "call_expression"
+        and parent.child_by_field_name("function") == member
+    )
 
 
 def _is_assigned(member: Node) -> bool:
     parent = member.parent
-    return parent is not None and parent.type == "assignment_expression" and parent.child_by_field_name("left") == member
+    return (
+        parent is not None
+        and parent.type == "assignment_expression"
+        and parent.child_by_field_name("left") == member
+    )
 
 
 def _in_class_component(node: Node) -> bool:

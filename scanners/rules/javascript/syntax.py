@@ -50,7 +50,9 @@ def compile_query(language: str, patterns: tuple[str, ...]) -> tree_sitter.Query
         return tree_sitter.Query(lang, "\n".join(valid)) if valid else None
 
 
-def captures(source: SourceFile, patterns: tuple[str, ...], node: Node | None = None) -> dict[str, list[Node]]:
+def captures(
+    source: SourceFile, patterns: tuple[str, ...], node: Node | None = None
+) -> dict[str, list[Node]]:
     """Captures of `patterns` over the file (or under `node`), by capture name."""
     tree = source.ts_tree
     if tree is None:
@@ -173,7 +175,7 @@ def identifier_name(node: Node | None) -> str | None:
 
 _BINDING_PATTERNS = (
     "(function_declaration name: (identifier) @b)",
-    "(class_declaration name: (identifier) @b)",
+    "(class_declaration name: (_) @b)",
     "(variable_declarator name: (identifier) @b)",
     "(import_specifier name: (identifier) @b)",
     "(import_specifier alias: (identifier) @b)",

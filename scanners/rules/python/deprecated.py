@@ -33,7 +33,9 @@ def _is_version_test(test: ast.expr) -> bool:
     for node in ast.walk(test):
         if isinstance(node, ast.Attribute) and node.attr in ("version_info", "version", "hexversion"):
             return True
-        if isinstance(node, ast.Name) and (node.id.startswith(("PY2", "PY3", "PY_3", "IS_PY")) or node.id == "hasattr"):
+        if isinstance(node, ast.Name) and (
+            node.id.startswith(("PY2", "PY3", "PY_3", "IS_PY")) or node.id == "hasattr"
+        ):
             return True
     return False
 
@@ -80,9 +82,12 @@ class _Collector:
         elif not guarded:
             if isinstance(node, ast.Attribute):
                 self.attributes.append((node, in_async))
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                if node.func.attr in METHODS or node.func.attr == "warn":
-                    self.methods.append(node)
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and (node.func.attr in METHODS or node.func.attr == "warn")
+            ):
+                self.methods.append(node)
         for child in ast.iter_child_nodes(node):
             self.visit(child, in_async, guarded)
 
@@ -192,11 +197,11 @@ class DeprecatedApiRule:
                 yield from hit(from_node, entry, f"`{qualified}`")
         imports = collector.imports
         for attr, in_async in collector.attributes:
-            qualified = imports.resolve(attr)
-            entry = NAMES.get(qualified) if qualified else None
+            resolved = imports.resolve(attr)
+            entry = NAMES.get(resolved) if resolved else None
             if entry is None or (entry.name == "asyncio.get_event_loop" and in_async):
                 continue
-            yield from hit(attr, entry, f"`{qualified}`")
+            yield from hit(attr, entry, f"`{resolved}`")
         for call in collector.methods:
             yield from self._method_hits(call, imports, hit)
 
@@ -206,7 +211,9 @@ class DeprecatedApiRule:
         if func.attr == "warn":
             # `logging.warn` itself resolves through NAMES; here only logger objects.
             if _is_logger(func.value) and imports.resolve(func.value) not in ("warnings", "logging"):
-                yield from hit(call, NAMES["logging.Logger.warn"], f"`{dotted_name(func) or 'Logger.warn'}()`")
+                yield from hit(
+                    call, NAMES["logging.Logger.warn"], f"`{dotted_name(func) or 'Logger.warn'}()`"
+                )
             return
         entry = METHODS[func.attr]
         if entry.kind is Kind.TEST_METHOD:
@@ -222,10 +229,7 @@ class DeprecatedApiRule:
         replacement = api.replacement
         if api.kind is Kind.TEST_METHOD and api.name in SUGGESTED_TEST_METHOD:
             replacement = f"`{SUGGESTED_TEST_METHOD[api.name]}`"
-        if api.removed:
-            removed = f"removed in Python {api.removed[0]}.{api.removed[1]}"
-        else:
-            removed = "not yet removed"
+        removed = f"removed in Python {api.removed[0]}.{api.removed[1]}" if api.removed else "not yet removed"
         severity = None
         if api.removed and requires and requires >= api.removed:
             severity = Severity.HIGH

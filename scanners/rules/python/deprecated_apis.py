@@ -157,7 +157,7 @@ _TABLE: list[DeprecatedApi] = [
         Kind.TEST_METHOD,
         "Python 3.2",
         "3.12",
-        "the current name (`assertEqual`, `assertNotEqual`, `assertRegex`, `assertRaisesRegex`, `assertTrue`, …)",
+        "the current name (`assertEqual`, `assertRegex`, `assertRaisesRegex`, `assertTrue`, …)",
     ),
     *_names("isAlive", Kind.THREAD_METHOD, "Python 3.8", "3.9", "`is_alive()`"),
     *_names("setDaemon", Kind.THREAD_METHOD, "Python 3.10", None, "`thread.daemon = True`"),

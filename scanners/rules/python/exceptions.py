@@ -123,7 +123,7 @@ class BareExceptRule:
             "    try:\n"
             "        return open(path).read()\n"
             "    except OSError:\n"
-            "        logger.warning(\"cannot read %s\", path)\n"
+            '        logger.warning("cannot read %s", path)\n'
             "        return None\n"
             "\n"
             "\n"
@@ -186,7 +186,7 @@ class SwallowedExceptionRule:
             "\n"
             "def price(quote):\n"
             "    try:\n"
-            "        return float(quote[\"price\"])\n"
+            '        return float(quote["price"])\n'
             "    except (KeyError, Exception) as e:  # expect: AI302\n"
             "        return 0.0\n"
         ),
@@ -206,12 +206,12 @@ class SwallowedExceptionRule:
             "        try:\n"
             "            client.push(item)\n"
             "        except Exception:\n"
-            "            logger.exception(\"push failed for %s\", item)\n"
+            '            logger.exception("push failed for %s", item)\n'
             "\n"
             "\n"
             "def price(quote, errors):\n"
             "    try:\n"
-            "        return float(quote[\"price\"])\n"
+            '        return float(quote["price"])\n'
             "    except Exception as e:\n"
             "        errors.append(e)\n"
             "        return 0.0\n"

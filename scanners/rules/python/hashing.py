@@ -70,7 +70,7 @@ class WeakPasswordHashRule:
             "\n"
             "\n"
             "def store(user, salt):\n"
-            "    digest = hashlib.sha256(f\"{salt}{user.password}\".encode())  # expect: AI202\n"
+            '    digest = hashlib.sha256(f"{salt}{user.password}".encode())  # expect: AI202\n'
             "    return digest.hexdigest()\n"
         ),
         use_instead=(
@@ -84,7 +84,7 @@ class WeakPasswordHashRule:
             "\n"
             "\n"
             "def derive(password, salt):\n"
-            "    return hashlib.pbkdf2_hmac(\"sha256\", password.encode(), salt, 600_000)\n"
+            '    return hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 600_000)\n'
             "\n"
             "\n"
             "def token_digest(api_token):\n"
@@ -114,7 +114,11 @@ class WeakPasswordHashRule:
         tainted: set[str] = set()
         hashers: dict[str, str] = {}  # local name → algorithm of the hash object it holds
         for node in nodes:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+            ):
                 target = node.targets[0].id
                 if _password_names(node.value, set()):
                     tainted.add(target)

@@ -17,7 +17,15 @@ if TYPE_CHECKING:
     from scanners.source import SourceFile
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
-_MARKERS = ("requests", "httpx", "urlopen", "aiohttp", "HTTPConnection", "HTTPSConnection", "create_connection")
+_MARKERS = (
+    "requests",
+    "httpx",
+    "urlopen",
+    "aiohttp",
+    "HTTPConnection",
+    "HTTPSConnection",
+    "create_connection",
+)
 
 # Module functions and where their timeout may be passed positionally (None: keyword only).
 _FUNCTIONS: dict[str, int | None] = {
@@ -39,7 +47,15 @@ _SESSION_FACTORIES = {
     "httpx.AsyncClient": "httpx",
 }
 _NETWORK_ERRORS = frozenset(
-    {"Exception", "BaseException", "OSError", "IOError", "EnvironmentError", "ConnectionError", "TimeoutError"}
+    {
+        "Exception",
+        "BaseException",
+        "OSError",
+        "IOError",
+        "EnvironmentError",
+        "ConnectionError",
+        "TimeoutError",
+    }
     | {"RequestException", "RequestError", "HTTPError", "URLError", "ClientError", "TransportError"}
     | {"TimeoutException", "ConnectTimeout", "ReadTimeout", "Timeout", "SSLError", "ProxyError"}
     | {"ClientConnectionError", "ClientConnectorError", "ClientResponseError", "HTTPException"}
@@ -74,7 +90,7 @@ def _keyword(call: ast.Call, name: str) -> ast.keyword | None:
 
 
 def _timeout_state(call: ast.Call, position: int | None) -> str:
-    """"set", "none" (explicit None), "missing" or "unknown" (`**kwargs` passed through)."""
+    """ "set", "none" (explicit None), "missing" or "unknown" (`**kwargs` passed through)."""
     keyword = _keyword(call, "timeout")
     if keyword is not None:
         value = keyword.value
@@ -92,7 +108,9 @@ class _Visitor(ast.NodeVisitor):
 
     def __init__(self) -> None:
         self.imports = ImportTable()
-        self.calls: list[tuple[ast.Call, ast.FunctionDef | ast.AsyncFunctionDef | None, str | None, bool]] = []
+        self.calls: list[
+            tuple[ast.Call, ast.FunctionDef | ast.AsyncFunctionDef | None, str | None, bool]
+        ] = []
         self.bindings: list[tuple[str, ast.expr, ast.AST | None]] = []  # (scope key, target, value)
         self._function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
         self._class: str | None = None
@@ -193,14 +211,15 @@ def analyse(source: SourceFile) -> list[NetworkCall]:
     visitor.visit(tree)
     imports = visitor.imports
     sessions: dict[str, _Session] = {}
-    for key, _target, value in visitor.bindings:
+    for bound_key, _target, value in visitor.bindings:
         session = _session_of(value, imports)
         if session:
-            sessions[key] = session
+            sessions[bound_key] = session
     _mark_timed_sessions(visitor, sessions)
-    bound = {key for key, _target, _value in visitor.bindings}
+    bound = {bound_key for bound_key, _target, _value in visitor.bindings}
     found: list[NetworkCall] = []
-    for call, function, key, protected in visitor.calls:
+    for call, function, receiver, protected in visitor.calls:
+        key = receiver
         if key is not None and key not in bound and not key.startswith(":") and "." not in key:
             key = ":" + key.partition(":")[2]  # a module-level session used inside a function
         item = _classify(call, key, sessions, imports)
@@ -213,18 +232,22 @@ def analyse(source: SourceFile) -> list[NetworkCall]:
 def _mark_timed_sessions(visitor: _Visitor, sessions: dict[str, _Session]) -> None:
     """`s.request = partial(s.request, timeout=5)` or `s.mount(p, TimeoutAdapter(...))`."""
     for key, target, value in visitor.bindings:
-        if isinstance(target, ast.Attribute) and target.attr == "request" and isinstance(value, ast.Call):
-            if _keyword(value, "timeout") is not None:
-                owner = key.rpartition(".")[0]
-                if owner in sessions:
-                    sessions[owner].timed = True
-    for call, _function, key, _protected in visitor.calls:
-        if key in sessions and isinstance(call.func, ast.Attribute) and call.func.attr == "mount":
+        if (
+            isinstance(target, ast.Attribute)
+            and target.attr == "request"
+            and isinstance(value, ast.Call)
+            and _keyword(value, "timeout") is not None
+        ):
+            owner = key.rpartition(".")[0]
+            if owner in sessions:
+                sessions[owner].timed = True
+    for call, _function, receiver, _protected in visitor.calls:
+        if receiver in sessions and isinstance(call.func, ast.Attribute) and call.func.attr == "mount":
             adapter = call.args[1] if len(call.args) > 1 else None
             adapter_name = dotted_name(adapter.func) if isinstance(adapter, ast.Call) else None
             # requests' own HTTPAdapter has no timeout; a project adapter is trusted to set one.
             if adapter_name and adapter_name.rpartition(".")[2] != "HTTPAdapter":
-                sessions[key].timed = True
+                sessions[receiver].timed = True
 
 
 def _classify(
@@ -274,5 +297,3 @@ def failure_is_handled(item: NetworkCall) -> bool:
     return any(
         isinstance(node, ast.Attribute) and node.attr in _STATUS_ATTRIBUTES for node in ast.walk(function)
     )
-
-

@@ -79,7 +79,7 @@ class NetworkTimeoutRule:
             "def make_session():\n"
             "    session = requests.Session()\n"
             "    session.request = functools.partial(session.request, timeout=10)\n"
-            "    session.get(\"https://example.org/ping\")\n"
+            '    session.get("https://example.org/ping")\n'
             "    return session\n"
             "\n"
             "\n"
@@ -142,7 +142,7 @@ class UnhandledNetworkFailureRule:
             "\n"
             "def user_names(url):\n"
             "    response = requests.get(url, timeout=5)  # expect: AI304\n"
-            "    return [u[\"name\"] for u in response.json()[\"items\"]]\n"
+            '    return [u["name"] for u in response.json()["items"]]\n'
         ),
         use_instead=(
             "import logging\n"
@@ -157,9 +157,9 @@ class UnhandledNetworkFailureRule:
             "        response = requests.get(url, timeout=5)\n"
             "        response.raise_for_status()\n"
             "    except requests.RequestException:\n"
-            "        logger.warning(\"user list unavailable at %s\", url)\n"
+            '        logger.warning("user list unavailable at %s", url)\n'
             "        return []\n"
-            "    return [u[\"name\"] for u in response.json().get(\"items\", [])]\n"
+            '    return [u["name"] for u in response.json().get("items", [])]\n'
             "\n"
             "\n"
             "def status(url):\n"

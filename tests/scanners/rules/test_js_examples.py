@@ -40,6 +40,7 @@ def test_good_example_is_quiet(rule: Any, tmp_path: Path) -> None:
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.meta.id)
 def test_rule_metadata_is_complete(rule: Any) -> None:
     meta = rule.meta
-    assert meta.id.startswith("AI") and meta.name == meta.name.lower()
-    assert meta.what and meta.why and meta.example and meta.use_instead
+    assert meta.id.startswith("AI")
+    assert meta.name == meta.name.lower()
+    assert all((meta.what, meta.why, meta.example, meta.use_instead))
     assert set(meta.languages) == {"javascript", "typescript", "tsx"}
