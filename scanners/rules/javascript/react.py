@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 _LIFECYCLES = {
     "componentWillMount": "move the work to `componentDidMount` (or `useEffect` in a function component)",
-    "componentWillReceiveProps": "derive state in `getDerivedStateFromProps` or react in `componentDidUpdate`",
+    "componentWillReceiveProps": (
+        "derive state in `getDerivedStateFromProps` or react in `componentDidUpdate`"
+    ),
     "componentWillUpdate": "use `componentDidUpdate` with `getSnapshotBeforeUpdate`",
 }
 _LEGACY_CONTEXT = {"contextTypes", "childContextTypes", "getChildContext"}
@@ -36,11 +38,15 @@ _LEGACY_ROOT = {
 _MEMBER_NAMES = ("findDOMNode", "render", "hydrate", "unmountComponentAtNode", "PropTypes", "createClass",
                  "createFactory", "defaultProps", "propTypes", "refs")  # fmt: skip
 
+_Bindings = tuple[set[str], dict[str, str]]
+_DEFINED = " ".join(
+    f'"{n}"' for n in [*_LIFECYCLES, *(f"UNSAFE_{n}" for n in _LIFECYCLES), *_LEGACY_CONTEXT, "propTypes"]
+)
 _PATTERNS = (
-    "(method_definition name: (property_identifier) @member_def)",
-    "(field_definition property: (property_identifier) @member_def)",
-    "(public_field_definition name: (property_identifier) @member_def)",
-    "(pair key: (property_identifier) @member_def)",
+    f"((method_definition name: (property_identifier) @member_def) (#any-of? @member_def {_DEFINED}))",
+    f"((field_definition property: (property_identifier) @member_def) (#any-of? @member_def {_DEFINED}))",
+    f"((public_field_definition name: (property_identifier) @member_def) (#any-of? @member_def {_DEFINED}))",
+    f"((pair key: (property_identifier) @member_def) (#any-of? @member_def {_DEFINED}))",
     '((call_expression function: (identifier) @call) (#any-of? @call "findDOMNode" "render" "hydrate"'
     ' "unmountComponentAtNode"))',
     "((member_expression property: (property_identifier) @member) (#any-of? @member "
@@ -132,12 +138,13 @@ class DeprecatedReactApi:
             return  # Preact keeps these APIs
         major = context.js.react_major(source.path)
         found = captures(source, _PATTERNS)
+        bindings = _react_dom_bindings(source) if found.get("call") or found.get("member") else (set(), {})
         for node in found.get("member_def", []):
             yield from self._member_definition(node, major)
         for node in found.get("call", []):
-            yield from self._bare_call(node, source, major)
+            yield from self._bare_call(node, bindings, major)
         for node in found.get("member", []):
-            yield from self._member(node, source, major)
+            yield from self._member(node, source, bindings, major)
         for node in found.get("string_ref", []):
             yield _removed_in_19(
                 node,
@@ -160,13 +167,15 @@ class DeprecatedReactApi:
         if name in _LIFECYCLES:
             yield Hit(
                 line_of(node),
-                f"`{name}` is deprecated since React 16.3 and unsafe with concurrent rendering; {_LIFECYCLES[name]}.",
+                f"`{name}` is deprecated since React 16.3 and unsafe with concurrent rendering; "
+                f"{_LIFECYCLES[name]}.",
                 column=node.start_point[1],
             )
         elif bare in _LIFECYCLES:
             yield Hit(
                 line_of(node),
-                f"`{name}` is still a legacy lifecycle (renamed in 16.3, unsafe with concurrent rendering); {_LIFECYCLES[bare]}.",
+                f"`{name}` is still a legacy lifecycle (renamed in 16.3, unsafe with concurrent "
+                f"rendering); {_LIFECYCLES[bare]}.",
                 column=node.start_point[1],
                 severity=Severity.LOW,
             )
@@ -184,9 +193,9 @@ class DeprecatedReactApi:
                 severity=Severity.LOW,
             )
 
-    def _bare_call(self, node: Node, source: SourceFile, major: int | None) -> Iterator[Hit]:
+    def _bare_call(self, node: Node, bindings: _Bindings, major: int | None) -> Iterator[Hit]:
         name = text(node)
-        _, named = _react_dom_bindings(source)
+        _, named = bindings
         imported = named.get(name)
         if name == "findDOMNode" or imported == "findDOMNode":
             yield _removed_in_19(node, major, "`findDOMNode`", "attach a ref to the DOM element instead")
@@ -195,7 +204,9 @@ class DeprecatedReactApi:
             if hit is not None:
                 yield hit
 
-    def _member(self, node: Node, source: SourceFile, major: int | None) -> Iterator[Hit]:
+    def _member(
+        self, node: Node, source: SourceFile, bindings: _Bindings, major: int | None
+    ) -> Iterator[Hit]:
         name = text(node)
         member = node.parent
         obj = member.child_by_field_name("object") if member is not None else None
@@ -209,9 +220,9 @@ class DeprecatedReactApi:
                 "Reading string refs through `this.refs`",
                 "use `createRef()` and read `ref.current`",
             )
-        elif name == "findDOMNode":
+        elif name == "findDOMNode" and _is_callee(member):
             yield _removed_in_19(node, major, "`findDOMNode`", "attach a ref to the DOM element instead")
-        elif name in _LEGACY_ROOT and (owner == "ReactDOM" or owner in _react_dom_bindings(source)[0]):
+        elif name in _LEGACY_ROOT and (owner == "ReactDOM" or owner in bindings[0]):
             if _is_callee(member):
                 hit = _legacy_root(node, major, name)
                 if hit is not None:
@@ -223,9 +234,13 @@ class DeprecatedReactApi:
             )
         elif name == "createFactory" and owner == "React" and _is_callee(member):
             yield _removed_in_19(node, major, "`React.createFactory`", "use JSX or `React.createElement`")
-        elif name in ("defaultProps", "propTypes") and _is_assigned(member):
-            if obj.type == "identifier" and _is_function_component(owner, source):
-                yield from _function_component_static(node, name, owner, major)
+        elif (
+            name in ("defaultProps", "propTypes")
+            and _is_assigned(member)
+            and obj.type == "identifier"
+            and _is_function_component(owner, source)
+        ):
+            yield from _function_component_static(node, name, owner, major)
 
 
 def _function_component_static(node: Node, name: str, owner: str, major: int | None) -> Iterator[Hit]:
@@ -233,13 +248,15 @@ def _function_component_static(node: Node, name: str, owner: str, major: int | N
         severity = Severity.HIGH if major is not None and major >= 19 else Severity.LOW
         yield Hit(
             line_of(node),
-            f"`{owner}.defaultProps` on a function component is deprecated (React 18.3) and ignored in React 19; use default values in the props destructuring.",
+            f"`{owner}.defaultProps` on a function component is deprecated (React 18.3) and "
+            "ignored in React 19; use default values in the props destructuring.",
             severity=severity,
         )
     elif name == "propTypes" and major is not None and major >= 19:
         yield Hit(
             line_of(node),
-            f"React 19 no longer checks `{owner}.propTypes`; use TypeScript types or validate props explicitly.",
+            f"React 19 no longer checks `{owner}.propTypes`; use TypeScript types or validate "
+            "props explicitly.",
             severity=Severity.LOW,
         )
 
@@ -287,7 +304,10 @@ def _legacy_root(node: Node, major: int | None, name: str) -> Hit | None:
 _REACT_DOM = frozenset({"react-dom"})
 
 
-def _react_dom_bindings(source: SourceFile) -> tuple[set[str], dict[str, str]]:
+def _react_dom_bindings(source: SourceFile) -> _Bindings:
+    """Local names of `react-dom`'s namespace/default export and of its named exports."""
+    if "react-dom" not in source.text:
+        return set(), {}
     return module_bindings(source, _REACT_DOM)
 
 

@@ -216,7 +216,7 @@ def file_exists(target: str, project: JsProject) -> bool:
     """Bundler resolution of a repo-relative path: exact file, + extension, TS's `.js`→`.ts`,
     platform variants, `/index.*`, or a directory with its own package.json."""
     files = project.files
-    if target in files:
+    if target and target in files:
         return True
     if any(target + ext in files for ext in RESOLVE_EXTENSIONS):
         return True
@@ -226,9 +226,10 @@ def file_exists(target: str, project: JsProject) -> bool:
     if any(f"{target}.{p}{e}" in files for p in _PLATFORM_SUFFIXES for e in (".js", ".ts", ".tsx", ".jsx")):
         return True
     if target in project.directories:
-        if target + "/package.json" in files:
+        inside = f"{target}/" if target else ""
+        if inside + "package.json" in files:
             return True
-        return any(f"{target}/index{e}" in files for e in RESOLVE_EXTENSIONS)
+        return any(f"{inside}index{e}" in files for e in RESOLVE_EXTENSIONS)
     return False
 
 
@@ -257,8 +258,10 @@ def classify_specifier(spec: str, importer: str, project: JsProject) -> Resoluti
     spec = _clean(spec)
     if spec in (".", "..") or spec.startswith(("./", "../")):
         target = posixpath.normpath(posixpath.join(dir_of(importer), spec))
-        if target.startswith("..") or target == ".":
-            return Resolution("skip")
+        if target.startswith(".."):
+            return Resolution("skip")  # outside the scanned tree: cannot be judged
+        if target == ".":
+            target = ""
         if file_exists(target, project):
             return Resolution("relative", True, target)
         if BUILD_OUTPUT_DIRS.intersection(target.split("/")):
