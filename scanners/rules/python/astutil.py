@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scanners.source import SourceFile
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -112,3 +116,50 @@ def is_test_path(path: str) -> bool:
         or filename.endswith("_test.py")
         or filename == "conftest.py"
     )
+
+
+class NodeIndex:
+    """Every node of one module bucketed by its exact type, from a single `ast.walk`.
+
+    The behaviour rules share it (see `node_index`) so that eleven rules cost one walk
+    of the tree instead of eleven: a walk of Django's 2,900 files alone takes ≈ 1.3 s.
+    """
+
+    __slots__ = ("by_type", "imports", "tree")
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        by_type: dict[type[ast.AST], list[ast.AST]] = {}
+        for node in ast.walk(tree):
+            bucket = by_type.get(type(node))
+            if bucket is None:
+                by_type[type(node)] = [node]
+            else:
+                bucket.append(node)
+        self.by_type = by_type
+        self.imports = build_import_table(self.of(ast.Import, ast.ImportFrom))
+
+    def of(self, *types: type[ast.AST]) -> list[Any]:
+        """Nodes of the given exact types, in `ast.walk` (breadth-first) order per type."""
+        if len(types) == 1:
+            return self.by_type.get(types[0], [])
+        return [node for t in types for node in self.by_type.get(t, [])]
+
+
+# One entry: rules run one after another on the same file, in the same process. A tuple
+# so that reading and replacing the memo are each a single atomic step.
+_memo: tuple[object, NodeIndex] | None = None
+
+
+def node_index(source: SourceFile) -> NodeIndex | None:
+    """The shared `NodeIndex` of `source`, or None when the file does not parse."""
+    global _memo
+    memo = _memo
+    if memo is not None and memo[0] is source:
+        return memo[1]
+    tree = source.python_tree
+    if tree is None:
+        return None
+    index = NodeIndex(tree)
+    _memo = (source, index)
+    return index

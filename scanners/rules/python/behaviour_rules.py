@@ -12,10 +12,10 @@ from scanners.rules.python.concurrency_async import CheckThenActAcrossAwaitRule
 from scanners.rules.python.deprecated import DeprecatedApiRule
 from scanners.rules.python.exceptions import BareExceptRule, SwallowedExceptionRule
 from scanners.rules.python.hashing import WeakPasswordHashRule
-from scanners.rules.python.network_rules import NetworkTimeoutRule, UnhandledNetworkFailureRule
-from scanners.rules.python.secrets_rule import HardcodedSecretRule
 from scanners.rules.python.logging_rules import SensitiveDataInLogRule
+from scanners.rules.python.network_rules import NetworkTimeoutRule, UnhandledNetworkFailureRule
 from scanners.rules.python.optional import UncheckedOptionalRule
+from scanners.rules.python.secrets_rule import HardcodedSecretRule
 
 BEHAVIOUR_RULES: tuple[Rule, ...] = (
     DeprecatedApiRule(),

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 
 from scanners.model import Category, Confidence, RuleMeta, Severity
 from scanners.rules.base import Hit
-from scanners.rules.python.astutil import ImportTable, dotted_name, handler_names, last_name
+from scanners.rules.python.astutil import (
+    ImportTable,
+    NodeIndex,
+    dotted_name,
+    handler_names,
+    last_name,
+    node_index,
+)
 from scanners.rules.python.deprecated_apis import (
     METHODS,
     MODULES,
@@ -48,57 +55,62 @@ def _is_logger(node: ast.expr) -> bool:
     return lowered in ("log", "logger", "logging", "_log") or lowered.endswith(("_log", "_logger", "logger"))
 
 
-class _Collector:
-    """One pass over the module: imports plus every candidate use with its guard state."""
+def _span(node: ast.AST) -> tuple[int, int]:
+    start = getattr(node, "lineno", 0)
+    return start, getattr(node, "end_lineno", None) or start
 
-    def __init__(self) -> None:
-        self.imports = ImportTable()
-        self.modules: list[tuple[ast.stmt, str]] = []  # (import node, module name)
-        self.from_names: list[tuple[ast.ImportFrom, str]] = []  # (node, qualified name)
-        self.attributes: list[tuple[ast.Attribute, bool]] = []  # (node, inside async def)
-        self.methods: list[ast.Call] = []
 
-    def visit(self, node: ast.AST, in_async: bool, guarded: bool) -> None:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            self.imports.add(node)
-            if not guarded:
-                self._record_import(node)
-            return
-        if isinstance(node, ast.AsyncFunctionDef):
-            in_async = True
-        elif isinstance(node, (ast.FunctionDef, ast.Lambda)):
-            in_async = False
-        elif isinstance(node, ast.Try | ast.TryStar):
-            shim = any(
-                name.rpartition(".")[2] in _SHIM_HANDLERS for h in node.handlers for name in handler_names(h)
-            )
-            for child in ast.iter_child_nodes(node):
-                self.visit(child, in_async, guarded or shim)
-            return
-        elif isinstance(node, ast.If) and _is_version_test(node.test):
-            for child in ast.iter_child_nodes(node):
-                self.visit(child, in_async, True)
-            return
-        elif not guarded:
-            if isinstance(node, ast.Attribute):
-                self.attributes.append((node, in_async))
-            elif (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and (node.func.attr in METHODS or node.func.attr == "warn")
-            ):
-                self.methods.append(node)
-        for child in ast.iter_child_nodes(node):
-            self.visit(child, in_async, guarded)
+class _Context:
+    """Where the candidates sit: guarded regions, functions and test classes, by line span.
 
-    def _record_import(self, node: ast.Import | ast.ImportFrom) -> None:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                self.modules.append((node, alias.name))
-        elif node.module and not node.level:
-            self.modules.append((node, node.module))
-            for alias in node.names:
-                self.from_names.append((node, f"{node.module}.{alias.name}"))
+    Candidates are rare, so a linear look-up over a few spans beats tracking ancestry
+    during a second walk of the tree.
+    """
+
+    def __init__(self, index: NodeIndex, text: str) -> None:
+        self.guarded: list[tuple[int, int]] = []
+        for node in index.of(ast.Try, ast.TryStar):
+            if any(n.rpartition(".")[2] in _SHIM_HANDLERS for h in node.handlers for n in handler_names(h)):
+                self.guarded.append(_span(node))
+        if "version" in text or "PY" in text or "hasattr" in text:
+            self.guarded.extend(_span(n) for n in index.of(ast.If) if _is_version_test(n.test))
+        self._functions = index.of(ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+        self.test_classes = [
+            _span(c)
+            for c in index.of(ast.ClassDef)
+            if any((dotted_name(b) or "").endswith("TestCase") for b in c.bases)
+        ]
+        self.defined = {f.name for f in self._functions if not isinstance(f, ast.Lambda)}
+
+    def is_guarded(self, node: ast.AST) -> bool:
+        line = getattr(node, "lineno", 0)
+        return any(start <= line <= end for start, end in self.guarded)
+
+    def in_async(self, node: ast.AST) -> bool:
+        line = getattr(node, "lineno", 0)
+        inner: ast.AST | None = None
+        for function in self._functions:
+            start, end = _span(function)
+            if start <= line <= end and (inner is None or start >= getattr(inner, "lineno", 0)):
+                inner = function
+        return isinstance(inner, ast.AsyncFunctionDef)
+
+    def in_test_class(self, node: ast.AST) -> bool:
+        line = getattr(node, "lineno", 0)
+        return any(start <= line <= end for start, end in self.test_classes)
+
+
+_LAST_PARTS = frozenset(name.rpartition(".")[2] for name in NAMES)
+
+
+def _imported(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, str | None]]:
+    """(module, qualified imported name or None) for each name the statement imports."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            yield alias.name, None
+    elif node.module and not node.level:
+        for alias in node.names:
+            yield node.module, f"{node.module}.{alias.name}"
 
 
 def _module_entry(module: str) -> DeprecatedApi | None:
@@ -172,40 +184,45 @@ class DeprecatedApiRule:
     )
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
-        tree = source.python_tree
-        if tree is None:
+        index = node_index(source)
+        if index is None:
             return
-        collector = _Collector()
-        collector.visit(tree, in_async=False, guarded=False)
+        imports = index.imports
+        where = _Context(index, source.text)
         requires = context.python.requires_python
         seen: set[tuple[int, str]] = set()
 
         def hit(node: ast.AST, api: DeprecatedApi, shown: str) -> Iterator[Hit]:
             line = getattr(node, "lineno", 1)
-            if (line, api.name) in seen:
+            if (line, api.name) in seen or where.is_guarded(node):
                 return
             seen.add((line, api.name))
             yield self._hit(node, api, shown, requires)
 
-        for imp_node, module in collector.modules:
-            entry = _module_entry(module)
-            if entry:
-                yield from hit(imp_node, entry, f"`{module}`")
-        for from_node, qualified in collector.from_names:
-            entry = NAMES.get(qualified)
-            if entry:
-                yield from hit(from_node, entry, f"`{qualified}`")
-        imports = collector.imports
-        for attr, in_async in collector.attributes:
+        for node in index.of(ast.Import, ast.ImportFrom):
+            for module, qualified in _imported(node):
+                entry = _module_entry(module)
+                if entry:
+                    yield from hit(node, entry, f"`{module}`")
+                entry = NAMES.get(qualified) if qualified else None
+                if entry:
+                    yield from hit(node, entry, f"`{qualified}`")
+        for attr in index.of(ast.Attribute):
+            if attr.attr not in _LAST_PARTS:
+                continue
             resolved = imports.resolve(attr)
             entry = NAMES.get(resolved) if resolved else None
-            if entry is None or (entry.name == "asyncio.get_event_loop" and in_async):
+            if entry is None or (entry.name == "asyncio.get_event_loop" and where.in_async(attr)):
                 continue
             yield from hit(attr, entry, f"`{resolved}`")
-        for call in collector.methods:
-            yield from self._method_hits(call, imports, hit)
+        for call in index.of(ast.Call):
+            func = call.func
+            if isinstance(func, ast.Attribute) and (func.attr in METHODS or func.attr == "warn"):
+                yield from self._method_hits(call, imports, where, hit)
 
-    def _method_hits(self, call: ast.Call, imports: ImportTable, hit: _HitFn) -> Iterator[Hit]:
+    def _method_hits(
+        self, call: ast.Call, imports: ImportTable, where: _Context, hit: _HitFn
+    ) -> Iterator[Hit]:
         func = call.func
         assert isinstance(func, ast.Attribute)
         if func.attr == "warn":
@@ -217,7 +234,14 @@ class DeprecatedApiRule:
             return
         entry = METHODS[func.attr]
         if entry.kind is Kind.TEST_METHOD:
-            if isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+            # Only unittest's own aliases: a test class, and no helper of that name in the file
+            # (SQLAlchemy's fixtures define their own `assert_`).
+            if (
+                isinstance(func.value, ast.Name)
+                and func.value.id == "self"
+                and func.attr not in where.defined
+                and where.in_test_class(call)
+            ):
                 yield from hit(call, entry, f"`self.{func.attr}()`")
         elif entry.kind is Kind.THREAD_METHOD:
             if imports.imports_module("threading"):

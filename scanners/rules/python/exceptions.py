@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from scanners.model import Category, Confidence, RuleMeta, Severity
 from scanners.rules.base import Hit
-from scanners.rules.python.astutil import SCOPE_NODES, dotted_name, handler_names
+from scanners.rules.python.astutil import SCOPE_NODES, dotted_name, handler_names, node_index
 
 if TYPE_CHECKING:
     from scanners.context import RepoContext
@@ -20,6 +20,7 @@ _REPORT_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "msg"}
     | {"capture_exception", "capture_message", "captureException", "report_exc_info", "notify"}
     | {"print_exc", "print_exception", "format_exc", "format_exception", "write", "echo", "fail", "skipTest"}
+    | {"exc_info"}  # `sys.exc_info()` hands the exception on (e.g. to a 500 page)
 )
 _REPORT_FUNCTIONS = frozenset({"print", "exit", "quit", "capture_exception", "capture_message"})
 _REPORT_QUALIFIED = frozenset({"sys.exit", "os._exit", "pytest.fail", "pytest.skip", "pytest.xfail"})
@@ -59,32 +60,25 @@ def _is_broad(handler: ast.ExceptHandler) -> bool:
     return any(name in _BROAD for name in handler_names(handler))
 
 
-class _HandlerFinder(ast.NodeVisitor):
-    """Collects (handler, enclosing function name) pairs in one traversal."""
-
-    def __init__(self) -> None:
-        self.found: list[tuple[ast.ExceptHandler, str | None]] = []
-        self._function: str | None = None
-
-    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        outer, self._function = self._function, node.name
-        self.generic_visit(node)
-        self._function = outer
-
-    visit_AsyncFunctionDef = visit_FunctionDef
-
-    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
-        self.found.append((node, self._function))
-        self.generic_visit(node)
-
-
-def _handlers(source: SourceFile) -> list[tuple[ast.ExceptHandler, str | None]]:
-    tree = source.python_tree
-    if tree is None or "except" not in source.text:
+def _handlers(source: SourceFile) -> list[ast.ExceptHandler]:
+    if "except" not in source.text:
         return []
-    finder = _HandlerFinder()
-    finder.visit(tree)
-    return finder.found
+    index = node_index(source)
+    return index.of(ast.ExceptHandler) if index is not None else []
+
+
+def _tolerant_handlers(source: SourceFile) -> set[int]:
+    """Handlers inside `__del__`/`__repr__`, where swallowing is the idiom."""
+    if "__del__" not in source.text and "__repr__" not in source.text:
+        return set()
+    index = node_index(source)
+    if index is None:
+        return set()
+    found: set[int] = set()
+    for function in index.of(ast.FunctionDef, ast.AsyncFunctionDef):
+        if function.name in _TOLERANT_FUNCTIONS:
+            found.update(id(n) for n in ast.walk(function) if isinstance(n, ast.ExceptHandler))
+    return found
 
 
 class BareExceptRule:
@@ -137,7 +131,7 @@ class BareExceptRule:
     )
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
-        for handler, _ in _handlers(source):
+        for handler in _handlers(source):
             if handler.type is not None:
                 continue
             if handler.body and isinstance(handler.body[-1], ast.Raise):
@@ -219,8 +213,10 @@ class SwallowedExceptionRule:
     )
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
-        for handler, function in _handlers(source):
-            if function in _TOLERANT_FUNCTIONS or not _is_broad(handler) or _reports(handler):
+        handlers = _handlers(source)
+        tolerant = _tolerant_handlers(source) if handlers else set()
+        for handler in handlers:
+            if id(handler) in tolerant or not _is_broad(handler) or _reports(handler):
                 continue
             caught = ", ".join(n for n in handler_names(handler) if n in _BROAD)
             yield Hit(
