@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "auditor.settings")
 
@@ -20,3 +21,11 @@ def _refuse_unsafe_configuration(**_: object) -> None:
     from auditor.checks import fail_closed
 
     fail_closed()
+
+
+@worker_process_init.connect
+def _allow_engine_process_pool(**_: object) -> None:
+    # Prefork children are marked daemonic, and daemonic processes may not start
+    # children; the engine runs each scan on a process pool of its own, which it shuts
+    # down when the scan ends (and whose workers exit if this child is killed).
+    multiprocessing.current_process()._config["daemon"] = False  # type: ignore[attr-defined]

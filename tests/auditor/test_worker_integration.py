@@ -140,7 +140,9 @@ def test_a_worker_scans_a_repository_end_to_end_and_duplicates_store_nothing(
     git_repo_factory,
     worker: Worker,  # type: ignore[no-untyped-def]
 ) -> None:
-    source = git_repo_factory("svc", {"app/service.py": SERVICE, "app/__init__.py": ""})
+    # Enough files that the engine really spreads them over its two processes.
+    filler = {f"app/mod{i}.py": f"def f{i}(x):\n    return x + {i}\n" for i in range(8)}
+    source = git_repo_factory("svc", {"app/service.py": SERVICE, "app/__init__.py": "", **filler})
     repository = repository_create(team=personas.team, name="svc", clone_url=str(source))
 
     scan = scan_request(repository=repository, trigger=ScanTrigger.API, requested_by=personas.reviewer)
@@ -161,4 +163,4 @@ def test_a_worker_scans_a_repository_end_to_end_and_duplicates_store_nothing(
     rules_at = {(rule, line) for rule, path, line, _ in stored if path == "app/service.py"}
     assert {("B404", 2), ("B602", 6), ("B324", 10)} <= rules_at
     assert scan.commit_sha
-    assert scan.files_scanned == 2
+    assert scan.files_scanned == 10
