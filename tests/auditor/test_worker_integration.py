@@ -164,3 +164,4 @@ def test_a_worker_scans_a_repository_end_to_end_and_duplicates_store_nothing(
     assert {("B404", 2), ("B602", 6), ("B324", 10)} <= rules_at
     assert scan.commit_sha
     assert scan.files_scanned == 10
+    assert scan.warnings == []  # in particular, the engine's process pool ran inside the worker

@@ -33,11 +33,51 @@ _APP_FILES = {
 _SNAKE_CASE_MODULE = "".join(
     f"def {name}(value):\n    return value\n\n\n"
     for name in (
-        "fetch_user_info", "load_settings", "parse_header", "render_page", "send_email",
-        "build_query", "save_order", "cancel_order", "list_orders", "get_order", "update_user",
-        "delete_user", "create_user", "normalize_email", "hash_token", "check_quota",
-        "refresh_cache", "read_config", "write_report", "format_price", "apply_discount",
+        "fetch_user_info",
+        "load_settings",
+        "parse_header",
+        "render_page",
+        "send_email",
+        "build_query",
+        "save_order",
+        "cancel_order",
+        "list_orders",
+        "get_order",
+        "update_user",
+        "delete_user",
+        "create_user",
+        "normalize_email",
+        "hash_token",
+        "check_quota",
+        "refresh_cache",
+        "read_config",
+        "write_report",
+        "format_price",
+        "apply_discount",
         "validate_address",
+        "archive_order",
+        "restore_order",
+        "export_csv",
+        "import_csv",
+        "send_invoice",
+        "mark_paid",
+        "refund_payment",
+        "compute_tax",
+        "round_amount",
+        "parse_date",
+        "to_utc",
+        "slugify_title",
+        "strip_tags",
+        "truncate_text",
+        "encode_cursor",
+        "decode_cursor",
+        "paginate",
+        "sort_items",
+        "filter_active",
+        "group_by_owner",
+        "merge_carts",
+        "reserve_stock",
+        "release_stock",
     )
 )
 
@@ -48,7 +88,10 @@ def _resolve(facts: Mapping[str, Any], context: RepoContext, rule: str) -> Itera
     for problem in resolver.problems():
         if problem.rule == rule:
             fact = problem.fact
-            yield problem.path, Hit(line=fact.line, column=fact.column, message=problem.message, snippet=fact.snippet)
+            yield (
+                problem.path,
+                Hit(line=fact.line, column=fact.column, message=problem.message, snippet=fact.snippet),
+            )
 
 
 class UnresolvedImport:
@@ -143,8 +186,10 @@ class UndeclaredDependency:
             "Tests, docs, examples, scripts and tool configuration files (conftest.py, setup.py, "
             "noxfile.py, docs/conf.py, …) are not checked either, since test and build tooling is "
             "commonly undeclared; nor are optional imports (`try/except ImportError`, "
-            "`TYPE_CHECKING`, platform checks), vendored trees, or an integration module named "
-            "after the package it wraps (`serializers/pyyaml.py` importing `yaml`)."
+            "`TYPE_CHECKING`, platform, version or feature-flag checks, lazy imports inside a "
+            "function, the idiom for optional extras), vendored trees, or an integration module "
+            "named after the package it wraps (`serializers/pyyaml.py` importing `yaml`). A "
+            "missing module inside the repository is AI101's, never this rule's."
         ),
         why=(
             "The 'hallucinated package': the model imports libraries 'it assumes exist based on "

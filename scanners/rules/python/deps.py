@@ -256,7 +256,11 @@ def scan_setup_py(root: Path, rel: str, scan: ManifestScan) -> None:
             literals[node.targets[0].id] = node.value
     for call in _setup_calls(tree):
         for keyword in call.keywords:
-            value = literals.get(keyword.value.id, keyword.value) if isinstance(keyword.value, ast.Name) else keyword.value
+            value = (
+                literals.get(keyword.value.id, keyword.value)
+                if isinstance(keyword.value, ast.Name)
+                else keyword.value
+            )
             if keyword.arg in {"install_requires", "tests_require", "setup_requires"}:
                 scan.manifests.add(rel)
                 specs = _literal_strings(value)
@@ -267,7 +271,9 @@ def scan_setup_py(root: Path, rel: str, scan: ManifestScan) -> None:
             elif keyword.arg == "extras_require":
                 if isinstance(value, ast.Dict):
                     for item in value.values:
-                        specs = _literal_strings(literals.get(item.id, item) if isinstance(item, ast.Name) else item)
+                        specs = _literal_strings(
+                            literals.get(item.id, item) if isinstance(item, ast.Name) else item
+                        )
                         if specs is None:
                             scan.complete = False
                         else:
@@ -285,7 +291,13 @@ def _setup_calls(tree: ast.Module) -> Iterator[ast.Call]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             func = node.func
-            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            name = (
+                func.id
+                if isinstance(func, ast.Name)
+                else func.attr
+                if isinstance(func, ast.Attribute)
+                else ""
+            )
             if name == "setup":
                 yield node
 

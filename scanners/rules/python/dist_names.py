@@ -52,10 +52,29 @@ KNOWN_IMPORT_NAMES: dict[str, tuple[str, ...]] = {
     "psycopg-c": ("psycopg_c",),
     "msgpack-python": ("msgpack",),
     "pywin32": (
-        "win32api", "win32con", "win32com", "win32gui", "win32file", "win32event",
-        "win32process", "win32service", "win32serviceutil", "win32pipe", "win32security",
-        "win32clipboard", "win32print", "winerror", "pywintypes", "pythoncom", "win32timezone",
-        "win32crypt", "win32job", "win32net", "win32pdh", "win32ts", "servicemanager",
+        "win32api",
+        "win32con",
+        "win32com",
+        "win32gui",
+        "win32file",
+        "win32event",
+        "win32process",
+        "win32service",
+        "win32serviceutil",
+        "win32pipe",
+        "win32security",
+        "win32clipboard",
+        "win32print",
+        "winerror",
+        "pywintypes",
+        "pythoncom",
+        "win32timezone",
+        "win32crypt",
+        "win32job",
+        "win32net",
+        "win32pdh",
+        "win32ts",
+        "servicemanager",
     ),
     "pypiwin32": ("win32api", "win32con", "win32com", "pywintypes", "pythoncom"),
     "setuptools": ("setuptools", "pkg_resources", "distutils", "_distutils_hack"),
@@ -408,7 +427,7 @@ def _installed() -> dict[str, frozenset[str]]:
         for import_name, dists in metadata.packages_distributions().items():
             for dist in dists:
                 result[normalize(dist)].add(import_name)
-    except Exception:  # noqa: BLE001 - broken metadata of one installed package must not stop a scan
+    except Exception:
         return {}
     return {dist: frozenset(names) for dist, names in result.items()}
 

@@ -23,8 +23,18 @@ _COMPILED_SUFFIXES = (".so", ".pyd", ".pyx")
 _EXTENSION_SOURCE_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".rs", ".pyx")
 VENDORED_DIRS = frozenset(
     {
-        "vendor", "_vendor", "vendored", "_vendored", "third_party", "thirdparty", "third-party",
-        "extern", "_extern", "externals", "site-packages", "node_modules",
+        "vendor",
+        "_vendor",
+        "vendored",
+        "_vendored",
+        "third_party",
+        "thirdparty",
+        "third-party",
+        "extern",
+        "_extern",
+        "externals",
+        "site-packages",
+        "node_modules",
     }
 )
 # Files generated at build time by version plug-ins (setuptools-scm, hatch-vcs, versioneer).
