@@ -1,3 +1,4 @@
+from auditor.models.audit import AppendOnlyError, AuditEvent
 from auditor.models.findings import Category, Confidence, FileMetric, Finding, Severity
 from auditor.models.repositories import Repository
 from auditor.models.scans import (
@@ -15,6 +16,8 @@ __all__ = [
     "FINISHED_STATUSES",
     "ROLE_RANK",
     "RUNNING_STATUSES",
+    "AppendOnlyError",
+    "AuditEvent",
     "Category",
     "Confidence",
     "FileMetric",

@@ -58,9 +58,9 @@ def demo_create(*, allow_server_database: bool = False) -> DemoSetup:
         repository = Repository.objects.filter(team=team, name=DEMO_REPOSITORY).first()
         if repository is None:
             repository = repository_create(
-                team=team, name=DEMO_REPOSITORY, clone_url=str(repo_path), default_branch="main"
+                team=team, name=DEMO_REPOSITORY, clone_url=str(repo_path), default_branch="main", actor=user
             )
         scan = None
         if not repository.scans.exists():
-            scan = scan_request(repository=repository, trigger=ScanTrigger.CLI)
+            scan = scan_request(repository=repository, trigger=ScanTrigger.CLI, requested_by=user)
     return DemoSetup(repository=repository, scan=scan)

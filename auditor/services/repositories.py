@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.text import slugify
 
-from auditor.git import CloneError, validate_clone_url
+from auditor.git import CloneError, scrub_credentials, validate_clone_url
 from auditor.models import Repository, Team
+from auditor.services.audit import audit_record
 
 
-def repository_create(*, team: Team, name: str, clone_url: str, default_branch: str = "main") -> Repository:
+def repository_create(
+    *,
+    team: Team,
+    name: str,
+    clone_url: str,
+    default_branch: str = "main",
+    actor: User | AnonymousUser | None = None,
+) -> Repository:
     """Register a repository after validating its URL against the clone policy.
 
     Raises ValidationError with a user-readable message for a refused URL or a
@@ -28,10 +38,19 @@ def repository_create(*, team: Team, name: str, clone_url: str, default_branch: 
         raise ValidationError(str(exc.message)) from exc
     if Repository.objects.filter(team=team, name=name).exists():
         raise ValidationError(f"Team {team.name} already has a repository called {name!r}.")
-    return Repository.objects.create(
-        team=team,
-        name=name,
-        slug=slugify(name) or "repository",
-        clone_url=clone_url,
-        default_branch=branch,
-    )
+    with transaction.atomic():
+        repository = Repository.objects.create(
+            team=team,
+            name=name,
+            slug=slugify(name) or "repository",
+            clone_url=clone_url,
+            default_branch=branch,
+        )
+        audit_record(
+            team=team,
+            actor=actor,
+            action="repository.created",
+            obj=repository,
+            details={"clone_url": scrub_credentials(clone_url), "default_branch": branch},
+        )
+    return repository

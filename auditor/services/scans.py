@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from auditor.models import RUNNING_STATUSES, Repository, Scan, ScanStatus, ScanTrigger
+from auditor.services.audit import audit_record
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +30,21 @@ def scan_request(
     """
     from auditor.tasks import run_scan  # tasks import services; avoid the cycle at import time
 
-    scan = Scan.objects.create(
-        repository=repository,
-        branch=branch or repository.default_branch,
-        trigger=ScanTrigger(trigger),
-        requested_by=requested_by if isinstance(requested_by, User) else None,
-    )
-    transaction.on_commit(lambda: run_scan.delay(scan.pk))
+    with transaction.atomic():
+        scan = Scan.objects.create(
+            repository=repository,
+            branch=branch or repository.default_branch,
+            trigger=ScanTrigger(trigger),
+            requested_by=requested_by if isinstance(requested_by, User) else None,
+        )
+        audit_record(
+            team=repository.team,
+            actor=requested_by,
+            action="scan.triggered",
+            obj=scan,
+            details={"trigger": scan.trigger, "branch": scan.branch, "repository": repository.name},
+        )
+        transaction.on_commit(lambda: run_scan.delay(scan.pk))
     return scan
 
 
