@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from auditor.views import health, repositories, rules, scans
 
@@ -16,4 +16,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # Feature areas keep their routes in their own modules.
+    path("", include("auditor.urls_dashboard")),
+    path("", include("auditor.urls_reviews")),
+    path("", include("auditor.urls_integrations")),
 ]

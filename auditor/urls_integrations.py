@@ -1,0 +1,5 @@
+"""Schedules, webhooks, the REST API and exports."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
