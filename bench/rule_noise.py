@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import subprocess
 import sys
 import tarfile
@@ -29,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scanners.context import build_repo_context  # noqa: E402
+from scanners.discovery import discover as engine_discover  # noqa: E402
 from scanners.rules.registry import FILE_RULES, REPO_RULES  # noqa: E402
 from scanners.source import LANGUAGE_BY_SUFFIX, SourceFile  # noqa: E402
 
@@ -98,14 +98,10 @@ def fetch(package: str) -> Path:
 
 
 def discover(root: Path) -> list[str]:
-    paths = []
-    for directory, dirs, files in os.walk(root):
-        dirs[:] = sorted(
-            d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".") and not d.endswith(".egg-info")
-        )
-        for name in files:
-            paths.append(Path(directory, name).relative_to(root).as_posix())
-    return sorted(paths)
+    """The files a scan would analyse: the engine's own discovery (vendored, minified,
+    generated, binary and oversized files are skipped there, as in a real scan)."""
+    files, _warnings = engine_discover(root)
+    return [f.path for f in files]
 
 
 def run_package(package: str, only: set[str] | None = None) -> Report:
