@@ -17,7 +17,11 @@ from scanners.rules.registry import FILE_RULES, REPO_RULES, rule_catalogue
 from tests.scanners.rules.harness import expected_lines, hit_lines, run_rule
 
 ALL_RULES: list[Any] = [*FILE_RULES, *REPO_RULES]
-DEFAULT_FILENAME = {"python": "app/example.py", "javascript": "src/example.js", "typescript": "src/example.ts"}
+DEFAULT_FILENAME = {
+    "python": "app/example.py",
+    "javascript": "src/example.js",
+    "typescript": "src/example.ts",
+}
 
 
 def _run(rule: Any, code: str, tmp_path: Path) -> list[int]:
