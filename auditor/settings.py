@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_celery_beat",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "auditor.apps.AuditorConfig",
 ]
 
@@ -178,6 +181,10 @@ SCAN_HARD_TIME_LIMIT = env_int("SCAN_HARD_TIME_LIMIT", 3600)
 SCAN_CLONE_TIMEOUT = env_int("SCAN_CLONE_TIMEOUT", 600)
 SCAN_MAX_REPO_BYTES = env_int("SCAN_MAX_REPO_BYTES", 2 * 1024**3)
 SCAN_ENGINE_WORKERS = env_int("SCAN_ENGINE_WORKERS", 0)  # 0 → one per CPU
+# Per-file engine results keyed by content: a re-scan re-analyses only changed files.
+# Empty disables it. Entries older than SCAN_ENGINE_CACHE_DAYS are pruned daily.
+SCAN_ENGINE_CACHE_DIR = env_str("SCAN_ENGINE_CACHE_DIR", str(VAR_DIR / "engine-cache"))
+SCAN_ENGINE_CACHE_DAYS = env_int("SCAN_ENGINE_CACHE_DAYS", 14)
 SCAN_FINDINGS_PAGE_SIZE = 50
 
 LOGGING = {
@@ -192,5 +199,28 @@ LOGGING = {
 # are added there by the app).
 CELERY_BEAT_SCHEDULE = {
     "reap-stale-scans": {"task": "auditor.reap_stale_scans", "schedule": 300.0},
+    "prune-engine-cache": {"task": "auditor.prune_engine_cache", "schedule": 24 * 3600.0},
 }
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
+
+# --- REST API (integrations) -------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "auditor.api.auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "auditor.api.pagination.ApiPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "auditor API",
+    "DESCRIPTION": "Repositories, scans, findings and exports, scoped to the caller's teams.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from our own static files: no CDN at run time.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}

@@ -36,3 +36,10 @@ def reap_stale_scans() -> int:
     from auditor.services.scans import scans_reap_stale
 
     return scans_reap_stale()
+
+
+@shared_task(name="auditor.prune_engine_cache", ignore_result=True)
+def prune_engine_cache() -> int:
+    from auditor.services.engine_cache import engine_cache_prune
+
+    return engine_cache_prune()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from enum import StrEnum
+from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -31,8 +32,8 @@ class Outcome(StrEnum):
 
 
 def engine_config() -> EngineConfig:
-    workers = settings.SCAN_ENGINE_WORKERS or None
-    return EngineConfig(workers=workers) if workers else EngineConfig()
+    cache_dir = Path(settings.SCAN_ENGINE_CACHE_DIR) if settings.SCAN_ENGINE_CACHE_DIR else None
+    return EngineConfig(workers=settings.SCAN_ENGINE_WORKERS or None, cache_dir=cache_dir)
 
 
 def scan_execute(scan_id: int, *, final_attempt: bool = True) -> Outcome:
@@ -53,6 +54,7 @@ def scan_execute(scan_id: int, *, final_attempt: bool = True) -> Outcome:
                 scan.branch,
                 ws / "checkout",
                 local_roots=settings.AUDITOR_LOCAL_REPO_ROOTS,
+                commit=scan.requested_commit or None,
                 timeout_seconds=settings.SCAN_CLONE_TIMEOUT,
                 max_bytes=settings.SCAN_MAX_REPO_BYTES,
             )
