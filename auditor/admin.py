@@ -52,3 +52,22 @@ class FileMetricAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["path", "language", "sloc", "complexity_max", "maintainability", "scan"]
     raw_id_fields = ["scan"]
     show_full_result_count = False
+
+
+# --- Integrations ------------------------------------------------------------------------
+from auditor.models import ApiToken, RepositorySchedule  # noqa: E402
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    # Only the hash is stored; the admin can see and revoke, never read a token.
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["user", "prefix", "token_hash", "created_at", "last_used_at"]
+    list_select_related = ["user"]
+
+
+@admin.register(RepositorySchedule)
+class RepositoryScheduleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["repository", "kind", "cron", "interval_minutes", "enabled", "last_outcome"]
+    list_select_related = ["repository"]
+    raw_id_fields = ["repository", "periodic_task"]

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from auditor.models import Membership, Repository, Role, Scan, Team
+from auditor.models import Membership, Repository, Role, Scan, Team, TrackedFinding
 
 User = AuthUser | AnonymousUser
 
@@ -60,3 +60,61 @@ def scan_for_user(user: User, scan_id: int, role: str = Role.VIEWER) -> Scan:
 def can(user: User, team_id: int, role: str) -> bool:
     member_role = role_in_team(user, team_id)
     return member_role is not None and Membership(role=member_role).allows(role)
+
+
+def tracked_finding_for_user(user: User, tracked_id: int, role: str = Role.VIEWER) -> TrackedFinding:
+    """A finding's identity (dashboard) if `user` is a member of its team with at least `role`.
+
+    Returns it with its repository, team and first/last scans loaded.
+    """
+    tracked = (
+        TrackedFinding.objects.select_related(
+            "repository", "repository__team", "first_seen_scan", "last_seen_scan", "latest_finding"
+        )
+        .filter(pk=tracked_id)
+        .first()
+    )
+    if tracked is None:
+        raise Http404("No such finding.")
+    _require(user, tracked.team_id, role)
+    return tracked
+
+
+def team_for_user(user: User, team_id: int | None) -> Team:
+    """The team `team_id` if `user` belongs to it; without an id, his first team (by name).
+
+    404 when he belongs to no team or not to this one.
+    """
+    teams = teams_for_user(user).order_by("name")
+    team = teams.filter(pk=team_id).first() if team_id is not None else teams.first()
+    if team is None:
+        raise Http404("No such team.")
+    return team
+
+
+def team_by_slug_for_user(user: User, team_slug: str, role: str = Role.VIEWER) -> Team:
+    """The team if `user` is a member of it with at least `role` (404 for non-members)."""
+    team = Team.objects.filter(slug=team_slug).first()
+    if team is None:
+        raise Http404("No such team.")
+    _require(user, team.pk, role)
+    return team
+
+
+def succeeded_scan_for_user(user: User, scan_id: int, role: str = Role.VIEWER) -> Scan:
+    """`scan_for_user`, and 404 unless the scan succeeded: only those have a review."""
+    scan = scan_for_user(user, scan_id, role)
+    if scan.status != "succeeded":
+        raise Http404("This scan has no results to review.")
+    return scan
+
+
+# --- Integrations (API tokens) -------------------------------------------------------
+
+
+def token_owner(user: User) -> AuthUser:
+    """The signed-in user, who may manage only his own tokens (a token's id of another
+    user is filtered out by the service, so it reads as "no such token")."""
+    if not isinstance(user, AuthUser) or not user.is_authenticated:
+        raise PermissionDenied("Sign in to manage API tokens.")
+    return user

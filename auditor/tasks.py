@@ -43,3 +43,10 @@ def prune_engine_cache() -> int:
     from auditor.services.engine_cache import engine_cache_prune
 
     return engine_cache_prune()
+
+
+@shared_task(name="auditor.run_scheduled_scan", ignore_result=True)
+def run_scheduled_scan(repository_id: int) -> str:
+    from auditor.services.schedules import scheduled_scan_run
+
+    return scheduled_scan_run(repository_id)

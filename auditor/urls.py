@@ -5,7 +5,7 @@ from django.urls import include, path
 from auditor.views import health, repositories, rules, scans
 
 urlpatterns = [
-    path("", repositories.repository_list, name="repository-list"),
+    path("repositories/", repositories.repository_list, name="repository-list"),
     path("repositories/<int:repository_id>/", repositories.repository_detail, name="repository-detail"),
     path("repositories/<int:repository_id>/scan/", scans.scan_create, name="scan-create"),
     path("scans/<int:scan_id>/", scans.scan_detail, name="scan-detail"),

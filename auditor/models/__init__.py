@@ -1,6 +1,19 @@
 from auditor.models.audit import AppendOnlyError, AuditEvent
+from auditor.models.dashboard import (
+    FileBlob,
+    FindingChange,
+    Lifecycle,
+    ScanRollup,
+    TrackedFinding,
+    Triage,
+    TriageStatus,
+)
+from auditor.models.contracts import ContractItem, ContractSection, EvidenceKind, ReviewContract
 from auditor.models.findings import Category, Confidence, FileMetric, Finding, Severity
+from auditor.models.gate import GateResult
+from auditor.models.integrations import ApiToken, RepositorySchedule, ScheduleKind
 from auditor.models.repositories import Repository
+from auditor.models.reviews import Decision, Review, SignOff
 from auditor.models.scans import (
     ACTIVE_STATUSES,
     FINISHED_STATUSES,
@@ -9,25 +22,48 @@ from auditor.models.scans import (
     ScanStatus,
     ScanTrigger,
 )
+from auditor.models.team_settings import TeamSettings
 from auditor.models.teams import ROLE_RANK, Membership, Role, Team
+from auditor.models.trust import FileTrust, TrustLevel
 
 __all__ = [
     "ACTIVE_STATUSES",
     "FINISHED_STATUSES",
     "ROLE_RANK",
     "RUNNING_STATUSES",
+    "ApiToken",
     "AppendOnlyError",
     "AuditEvent",
     "Category",
+    "FileBlob",
+    "FindingChange",
+    "Lifecycle",
+    "ScanRollup",
+    "TrackedFinding",
+    "Triage",
+    "TriageStatus",
     "Confidence",
+    "ContractItem",
+    "ContractSection",
+    "Decision",
+    "EvidenceKind",
     "FileMetric",
+    "FileTrust",
     "Finding",
+    "GateResult",
     "Membership",
     "Repository",
+    "RepositorySchedule",
+    "Review",
+    "ReviewContract",
     "Role",
     "Scan",
     "ScanStatus",
     "ScanTrigger",
+    "ScheduleKind",
     "Severity",
+    "SignOff",
     "Team",
+    "TeamSettings",
+    "TrustLevel",
 ]

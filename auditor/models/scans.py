@@ -33,6 +33,7 @@ class Scan(models.Model):
     repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="scans")
     branch = models.CharField(max_length=255)
     commit_sha = models.CharField(max_length=64, blank=True)
+    requested_commit = models.CharField(max_length=64, blank=True)  # a pushed SHA to scan (webhooks)
     commit_message = models.CharField(max_length=500, blank=True)
     trigger = models.CharField(max_length=16, choices=ScanTrigger.choices, default=ScanTrigger.MANUAL)
     requested_by = models.ForeignKey(

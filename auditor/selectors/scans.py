@@ -6,9 +6,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
-from auditor.models import Category, Finding, Repository, Scan, Severity
+from auditor.models import (
+    Category,
+    Finding,
+    FindingChange,
+    Repository,
+    Scan,
+    Severity,
+    TrackedFinding,
+    Triage,
+)
 
 SEVERITY_ORDER = [s.label for s in sorted(Severity, reverse=True)]
 SEVERITY_VALUE = {s.label: s.value for s in Severity}
@@ -28,6 +38,7 @@ class FindingFilters:
     category: str = ""
     rule: str = ""
     path: str = ""
+    triaged: str = ""  # "1": show findings triaged away (hidden by default)
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> FindingFilters:
@@ -38,6 +49,7 @@ class FindingFilters:
             category=category if category in Category.values else "",
             rule=query.get("rule", "")[:32],
             path=query.get("path", "")[:500],
+            triaged="1" if query.get("triaged") == "1" else "",
         )
 
     def as_query(self) -> dict[str, str]:
@@ -54,7 +66,33 @@ def finding_queryset(scan: Scan, filters: FindingFilters) -> QuerySet[Finding]:
         findings = findings.filter(rule_id=filters.rule)
     if filters.path:
         findings = findings.filter(path__startswith=filters.path)
-    return findings.order_by("-severity", "path", "line", "id")
+    if not filters.triaged:
+        findings = findings.exclude(fingerprint__in=_triaged_fingerprints(scan))
+    # Per-row lookups, evaluated only for the page's rows: the lifecycle this scan gave
+    # the finding (no change row but an identity = unchanged) and that identity for the
+    # history link (scans ingested before lifecycle tracking have neither).
+    return findings.annotate(
+        lifecycle=Subquery(FindingChange.objects.filter(scan=scan, finding=OuterRef("pk")).values("kind")[:1]),
+        tracked_id=Subquery(
+            TrackedFinding.objects.filter(
+                repository_id=scan.repository_id, branch=scan.branch, fingerprint=OuterRef("fingerprint")
+            ).values("pk")[:1]
+        ),
+    ).order_by("-severity", "path", "line", "id")
+
+
+def _triaged_fingerprints(scan: Scan) -> QuerySet[Triage]:
+    today = timezone.localdate()
+    return (
+        Triage.objects.filter(repository_id=scan.repository_id)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gte=today))
+        .values("fingerprint")
+    )
+
+
+def triaged_count(scan: Scan) -> int:
+    """How many of the scan's findings are hidden by a triage in force."""
+    return Finding.objects.filter(scan=scan, fingerprint__in=_triaged_fingerprints(scan)).count()
 
 
 def finding_page(

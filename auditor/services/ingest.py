@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from auditor.models import FileMetric, Finding, Scan, ScanStatus, Severity
+from auditor.services.gate import scan_review_derive
+from auditor.services.lifecycle import scan_lifecycle_compute
 from scanners.model import ScanResult
 
 log = logging.getLogger(__name__)
@@ -98,6 +100,7 @@ def scan_ingest(scan: Scan, result: ScanResult) -> Scan:
         Finding.objects.filter(scan=scan).delete()
         FileMetric.objects.bulk_create(metrics, batch_size=BATCH_SIZE)
         Finding.objects.bulk_create(findings, batch_size=BATCH_SIZE)
+        scan_lifecycle_compute(scan)
         now = timezone.now()
         fields = {
             "status": ScanStatus.SUCCEEDED,
@@ -115,6 +118,7 @@ def scan_ingest(scan: Scan, result: ScanResult) -> Scan:
             "ingest_seconds": round(time.monotonic() - started, 3),
         }
         Scan.objects.filter(pk=scan.pk).update(**fields)
+        scan_review_derive(scan)  # trust levels and the quality gate (services/gate.py)
     for name, value in fields.items():
         setattr(scan, name, value)
     return scan

@@ -18,6 +18,7 @@ from auditor import errors
 from auditor.git import CloneError, clone_repository, workspace
 from auditor.models import ScanStatus
 from auditor.services.ingest import ScanNoLongerRunning, scan_ingest
+from auditor.services.risk_sources import HISTORY_DEPTH, scan_checkout_record
 from auditor.services.scans import scan_advance, scan_claim, scan_fail, scan_requeue
 from scanners.engine import EngineConfig, scan_directory
 
@@ -57,6 +58,7 @@ def scan_execute(scan_id: int, *, final_attempt: bool = True) -> Outcome:
                 commit=scan.requested_commit or None,
                 timeout_seconds=settings.SCAN_CLONE_TIMEOUT,
                 max_bytes=settings.SCAN_MAX_REPO_BYTES,
+                depth=HISTORY_DEPTH,  # churn counts commits of the last 90 days
             )
             if not scan_advance(
                 scan,
@@ -74,6 +76,7 @@ def scan_execute(scan_id: int, *, final_attempt: bool = True) -> Outcome:
             ):
                 return Outcome.ABANDONED
             scan_ingest(scan, result)
+            scan_checkout_record(scan, clone.path)
         return Outcome.SUCCEEDED
     except CloneError as exc:
         if exc.transient and not final_attempt:

@@ -102,3 +102,30 @@ def scans_reap_stale() -> int:
     if stale:
         log.warning("reaped %d stale scans: %s", len(stale), stale)
     return len(stale)
+
+
+def scan_cancel(*, scan: Scan, actor: User | AnonymousUser | None) -> bool:
+    """Cancel a queued or running scan; False when it had already finished.
+
+    A compare-and-set update: the worker notices at its next phase boundary, because
+    `scan_advance` (and ingestion's row lock) refuse a scan that left the running phases.
+    """
+    from auditor.models import ACTIVE_STATUSES
+
+    now = timezone.now()
+    with transaction.atomic():
+        cancelled = Scan.objects.filter(pk=scan.pk, status__in=ACTIVE_STATUSES).update(
+            status=ScanStatus.CANCELLED, finished_at=now, heartbeat_at=now
+        )
+        if cancelled:
+            audit_record(
+                team=scan.repository.team,
+                actor=actor,
+                action="scan.cancelled",
+                obj=scan,
+                details={"previous_status": scan.status},
+            )
+    if cancelled:
+        scan.status = ScanStatus.CANCELLED
+        scan.finished_at = now
+    return bool(cancelled)

@@ -64,6 +64,7 @@ def scanned(django_user_model: Any) -> Scan:
 
 def test_a_reviewer_reads_a_scan_and_narrows_its_findings(page: Any, scanned: Scan) -> None:
     sign_in(page, "rita", "rita-pass")
+    page.goto("/repositories/")  # signing in lands on the team overview
     assert page.locator("h1").inner_text() == "Repositories"
     screenshot(page, "repositories")
 

@@ -1,0 +1,1 @@
+"""The REST API (Django REST Framework): token auth, team-scoped, OpenAPI via drf-spectacular."""

@@ -1,0 +1,92 @@
+"""Shapes of the API's responses and request bodies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from auditor.api.selectors import scan_gate
+from auditor.models import Finding, Repository, Scan, Severity
+
+
+class RepositorySerializer(serializers.ModelSerializer[Repository]):
+    team: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Repository
+        fields = ["id", "name", "slug", "team", "clone_url", "default_branch", "active", "created_at"]
+
+
+class GateSerializer(serializers.Serializer[dict[str, Any]]):
+    passed = serializers.BooleanField()
+    failures = serializers.ListField(child=serializers.DictField())
+
+
+class ScanSerializer(serializers.ModelSerializer[Scan]):
+    repository: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
+    gate = serializers.SerializerMethodField(help_text="The quality gate's verdict; null until computed.")
+
+    class Meta:
+        model = Scan
+        fields = [
+            "id",
+            "repository",
+            "branch",
+            "commit_sha",
+            "trigger",
+            "status",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "error_code",
+            "error_text",
+            "engine_version",
+            "files_scanned",
+            "lines_scanned",
+            "findings_total",
+            "suppressed_total",
+            "severity_counts",
+            "category_counts",
+            "gate",
+        ]
+
+    def get_gate(self, scan: Scan) -> dict[str, Any] | None:
+        return scan_gate(scan)
+
+
+class FindingSerializer(serializers.ModelSerializer[Finding]):
+    severity = serializers.SerializerMethodField()
+    confidence = serializers.CharField(source="get_confidence_display")
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "scan",
+            "rule_id",
+            "scanner",
+            "category",
+            "severity",
+            "confidence",
+            "path",
+            "line",
+            "end_line",
+            "column",
+            "message",
+            "snippet",
+            "fingerprint",
+        ]
+
+    def get_severity(self, finding: Finding) -> str:
+        return Severity(finding.severity).label
+
+
+class ScanTriggerSerializer(serializers.Serializer[dict[str, Any]]):
+    branch = serializers.CharField(required=False, allow_blank=True, max_length=255)
+
+
+class ResultUploadSerializer(serializers.Serializer[dict[str, Any]]):
+    commit = serializers.RegexField(r"^[0-9a-fA-F]{7,64}$", help_text="The commit the result is of.")
+    branch = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    result = serializers.DictField(help_text="The engine's JSON (`python -m scanners . --format json`).")

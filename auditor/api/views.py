@@ -1,0 +1,130 @@
+"""API views: thin; the permission helper first, one service per write."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from auditor.api.selectors import repository_list_for_api
+from auditor.api.serializers import (
+    FindingSerializer,
+    RepositorySerializer,
+    ResultUploadSerializer,
+    ScanSerializer,
+    ScanTriggerSerializer,
+)
+from auditor.models import Finding, Repository, Role, ScanTrigger
+from auditor.permissions import repository_for_user, scan_for_user
+from auditor.selectors.exports import ExportFilters, finding_filter
+from auditor.services.ci_ingest import ResultRejected, scan_ingest_uploaded
+from auditor.services.exports import ExportMeta
+from auditor.services.scans import scan_cancel, scan_request
+from auditor.views.exports import streaming_export
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("severity", str, description="info, low, medium, high or critical"),
+    OpenApiParameter("min_severity", str, description="this severity or above"),
+    OpenApiParameter("category", str),
+    OpenApiParameter("rule", str, description="rule id, e.g. AI101"),
+    OpenApiParameter("path", str, description="path prefix"),
+]
+
+
+class RepositoryList(generics.ListAPIView[Repository]):
+    """Repositories of the teams the caller belongs to."""
+
+    serializer_class = RepositorySerializer
+
+    def get_queryset(self) -> QuerySet[Repository]:
+        return repository_list_for_api(self.request.user)
+
+
+@extend_schema(request=ScanTriggerSerializer, responses={202: ScanSerializer})
+@api_view(["POST"])
+def scan_trigger(request: Request, repository_id: int) -> Response:
+    """Queue a scan of the repository (reviewer or admin)."""
+    repository = repository_for_user(request.user, repository_id, Role.REVIEWER)
+    body = ScanTriggerSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    scan = scan_request(
+        repository=repository,
+        trigger=ScanTrigger.API,
+        requested_by=request.user,
+        branch=body.validated_data.get("branch") or None,
+    )
+    return Response(ScanSerializer(scan).data, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(responses={200: ScanSerializer})
+@api_view(["GET"])
+def scan_detail(request: Request, scan_id: int) -> Response:
+    """A scan's status, counts and gate."""
+    scan = scan_for_user(request.user, scan_id)
+    return Response(ScanSerializer(scan).data)
+
+
+@extend_schema(request=None, responses={200: ScanSerializer, 409: OpenApiTypes.OBJECT})
+@api_view(["POST"])
+def scan_cancel_view(request: Request, scan_id: int) -> Response:
+    """Cancel a queued or running scan (reviewer or admin); 409 when it already finished."""
+    scan = scan_for_user(request.user, scan_id, Role.REVIEWER)
+    if not scan_cancel(scan=scan, actor=request.user):
+        return Response({"detail": f"Scan is already {scan.status}."}, status=status.HTTP_409_CONFLICT)
+    return Response(ScanSerializer(scan).data)
+
+
+class FindingList(generics.ListAPIView[Finding]):
+    """A scan's findings, most severe first, filtered and paginated."""
+
+    serializer_class = FindingSerializer
+
+    @extend_schema(parameters=FILTER_PARAMETERS)
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Finding]:
+        scan = scan_for_user(self.request.user, self.kwargs["scan_id"])
+        filters = ExportFilters.from_query(self.request.query_params.dict())
+        return finding_filter(Finding.objects.filter(scan=scan), filters).order_by(
+            "-severity", "path", "line", "id"
+        )
+
+
+@extend_schema(
+    parameters=FILTER_PARAMETERS, responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}
+)
+@api_view(["GET"])
+def scan_export(request: Request, scan_id: int, fmt: str) -> StreamingHttpResponse:
+    """A scan's findings as csv, json or sarif, streamed."""
+    scan = scan_for_user(request.user, scan_id)
+    filters = ExportFilters.from_query(request.query_params.dict())
+    findings = finding_filter(Finding.objects.filter(scan=scan), filters)
+    return streaming_export(
+        fmt, findings, ExportMeta(title=f"Scan #{scan.pk} of {scan.repository.name}", scan=scan)
+    )
+
+
+@extend_schema(request=ResultUploadSerializer, responses={201: ScanSerializer, 400: OpenApiTypes.OBJECT})
+@api_view(["POST"])
+def result_upload(request: Request, repository_id: int) -> Response:
+    """Store an engine result computed elsewhere (CI) as a scan of `commit` (reviewer or admin)."""
+    repository = repository_for_user(request.user, repository_id, Role.REVIEWER)
+    body = ResultUploadSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    try:
+        scan = scan_ingest_uploaded(
+            repository=repository,
+            actor=request.user,
+            commit=body.validated_data["commit"],
+            branch=body.validated_data.get("branch") or repository.default_branch,
+            payload=body.validated_data["result"],
+        )
+    except ResultRejected as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    return Response(ScanSerializer(scan).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,35 @@
+"""Per-team policy: reviewers needed, trust thresholds, complexity threshold, gate conditions."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from auditor.models.findings import Severity
+from auditor.models.teams import Team
+
+
+class TeamSettings(models.Model):
+    """One row per team, created with the defaults on first use (services/team_settings.py)."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="review_settings")
+    required_reviewers = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    # Gradual trust: clean successful scans in a row before a file leaves Quarantine / becomes Trusted.
+    trust_monitored_after = models.PositiveIntegerField(default=10, validators=[MinValueValidator(1)])
+    trust_trusted_after = models.PositiveIntegerField(default=100, validators=[MinValueValidator(1)])
+    # A file whose most complex function exceeds this contradicts "Code complexity is acceptable".
+    complexity_threshold = models.PositiveIntegerField(default=10, validators=[MinValueValidator(1)])
+    # Gate conditions.
+    gate_block_new_findings = models.BooleanField(default=True)
+    gate_new_severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.HIGH)
+    gate_block_new_context = models.BooleanField(default=True)
+    gate_require_review = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "team settings"
+
+    def __str__(self) -> str:
+        return f"Settings of {self.team}"

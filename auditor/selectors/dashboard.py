@@ -1,0 +1,199 @@
+"""Reads for the team overview, the scan page's lifecycle section and the repository
+page's dashboard section. All from rollups, tracked findings and file metrics; none
+recounts findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import F, OuterRef, Subquery, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from auditor.models import (
+    FileMetric,
+    FindingChange,
+    GateResult,
+    Lifecycle,
+    Repository,
+    Scan,
+    ScanRollup,
+    Team,
+)
+from auditor.selectors.trends import rollups_daily_sum
+
+SEVERE = ("critical", "high")
+
+
+@dataclass
+class ScanLifecycle:
+    rollup: ScanRollup | None
+    new: list[FindingChange] = field(default_factory=list)
+    reopened: list[FindingChange] = field(default_factory=list)
+    fixed: list[FindingChange] = field(default_factory=list)
+
+
+def scan_lifecycle(scan: Scan, limit: int = 8) -> ScanLifecycle:
+    """The scan's counts against the previous scan of its branch, and the first few
+    new / reopened / fixed findings (most severe first). Two queries."""
+    rollup = ScanRollup.objects.filter(scan=scan).first()
+    if rollup is None:
+        return ScanLifecycle(None)
+    rank = Window(RowNumber(), partition_by=[F("kind")], order_by=[F("tracked__severity").desc(), F("id")])
+    changes = (
+        FindingChange.objects.filter(scan=scan)
+        .select_related("tracked")
+        .annotate(rank=rank)
+        .filter(rank__lte=limit)
+        .order_by("-tracked__severity", "tracked__path", "id")
+    )
+    lists: dict[str, list[FindingChange]] = {kind: [] for kind in Lifecycle.values}
+    for change in changes:
+        lists[change.kind].append(change)
+    return ScanLifecycle(rollup, lists[Lifecycle.NEW], lists[Lifecycle.REOPENED], lists[Lifecycle.FIXED])
+
+
+def _latest_rollup_ids(repositories: Any, before: Any = None) -> Any:
+    rollups = ScanRollup.objects.filter(repository=OuterRef("pk"), branch=OuterRef("default_branch"))
+    if before is not None:
+        rollups = rollups.filter(scanned_at__lt=before)
+    return Subquery(rollups.order_by("-scanned_at").values("scan_id")[:1])
+
+
+@dataclass
+class RepositoryDashboard:
+    rollup: ScanRollup | None
+    hotspots: list[FileMetric]
+    open_series: list[float]
+    new_series: list[float]
+
+
+def repository_dashboard(repository: Repository) -> RepositoryDashboard:
+    """Latest rollup, five riskiest files and 30 scans of sparkline. Three queries."""
+    recent = list(
+        ScanRollup.objects.filter(repository=repository, branch=repository.default_branch)
+        .order_by("-scanned_at")[:30]
+    )
+    recent.reverse()
+    latest = recent[-1] if recent else None
+    hotspots = (
+        list(FileMetric.objects.filter(scan_id=latest.scan_id).order_by("-risk_score", "path")[:5])
+        if latest
+        else []
+    )
+    return RepositoryDashboard(
+        latest,
+        hotspots,
+        [float(r.open_total) for r in recent],
+        [float(r.new_count) for r in recent],
+    )
+
+
+@dataclass
+class RepositoryStatus:
+    repository: Repository
+    rollup: ScanRollup | None
+    last_scan: Scan | None
+    gate: GateResult | None
+
+
+@dataclass
+class TeamOverview:
+    team: Team
+    headline: dict[str, dict[str, int]]
+    repositories: list[RepositoryStatus]
+    riskiest: list[FileMetric]
+    latest_scans: list[Scan]
+    open_series: list[float]
+    severe_series: list[float]
+    new_series: list[float]
+    fixed_series: list[float]
+
+
+def _headline(now: list[ScanRollup], before: list[ScanRollup], week: list[dict[str, Any]]) -> dict[str, Any]:
+    def severe(rows: list[ScanRollup]) -> int:
+        return sum(r.severity_counts.get(s, 0) for r in rows for s in SEVERE)
+
+    values = {
+        "open": (sum(r.open_total for r in now), sum(r.open_total for r in before)),
+        "severe": (severe(now), severe(before)),
+        "new": (sum(r["new_count"] for r in week), None),
+        "fixed": (sum(r["fixed_count"] for r in week), None),
+    }
+    return {k: {"value": v, "change": (v - b) if b is not None else None} for k, (v, b) in values.items()}
+
+
+def _gate(scan: Scan | None) -> GateResult | None:
+    try:
+        return scan.gate_result if scan is not None else None
+    except GateResult.DoesNotExist:
+        return None
+
+
+def team_overview(team: Team) -> TeamOverview:
+    """Everything on the landing page of `team`, in a fixed number of queries."""
+    now = timezone.now()
+    week_ago = now - timedelta(days=7)
+    repositories = list(
+        Repository.objects.filter(team=team)
+        .annotate(
+            rollup_now=_latest_rollup_ids(None),
+            rollup_before=_latest_rollup_ids(None, week_ago),
+            last_scan_id=Subquery(
+                Scan.objects.filter(repository=OuterRef("pk")).order_by("-created_at", "-id").values("pk")[:1]
+            ),
+        )
+        .order_by("name")
+    )
+    ids_now = [r.rollup_now for r in repositories if r.rollup_now]  # type: ignore[attr-defined]
+    ids_before = [r.rollup_before for r in repositories if r.rollup_before]  # type: ignore[attr-defined]
+    rollups = ScanRollup.objects.in_bulk(set(ids_now) | set(ids_before))
+    scans = {
+        s.pk: s
+        for s in Scan.objects.filter(
+            pk__in=[r.last_scan_id for r in repositories if r.last_scan_id]  # type: ignore[attr-defined]
+        ).select_related("gate_result")
+    }
+    statuses = [
+        RepositoryStatus(
+            r,
+            rollups.get(r.rollup_now),  # type: ignore[attr-defined]
+            scans.get(r.last_scan_id),  # type: ignore[attr-defined]
+            _gate(scans.get(r.last_scan_id)),  # type: ignore[attr-defined]
+        )
+        for r in repositories
+    ]
+    month = list(
+        ScanRollup.objects.filter(
+            team=team, branch=F("repository__default_branch"), scanned_at__gte=now - timedelta(days=30)
+        )
+        .order_by("scanned_at")
+        .values(
+            "repository_id", "scanned_at", "new_count", "fixed_count", "open_total", "severity_counts",
+            "category_counts", "complexity_mean", "complexity_max", "maintainability_mean",
+        )  # fmt: skip
+    )
+    daily = rollups_daily_sum(month)
+    riskiest = list(
+        FileMetric.objects.filter(scan_id__in=ids_now, risk_score__gt=0)
+        .select_related("scan", "scan__repository")
+        .order_by("-risk_score", "path")[:8]
+    )
+    latest_scans = list(
+        Scan.objects.filter(repository__team=team).select_related("repository").order_by("-created_at", "-id")[:8]
+    )
+    return TeamOverview(
+        team=team,
+        headline=_headline(
+            [rollups[i] for i in ids_now], [rollups[i] for i in ids_before], [r for r in month if r["scanned_at"] >= week_ago]
+        ),
+        repositories=statuses,
+        riskiest=riskiest,
+        latest_scans=latest_scans,
+        open_series=[float(d["open_total"]) for _, d in daily],
+        severe_series=[float(sum(d["severity_counts"].get(s, 0) for s in SEVERE)) for _, d in daily],
+        new_series=[float(r["new_count"]) for r in month],
+        fixed_series=[float(r["fixed_count"]) for r in month],
+    )

@@ -1,0 +1,178 @@
+"""Reads for exports: finding querysets scoped to a user's teams, streamed in chunks.
+
+Exports take a Finding queryset plus a filter object, so any findings list page can
+link to an export URL carrying its own query string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from auditor.models import Category, Finding, Scan
+from auditor.selectors.scans import SEVERITY_ORDER, SEVERITY_VALUE
+
+# Rows fetched per database round trip; bounds the export's memory whatever its size.
+CHUNK_SIZE = 2000
+
+# The columns every tabular export carries, in this order (documented in README.md).
+EXPORT_FIELDS = (
+    "scan_id",
+    "scan__repository__name",
+    "scan__branch",
+    "scan__commit_sha",
+    "rule_id",
+    "scanner",
+    "category",
+    "severity",
+    "confidence",
+    "path",
+    "line",
+    "end_line",
+    "column",
+    "message",
+    "snippet",
+    "fingerprint",
+)
+
+
+def _int_or_none(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 18 else None
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    """The findings list's query string, parsed defensively (unknown values are dropped)."""
+
+    scan: int | None = None
+    repository: int | None = None
+    severity: str = ""
+    min_severity: str = ""
+    category: str = ""
+    rule: str = ""
+    path: str = ""
+
+    @classmethod
+    def from_query(cls, query: dict[str, str]) -> ExportFilters:
+        def choice(name: str, allowed: list[str]) -> str:
+            value = query.get(name, "")
+            return value if value in allowed else ""
+
+        return cls(
+            scan=_int_or_none(query.get("scan", "")),
+            repository=_int_or_none(query.get("repository", "")),
+            severity=choice("severity", SEVERITY_ORDER),
+            min_severity=choice("min_severity", SEVERITY_ORDER),
+            category=choice("category", list(Category.values)),
+            rule=query.get("rule", "")[:32],
+            path=query.get("path", "")[:500],
+        )
+
+    def as_query(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.__dict__.items() if v not in ("", None)}
+
+
+def finding_filter(findings: QuerySet[Finding], filters: ExportFilters) -> QuerySet[Finding]:
+    """Apply the attribute filters (not the scope) to `findings`."""
+    if filters.severity:
+        findings = findings.filter(severity=SEVERITY_VALUE[filters.severity])
+    if filters.min_severity:
+        findings = findings.filter(severity__gte=SEVERITY_VALUE[filters.min_severity])
+    if filters.category:
+        findings = findings.filter(category=filters.category)
+    if filters.rule:
+        findings = findings.filter(rule_id=filters.rule)
+    if filters.path:
+        findings = findings.filter(path__startswith=filters.path)
+    return findings.order_by("scan_id", "-severity", "path", "line", "id")
+
+
+def finding_export_queryset(user: User | AnonymousUser, query: dict[str, str]) -> QuerySet[Finding]:
+    """Findings the user may see for an export URL's query string.
+
+    With `scan=ID`: that scan's findings, narrowed by ExportFilters (the scan page's
+    filters). Otherwise the findings list page's own filters (FindingListFilters: status,
+    repository, severity, …) select identities, and each exports its latest occurrence,
+    so the list can link here with its query string unchanged.
+    """
+    if not user.is_authenticated:
+        return Finding.objects.none()
+    filters = ExportFilters.from_query(query)
+    if filters.scan is not None:
+        visible = Scan.objects.filter(pk=filters.scan, repository__team__memberships__user=user)
+        return finding_filter(Finding.objects.filter(scan__in=visible.values("pk")), filters)
+    return finding_filter(
+        Finding.objects.filter(pk__in=_listed_identities(user, query).values("latest_finding_id")),
+        ExportFilters(min_severity=filters.min_severity),
+    )
+
+
+def _listed_identities(user: User | AnonymousUser, query: dict[str, str]) -> QuerySet[Any]:
+    """The findings list's selection from its public filter object and models.
+
+    Mirrors auditor.selectors.findings.finding_list's filtering (team scope, attributes,
+    status with triage in force, severity); a public queryset function there would let
+    this call it instead.
+    """
+    from auditor.models import Lifecycle, Membership, TrackedFinding
+    from auditor.selectors.findings import SEVERITY_VALUE as LIST_SEVERITY
+    from auditor.selectors.findings import FindingListFilters, triage_active_q
+
+    f = FindingListFilters.from_query(query)
+    today = timezone.localdate()
+    rows = TrackedFinding.objects.filter(
+        team_id__in=Membership.objects.filter(user_id=user.pk).values("team_id"), latest_finding__isnull=False
+    )
+    if f.repository:
+        rows = rows.filter(repository_id=int(f.repository))
+    if f.category:
+        rows = rows.filter(category=f.category)
+    if f.rule:
+        rows = rows.filter(rule_id=f.rule)
+    if f.path:
+        rows = rows.filter(path__startswith=f.path)
+    if f.new:
+        rows = rows.filter(state=Lifecycle.NEW)
+    if f.status == "open":
+        rows = rows.filter(is_open=True).exclude(triage_active_q(today))
+    elif f.status == "triaged":
+        rows = rows.filter(is_open=True).filter(triage_active_q(today))
+    elif f.status == "fixed":
+        rows = rows.filter(is_open=False)
+    if f.severity:
+        rows = rows.filter(severity=LIST_SEVERITY[f.severity])
+    return rows
+
+
+def finding_export_rows(findings: QuerySet[Finding]) -> Iterator[dict[str, Any]]:
+    """The export columns of `findings`, fetched CHUNK_SIZE rows at a time.
+
+    `.iterator()` streams (a server-side cursor on PostgreSQL) instead of caching the
+    whole result on the queryset.
+    """
+    rows: Iterator[dict[str, Any]] = findings.values(*EXPORT_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    return rows
+
+
+def finding_rule_ids(findings: QuerySet[Finding]) -> list[str]:
+    """The distinct rule ids among `findings` (for SARIF's rules[], written before the results)."""
+    return sorted(set(findings.order_by().values_list("rule_id", flat=True).distinct()))
+
+
+def finding_rule_samples(findings: QuerySet[Finding], rule_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """One finding per rule id in `rule_ids`, to describe rules missing from the catalogue."""
+    samples: dict[str, dict[str, Any]] = {}
+    for rule_id in rule_ids:
+        row = (
+            findings.filter(rule_id=rule_id)
+            .values("rule_id", "scanner", "category", "severity", "confidence")
+            .first()
+        )
+        if row:
+            samples[rule_id] = dict(row)
+    return samples

@@ -1,0 +1,138 @@
+"""Reads for a team's printable report over a period: scans, gate, trend, riskiest files, sign-offs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, OuterRef, Subquery
+
+from auditor.models import FileMetric, Repository, Scan, ScanStatus, Team
+from auditor.selectors.scans import SEVERITY_ORDER
+
+RISKY_FILES = 15
+MAX_ROLLUPS = 5000  # a period's weekly trend reads at most this many scan rollups
+RECENT_SIGNOFFS = 30
+
+
+@dataclass
+class RepositoryLine:
+    repository: Repository
+    latest: Scan | None
+    gate_passed: bool | None
+    scans_in_period: int
+
+
+@dataclass
+class TeamReport:
+    team: Team
+    start: datetime
+    end: datetime
+    repositories: list[RepositoryLine]
+    status_counts: dict[str, int]
+    open_by_severity: list[tuple[str, int]]
+    weeks: list[dict[str, Any]]
+    risky_files: list[dict[str, Any]]
+    signoff_counts: dict[str, int]
+    signoffs: list[dict[str, Any]]
+
+
+def _model(name: str) -> Any:
+    try:
+        return apps.get_model("auditor", name)
+    except LookupError:  # that feature area is not installed
+        return None
+
+
+def _weeks(team: Team, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    rollup = _model("ScanRollup")
+    if rollup is None:
+        return []
+    rows = rollup.objects.filter(team=team, scanned_at__gte=start, scanned_at__lt=end).values(
+        "scanned_at", "new_count", "fixed_count"
+    )[:MAX_ROLLUPS]
+    buckets: dict[date, dict[str, Any]] = defaultdict(lambda: {"scans": 0, "new": 0, "fixed": 0})
+    for row in rows:
+        day = row["scanned_at"].date()
+        week = day - timedelta(days=day.weekday())
+        bucket = buckets[week]
+        bucket["scans"] += 1
+        bucket["new"] += row["new_count"]
+        bucket["fixed"] += row["fixed_count"]
+    return [{"week": week, **buckets[week]} for week in sorted(buckets)]
+
+
+def team_report(team: Team, start: datetime, end: datetime) -> TeamReport:
+    """The team's report for [start, end): a fixed number of queries per report."""
+    in_period = Scan.objects.filter(repository__team=team, created_at__gte=start, created_at__lt=end)
+    latest_id = (
+        Scan.objects.filter(repository=OuterRef("pk"), status=ScanStatus.SUCCEEDED, created_at__lt=end)
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
+    )
+    repositories = list(
+        Repository.objects.filter(team=team).annotate(latest_id=Subquery(latest_id)).order_by("name")
+    )
+    latest = Scan.objects.in_bulk([r.latest_id for r in repositories if r.latest_id])
+    gate = _model("GateResult")
+    gates = dict(gate.objects.filter(scan_id__in=latest).values_list("scan_id", "passed")) if gate else {}
+    per_repo = dict(
+        in_period.values_list("repository_id").annotate(n=Count("id")).values_list("repository_id", "n")
+    )
+    lines = [
+        RepositoryLine(
+            repository=r,
+            latest=latest.get(r.latest_id),
+            gate_passed=gates.get(r.latest_id),
+            scans_in_period=per_repo.get(r.pk, 0),
+        )
+        for r in repositories
+    ]
+    open_counts = dict.fromkeys(SEVERITY_ORDER, 0)
+    for scan in latest.values():
+        for label, count in scan.severity_counts.items():
+            open_counts[label] = open_counts.get(label, 0) + int(count)
+    risky = [
+        dict(row)
+        for row in FileMetric.objects.filter(scan_id__in=latest)
+        .order_by("-risk_score", "-complexity_max", "path")
+        .values("path", "scan__repository__name", "sloc", "complexity_max", "risk_score")[:RISKY_FILES]
+    ]
+    signoff = _model("SignOff")
+    signoffs: list[dict[str, Any]] = []
+    signoff_counts: dict[str, int] = {}
+    if signoff is not None:
+        period = signoff.objects.filter(
+            review__scan__repository__team=team, created_at__gte=start, created_at__lt=end
+        )
+        signoff_counts = dict(
+            period.values_list("decision").annotate(n=Count("id")).values_list("decision", "n")
+        )
+        signoffs = [
+            dict(row)
+            for row in period.order_by("-created_at", "-id").values(
+                "created_at",
+                "reviewer_name",
+                "decision",
+                "item__text",
+                "review__scan_id",
+                "review__scan__repository__name",
+            )[:RECENT_SIGNOFFS]
+        ]
+    return TeamReport(
+        team=team,
+        start=start,
+        end=end,
+        repositories=lines,
+        status_counts=dict(
+            in_period.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        ),
+        open_by_severity=[(label, open_counts.get(label, 0)) for label in SEVERITY_ORDER],
+        weeks=_weeks(team, start, end),
+        risky_files=risky,
+        signoff_counts=signoff_counts,
+        signoffs=signoffs,
+    )

@@ -1,0 +1,116 @@
+"""Reads for the file page (annotated source, metrics, risk history) and hotspots."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count
+from django.http import Http404
+from django.utils import timezone
+
+from auditor.models import FileBlob, FileMetric, Finding, Repository, Scan, ScanRollup, ScanStatus, TrackedFinding
+from auditor.selectors.findings import triage_active_q
+
+HOTSPOT_SORTS = {
+    "risk": "-risk_score",
+    "complexity": "-complexity_max",
+    "maintainability": "maintainability",
+    "churn": "-churn",
+    "path": "path",
+    "findings": "findings",  # sorted in Python: counts come from the tracked findings
+}
+HOTSPOT_LIMIT = 100
+
+
+@dataclass
+class SourceLine:
+    number: int
+    text: str
+    findings: list[Any]
+
+
+@dataclass
+class FileView:
+    metric: FileMetric
+    lines: list[SourceLine]
+    truncated: bool
+    available: bool
+    findings: list[Finding]
+    history: list[dict[str, Any]]
+
+
+def file_view(scan: Scan, path: str) -> FileView:
+    """The file `path` as `scan` saw it, each line with its findings. Five queries."""
+    metric = FileMetric.objects.filter(scan=scan, path=path).first()
+    if metric is None:
+        raise Http404("No such file in this scan.")
+    blob = FileBlob.objects.filter(sha256=metric.content_sha256).first() if metric.content_sha256 else None
+    findings = list(Finding.objects.filter(scan=scan, path=path).order_by("line", "-severity", "id"))
+    tracked = dict(
+        TrackedFinding.objects.filter(
+            repository_id=scan.repository_id, branch=scan.branch, fingerprint__in=[f.fingerprint for f in findings]
+        ).values_list("fingerprint", "pk")
+    )
+    today = timezone.localdate()
+    triaged = set(
+        TrackedFinding.objects.filter(repository_id=scan.repository_id, branch=scan.branch, path=path)
+        .filter(triage_active_q(today))
+        .values_list("fingerprint", flat=True)
+    )
+    by_line: dict[int, list[Any]] = defaultdict(list)
+    for f in findings:
+        f.tracked_id = tracked.get(f.fingerprint)  # type: ignore[attr-defined]
+        f.triaged = f.fingerprint in triaged  # type: ignore[attr-defined]
+        by_line[f.line].append(f)
+    text = blob.text if blob else ""
+    lines = [SourceLine(i, line, by_line.get(i, [])) for i, line in enumerate(text.splitlines(), start=1)]
+    history = list(
+        FileMetric.objects.filter(
+            scan__repository_id=scan.repository_id, scan__branch=scan.branch, scan__status=ScanStatus.SUCCEEDED, path=path
+        )
+        .order_by("-scan__created_at")
+        .values("scan_id", "scan__created_at", "risk_score", "complexity_max", "maintainability", "churn")[:30]
+    )
+    history.reverse()
+    return FileView(metric, lines, bool(blob and blob.truncated), blob is not None, findings, history)
+
+
+@dataclass
+class Hotspots:
+    rollup: ScanRollup | None
+    files: list[FileMetric]
+    tiles: list[tuple[str, list[FileMetric]]]
+    max_risk: float
+
+
+def hotspots(repository: Repository, sort: str) -> Hotspots:
+    """The riskiest files of the repository's latest scan of its default branch, with
+    their open (untriaged) finding counts, and the heatmap tiles by directory. Three queries."""
+    rollup = (
+        ScanRollup.objects.filter(repository=repository, branch=repository.default_branch)
+        .order_by("-scanned_at")
+        .first()
+    )
+    if rollup is None:
+        return Hotspots(None, [], [], 0.0)
+    order = HOTSPOT_SORTS.get(sort, "-risk_score")
+    metrics = FileMetric.objects.filter(scan_id=rollup.scan_id).defer("functions")
+    files = list(metrics.order_by("-risk_score", "path") if order == "findings" else metrics.order_by(order, "path"))
+    counts = dict(
+        TrackedFinding.objects.filter(repository=repository, branch=repository.default_branch, is_open=True)
+        .exclude(triage_active_q(timezone.localdate()))
+        .order_by()
+        .values_list("path")
+        .annotate(n=Count("id"))
+    )
+    for f in files:
+        f.open_findings = counts.get(f.path, 0)  # type: ignore[attr-defined]
+    if order == "findings":
+        files.sort(key=lambda f: (-f.open_findings, f.path))  # type: ignore[attr-defined]
+    by_dir: dict[str, list[FileMetric]] = defaultdict(list)
+    for f in sorted(files, key=lambda f: -(f.risk_score or 0))[:200]:
+        by_dir[f.path.split("/", 1)[0] if "/" in f.path else "."].append(f)
+    tiles = sorted(by_dir.items(), key=lambda kv: -sum(f.risk_score or 0 for f in kv[1]))
+    return Hotspots(rollup, files[:HOTSPOT_LIMIT], tiles, max((f.risk_score or 0) for f in files) if files else 0.0)

@@ -1,0 +1,238 @@
+"""Reads for the findings list and a finding's page (identities across scans)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from auditor.models import (
+    AuditEvent,
+    Category,
+    FindingChange,
+    Lifecycle,
+    Membership,
+    Repository,
+    Scan,
+    ScanStatus,
+    Severity,
+    TrackedFinding,
+    Triage,
+)
+
+SEVERITY_VALUE = {s.label: s.value for s in Severity}
+STATUSES = {"open": "Open", "triaged": "Triaged", "fixed": "Fixed", "all": "All"}
+SORTS = {
+    "severity": ("-severity", "id"),
+    "path": ("path", "line", "id"),
+    "rule": ("rule_id", "-severity", "id"),
+    "newest": ("-first_seen_scan_id", "id"),
+}
+
+
+def triage_active_q(today: date) -> Q:
+    """Tracked findings whose copied triage is in force on `today` (expiry day included)."""
+    return Q(triage_status__gt="") & (Q(triage_expires_at__isnull=True) | Q(triage_expires_at__gte=today))
+
+
+@dataclass(frozen=True)
+class FindingListFilters:
+    """The list's filters, parsed from and written back to the URL so a view can be shared."""
+
+    repository: str = ""
+    severity: str = ""
+    category: str = ""
+    rule: str = ""
+    path: str = ""
+    status: str = "open"
+    new: str = ""
+    sort: str = "severity"
+
+    @classmethod
+    def from_query(cls, query: dict[str, str]) -> FindingListFilters:
+        def pick(name: str, allowed: Any, default: str = "") -> str:
+            value = query.get(name, default)
+            return value if value in allowed else default
+
+        repository = query.get("repository", "")
+        return cls(
+            repository=repository if repository.isdigit() else "",
+            severity=pick("severity", SEVERITY_VALUE),
+            category=pick("category", Category.values),
+            rule=query.get("rule", "")[:32].strip(),
+            path=query.get("path", "")[:500].strip(),
+            status=pick("status", STATUSES, "open"),
+            new=pick("new", {"1"}),
+            sort=pick("sort", SORTS, "severity"),
+        )
+
+    def as_query(self) -> dict[str, str]:
+        defaults = FindingListFilters()
+        return {k: v for k, v in asdict(self).items() if v and v != getattr(defaults, k)}
+
+
+def _scoped(user: User | AnonymousUser) -> QuerySet[TrackedFinding]:
+    teams = Membership.objects.filter(user_id=user.pk).values("team_id")
+    return TrackedFinding.objects.filter(team_id__in=teams)
+
+
+def _filtered(
+    base: QuerySet[TrackedFinding], f: FindingListFilters, today: date | None = None
+) -> QuerySet[TrackedFinding]:
+    # `today` is unused; kept because auditor/selectors/exports.py calls this with it.
+    qs = base
+    if f.repository:
+        qs = qs.filter(repository_id=int(f.repository))
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.rule:
+        qs = qs.filter(rule_id=f.rule)
+    if f.path:
+        qs = qs.filter(path__startswith=f.path)
+    if f.new:
+        qs = qs.filter(state=Lifecycle.NEW)
+    return qs
+
+
+def _with_status(qs: QuerySet[TrackedFinding], status: str, today: date) -> QuerySet[TrackedFinding]:
+    if status == "open":
+        return qs.filter(is_open=True).exclude(triage_active_q(today))
+    if status == "triaged":
+        return qs.filter(is_open=True).filter(triage_active_q(today))
+    if status == "fixed":
+        return qs.filter(is_open=False)
+    return qs
+
+
+def finding_list_queryset(user: User | AnonymousUser, f: FindingListFilters) -> QuerySet[TrackedFinding]:
+    """The identities the findings list shows for `f` (status and severity applied),
+    unordered: for exports and anything else that must match the list exactly."""
+    today = timezone.localdate()
+    rows = _with_status(_filtered(_scoped(user), f), f.status, today)
+    return rows.filter(severity=SEVERITY_VALUE[f.severity]) if f.severity else rows
+
+
+@dataclass
+class FindingListView:
+    page: Page[Any]
+    severity_counts: list[tuple[str, int]]
+    status_counts: dict[str, int]
+    repositories: list[Repository]
+
+
+def finding_list(
+    user: User | AnonymousUser, f: FindingListFilters, page_number: str | int | None, per_page: int = 50
+) -> FindingListView:
+    """One page of the user's teams' findings (latest state per identity), with counts
+    per severity and per status for the current filters. A fixed number of queries."""
+    today = timezone.localdate()
+    narrowed = _filtered(_scoped(user), f)
+    # One pass for all the counts: per severity, how many are open / triaged / fixed.
+    active = triage_active_q(today)
+    grid = {
+        row["severity"]: row
+        for row in narrowed.order_by()
+        .values("severity")
+        .annotate(
+            open=Count("id", filter=Q(is_open=True) & ~active),
+            triaged=Count("id", filter=Q(is_open=True) & active),
+            fixed=Count("id", filter=Q(is_open=False)),
+        )
+    }
+    status_counts = {k: sum(row[k] for row in grid.values()) for k in ("open", "triaged", "fixed")}
+    status_counts["all"] = sum(status_counts.values())
+
+    def in_status(row: dict[str, int]) -> int:
+        return sum(row[k] for k in ("open", "triaged", "fixed")) if f.status == "all" else row[f.status]
+
+    severity_counts = [
+        (s.label, in_status(grid[s.value]) if s.value in grid else 0) for s in sorted(Severity, reverse=True)
+    ]
+    in_status_qs = _with_status(narrowed, f.status, today)
+    rows = in_status_qs
+    if f.severity:
+        rows = rows.filter(severity=SEVERITY_VALUE[f.severity])
+    rows = rows.select_related("repository").order_by(*SORTS[f.sort])
+    # The count is the sum we already have, so the paginator does not count again.
+    paginator = Paginator(rows, per_page)
+    total = dict(severity_counts)[f.severity] if f.severity else sum(n for _, n in severity_counts)
+    paginator.count = total  # type: ignore[misc]
+    page = paginator.get_page(page_number)
+    repositories = list(
+        Repository.objects.filter(team__memberships__user_id=user.pk).only("id", "name").order_by("name")
+    )
+    return FindingListView(page, severity_counts, status_counts, repositories)
+
+
+# --------------------------------------------------------------------------- one finding
+
+
+@dataclass
+class FindingHistory:
+    changes: list[FindingChange]
+    appearances: list[Scan]
+    appearance_count: int
+    triage: Triage | None
+    triage_active: bool
+    triage_events: list[AuditEvent]
+
+
+def _appearance_intervals(changes: list[FindingChange]) -> list[tuple[Any, Any]]:
+    intervals: list[tuple[Any, Any]] = []
+    start = None
+    for change in changes:
+        key = (change.scan.created_at, change.scan_id)
+        if change.kind in (Lifecycle.NEW, Lifecycle.REOPENED):
+            start = key
+        elif change.kind == Lifecycle.FIXED and start is not None:
+            intervals.append((start, key))
+            start = None
+    if start is not None:
+        intervals.append((start, None))
+    return intervals
+
+
+def finding_history(tracked: TrackedFinding, limit: int = 50) -> FindingHistory:
+    """The finding's transitions, the scans it appears in (newest first, up to `limit`),
+    its triage and the triage's audit trail. Five queries."""
+    changes = list(tracked.changes.select_related("scan").order_by("scan__created_at", "scan_id"))
+    intervals = _appearance_intervals(changes)
+    scans = list(
+        Scan.objects.filter(
+            repository_id=tracked.repository_id,
+            branch=tracked.branch,
+            status=ScanStatus.SUCCEEDED,
+            created_at__gte=tracked.first_seen_scan.created_at,
+        )
+        .only("id", "created_at", "commit_sha", "branch")
+        .order_by("created_at", "id")
+    )
+
+    def inside(scan: Scan) -> bool:
+        key = (scan.created_at, scan.pk)
+        return any(start <= key and (end is None or key < end) for start, end in intervals)
+
+    appearances = [s for s in scans if inside(s)]
+    triage = Triage.objects.filter(repository_id=tracked.repository_id, fingerprint=tracked.fingerprint).first()
+    today = timezone.localdate()
+    active = triage is not None and (triage.expires_at is None or triage.expires_at >= today)
+    events = list(
+        AuditEvent.objects.filter(
+            team_id=tracked.team_id,
+            action__in=["finding.triaged", "finding.untriaged"],
+            details__fingerprint=tracked.fingerprint,
+        ).order_by("-created_at", "-id")[:20]
+    )
+    return FindingHistory(
+        changes=changes,
+        appearances=list(reversed(appearances))[:limit],
+        appearance_count=len(appearances),
+        triage=triage,
+        triage_active=active,
+        triage_events=events,
+    )

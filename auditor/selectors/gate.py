@@ -1,0 +1,113 @@
+"""Reads behind the quality gate: the previous scan, new fingerprints, open findings, the verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from auditor.models import Category, Finding, GateResult, Review, Scan, ScanStatus, Severity, TeamSettings
+
+
+def scan_previous_successful(scan: Scan) -> Scan | None:
+    """The latest successful scan of the same repository and branch created before `scan`."""
+    return (
+        Scan.objects.filter(repository_id=scan.repository_id, branch=scan.branch, status=ScanStatus.SUCCEEDED)
+        .filter(Q(created_at__lt=scan.created_at) | Q(created_at=scan.created_at, id__lt=scan.pk))
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def scan_new_fingerprints(scan: Scan) -> set[str]:
+    """Fingerprints in `scan` that the previous successful scan of its branch did not have.
+
+    The first scan of a branch has no baseline: everything in it is new. One function so
+    that the dashboard's lifecycle data can replace it later.
+    """
+    current = set(Finding.objects.filter(scan=scan).values_list("fingerprint", flat=True))
+    previous = scan_previous_successful(scan)
+    if previous is None:
+        return current
+    before = set(
+        Finding.objects.filter(scan=previous, fingerprint__in=current).values_list("fingerprint", flat=True)
+    )
+    return current - before
+
+
+def open_findings(scan: Scan) -> QuerySet[Finding]:
+    """The scan's findings minus those triaged away (false positive, accepted, won't fix) and
+    not expired: the ones that still count as evidence or against the gate."""
+    from auditor.models.dashboard import Triage  # the dashboard owns triage
+
+    today = timezone.localdate()
+    triaged = Triage.objects.filter(repository_id=scan.repository_id).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gte=today)
+    )
+    return Finding.objects.filter(scan=scan).exclude(fingerprint__in=triaged.values("fingerprint"))
+
+
+@dataclass(frozen=True)
+class GateCondition:
+    code: str
+    label: str
+    passed: bool
+    message: str
+
+
+def gate_evaluate(scan: Scan, settings: TeamSettings) -> list[GateCondition]:
+    """Every enabled condition of the team's gate, evaluated for `scan` (a few queries)."""
+    conditions: list[GateCondition] = []
+    needs_new = settings.gate_block_new_findings or settings.gate_block_new_context
+    new = scan_new_fingerprints(scan) if needs_new else set()
+    new_open = open_findings(scan).filter(fingerprint__in=new) if new else Finding.objects.none()
+    if settings.gate_block_new_findings:
+        floor = Severity(settings.gate_new_severity)
+        count = new_open.filter(severity__gte=floor).count() if new else 0
+        conditions.append(
+            GateCondition(
+                "new-severe-findings",
+                f"No new findings of {floor.label} severity or above",
+                count == 0,
+                f"{count} new finding{'s' if count != 1 else ''} of {floor.label} severity or above"
+                if count
+                else "None",
+            )
+        )
+    if settings.gate_block_new_context:
+        count = new_open.filter(category=Category.CONTEXT).count() if new else 0
+        conditions.append(
+            GateCondition(
+                "new-context-findings",
+                "No open context findings in new code",
+                count == 0,
+                f"{count} new open context finding{'s' if count != 1 else ''}" if count else "None",
+            )
+        )
+    if settings.gate_require_review:
+        approved = Review.objects.filter(scan=scan, approved=True).exists()
+        conditions.append(
+            GateCondition(
+                "review-approved",
+                "Review approved",
+                approved,
+                "Approved" if approved else "The review of this scan is not approved yet",
+            )
+        )
+    return conditions
+
+
+def gate_result_for(scan: Scan) -> GateResult | None:
+    """The stored verdict, if the scan has been through ingestion."""
+    return GateResult.objects.filter(scan=scan).first()
+
+
+def gate_latest_for_repository(repository_id: int) -> GateResult | None:
+    """The verdict of the repository's latest successful scan (one query)."""
+    return (
+        GateResult.objects.filter(scan__repository_id=repository_id, scan__status=ScanStatus.SUCCEEDED)
+        .select_related("scan")
+        .order_by("-scan__created_at", "-scan__id")
+        .first()
+    )

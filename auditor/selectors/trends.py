@@ -1,0 +1,182 @@
+"""Trends from per-scan rollups (never from findings): series and their SVG layout."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import F
+from django.utils import timezone
+
+from auditor.models import Category, Repository, ScanRollup, Severity, Team
+
+RANGES = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}
+DEFAULT_RANGE = "30d"
+SEVERITY_COLOURS = {"critical": "#7f1d1d", "high": "#c2410c", "medium": "#b45309", "low": "#2563eb", "info": "#9ca3af"}
+CATEGORY_COLOURS = {
+    "context": "#7c3aed",
+    "temporal": "#0891b2",
+    "happy-path": "#ca8a04",
+    "concurrency": "#db2777",
+    "security": "#dc2626",
+    "complexity": "#4b5563",
+    "observability": "#16a34a",
+}
+_ROLLUP_FIELDS = (
+    "scan_id", "repository_id", "scanned_at", "new_count", "fixed_count", "open_total",
+    "severity_counts", "category_counts", "complexity_mean", "complexity_max", "maintainability_mean",
+)  # fmt: skip
+
+
+@dataclass
+class Series:
+    name: str
+    colour: str
+    points: list[tuple[datetime, float]] = field(default_factory=list)
+
+
+@dataclass
+class Chart:
+    title: str
+    series: list[Series]
+    kind: str = "line"  # or "bars"
+
+    @property
+    def has_data(self) -> bool:
+        return any(s.points for s in self.series)
+
+    def layout(self, width: int, height: int) -> dict[str, Any]:
+        """Pixel coordinates for the template: polylines, points, axis labels."""
+        pad_l, pad_r, pad_t, pad_b = 40, 10, 10, 22
+        points = [p for s in self.series for p in s.points]
+        if not points:
+            return {"title": self.title, "empty": True, "width": width, "height": height}
+        t0 = min(p[0] for p in points).timestamp()
+        t1 = max(p[0] for p in points).timestamp()
+        top = max(max(p[1] for p in points), 1.0)
+        span = (t1 - t0) or 1.0
+
+        def xy(t: datetime, v: float) -> tuple[float, float]:
+            x = pad_l + (t.timestamp() - t0) / span * (width - pad_l - pad_r)
+            y = pad_t + (1 - v / top) * (height - pad_t - pad_b)
+            return round(x, 1), round(y, 1)
+
+        drawn = []
+        for s in self.series:
+            coords = [(*xy(t, v), v, t) for t, v in s.points]
+            drawn.append(
+                {
+                    "name": s.name,
+                    "colour": s.colour,
+                    "polyline": " ".join(f"{x},{y}" for x, y, _, _ in coords),
+                    "points": coords,
+                }
+            )
+        ticks = [(round(pad_t + (1 - f) * (height - pad_t - pad_b), 1), _fmt(top * f)) for f in (0, 0.5, 1)]
+        return {
+            "title": self.title,
+            "empty": False,
+            "width": width,
+            "height": height,
+            "series": drawn,
+            "kind": self.kind,
+            "ticks": ticks,
+            "x0": pad_l,
+            "x1": width - pad_r,
+            "base": height - pad_b,
+            "start": datetime.fromtimestamp(t0, tz=timezone.get_current_timezone()),
+            "end": datetime.fromtimestamp(t1, tz=timezone.get_current_timezone()),
+        }
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def range_since(key: str) -> datetime:
+    return timezone.now() - timedelta(days=RANGES.get(key, RANGES[DEFAULT_RANGE]))
+
+
+def _charts(samples: list[tuple[datetime, dict[str, Any]]], per_scan: list[dict[str, Any]]) -> dict[str, Chart]:
+    severities = [s.label for s in sorted(Severity, reverse=True)]
+    by_sev = [
+        Series(label, SEVERITY_COLOURS[label], [(t, r["severity_counts"].get(label, 0)) for t, r in samples])
+        for label in severities
+    ]
+    by_cat = [
+        Series(c.label, CATEGORY_COLOURS[c.value], [(t, r["category_counts"].get(c.value, 0)) for t, r in samples])
+        for c in Category
+    ]
+    churn = [
+        Series("New", "#dc2626", [(r["scanned_at"], r["new_count"]) for r in per_scan]),
+        Series("Fixed", "#16a34a", [(r["scanned_at"], r["fixed_count"]) for r in per_scan]),
+    ]
+    complexity = [
+        Series("Mean complexity", "#2456d6", [(t, r["complexity_mean"]) for t, r in samples]),
+        Series("Max complexity", "#c2410c", [(t, r["complexity_max"]) for t, r in samples]),
+    ]
+    mi = [Series("Maintainability", "#15803d", [(t, r["maintainability_mean"] or 0) for t, r in samples])]
+    return {
+        "severity": Chart("Open findings by severity", [s for s in by_sev if any(v for _, v in s.points)]),
+        "category": Chart("Open findings by category", [s for s in by_cat if any(v for _, v in s.points)]),
+        "new_fixed": Chart("New vs fixed per scan", churn, kind="bars"),
+        "complexity": Chart("Cyclomatic complexity", complexity),
+        "maintainability": Chart("Maintainability index (mean)", mi),
+    }
+
+
+def repository_trends(repository: Repository, range_key: str) -> dict[str, Chart]:
+    """Charts of the repository's default branch over the range. One query."""
+    rows = list(
+        ScanRollup.objects.filter(
+            repository=repository, branch=repository.default_branch, scanned_at__gte=range_since(range_key)
+        )
+        .order_by("scanned_at")
+        .values(*_ROLLUP_FIELDS)
+    )
+    return _charts([(r["scanned_at"], r) for r in rows], rows)
+
+
+def team_trends(team: Team, range_key: str) -> dict[str, Chart]:
+    """Charts of the team's repositories (default branches) over the range, one point per
+    day: each repository contributes its latest scan up to that day. One query."""
+    rows = list(
+        ScanRollup.objects.filter(
+            team=team, branch=F("repository__default_branch"), scanned_at__gte=range_since(range_key)
+        )
+        .order_by("scanned_at")
+        .values(*_ROLLUP_FIELDS)
+    )
+    return _charts(rollups_daily_sum(rows), rows)
+
+
+def rollups_daily_sum(rows: list[dict[str, Any]]) -> list[tuple[datetime, dict[str, Any]]]:
+    """One total per day from rollups ordered by time: each repository counts with its
+    latest scan up to the end of that day."""
+    latest: dict[int, dict[str, Any]] = {}
+    days: dict[Any, dict[int, dict[str, Any]]] = {}
+    for i, r in enumerate(rows):
+        latest[r["repository_id"]] = r
+        day = timezone.localtime(r["scanned_at"]).date()
+        last_of_day = i + 1 == len(rows) or timezone.localtime(rows[i + 1]["scanned_at"]).date() != day
+        if last_of_day:
+            days[day] = dict(latest)
+    out: list[tuple[datetime, dict[str, Any]]] = []
+    for day, per_repo in days.items():
+        total: dict[str, Any] = {"severity_counts": defaultdict(int), "category_counts": defaultdict(int)}
+        for r in per_repo.values():
+            for k, v in r["severity_counts"].items():
+                total["severity_counts"][k] += v
+            for k, v in r["category_counts"].items():
+                total["category_counts"][k] += v
+        repos = list(per_repo.values())
+        total["complexity_mean"] = round(sum(r["complexity_mean"] for r in repos) / len(repos), 2)
+        total["complexity_max"] = max(r["complexity_max"] for r in repos)
+        mis = [r["maintainability_mean"] for r in repos if r["maintainability_mean"] is not None]
+        total["maintainability_mean"] = round(sum(mis) / len(mis), 1) if mis else None
+        total["open_total"] = sum(r["open_total"] for r in repos)
+        stamp = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+        out.append((stamp, total))
+    return out

@@ -1,0 +1,60 @@
+"""Reads for per-file trust: one file, one scan, a repository summary, a filter for hotspots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+
+from auditor.models import FileMetric, FileTrust, Repository, Scan, ScanStatus, TrustLevel
+
+
+def trust_for_file(scan: Scan, path: str) -> FileTrust | None:
+    """The trust row of `path` as of `scan` (None for scans ingested before trust existed)."""
+    return FileTrust.objects.filter(scan=scan, path=path).first()
+
+
+def trust_by_path(scan: Scan, paths: list[str] | None = None) -> dict[str, FileTrust]:
+    """path → trust row for a scan's files (or the given ones): one query, for list pages."""
+    rows = FileTrust.objects.filter(scan=scan)
+    if paths is not None:
+        rows = rows.filter(path__in=paths)
+    return {t.path: t for t in rows}
+
+
+def file_metrics_with_trust(metrics: QuerySet[FileMetric], level: int) -> QuerySet[FileMetric]:
+    """Narrow a FileMetric queryset to files at trust `level` in their own scan (hotspot filter)."""
+    TrustLevel(level)
+    return metrics.filter(
+        Exists(FileTrust.objects.filter(scan_id=OuterRef("scan_id"), path=OuterRef("path"), level=level))
+    )
+
+
+@dataclass(frozen=True)
+class TrustSummary:
+    scan: Scan | None
+    counts: list[tuple[int, str, int]]  # (level, label, files)
+    quarantined: list[FileTrust]
+    total: int
+
+
+def trust_summary_for_repository(repository: Repository, limit: int = 15) -> TrustSummary:
+    """Files per trust level on the default branch's latest successful scan, and the
+    quarantined files with the shortest clean streak first (three queries)."""
+    scan = (
+        Scan.objects.filter(
+            repository=repository, branch=repository.default_branch, status=ScanStatus.SUCCEEDED
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if scan is None:
+        return TrustSummary(None, [(lv.value, lv.label, 0) for lv in TrustLevel], [], 0)
+    counted = dict(FileTrust.objects.filter(scan=scan).values_list("level").annotate(n=Count("id")))
+    quarantined = list(
+        FileTrust.objects.filter(scan=scan, level=TrustLevel.QUARANTINE).order_by("clean_streak", "path")[
+            :limit
+        ]
+    )
+    counts = [(lv.value, lv.label, int(counted.get(lv.value, 0))) for lv in TrustLevel]
+    return TrustSummary(scan, counts, quarantined, sum(c for _, _, c in counts))

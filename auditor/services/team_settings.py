@@ -1,0 +1,60 @@
+"""Writes for a team's review settings (reviewers needed, trust thresholds, gate conditions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from auditor.models import Team, TeamSettings
+
+EDITABLE_FIELDS = (
+    "required_reviewers",
+    "trust_monitored_after",
+    "trust_trusted_after",
+    "complexity_threshold",
+    "gate_block_new_findings",
+    "gate_new_severity",
+    "gate_block_new_context",
+    "gate_require_review",
+)
+
+
+def team_settings_update(
+    *, team: Team, actor: User | AnonymousUser | None, values: dict[str, Any]
+) -> TeamSettings:
+    """Save changed settings, re-level stored trust if thresholds moved, re-evaluate the
+    gate of each repository's latest scan if the gate changed, and record the diff.
+
+    Raises ValidationError for out-of-range values or an unknown field name.
+    """
+    from auditor.services.audit import audit_record
+    from auditor.services.gate import gate_refresh_latest
+    from auditor.services.trust import trust_relevel_team
+
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown settings: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        row, _ = TeamSettings.objects.select_for_update().get_or_create(team=team)
+        changes = {
+            name: {"from": getattr(row, name), "to": value}
+            for name, value in values.items()
+            if getattr(row, name) != value
+        }
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.full_clean()
+        if row.trust_trusted_after < row.trust_monitored_after:
+            raise ValidationError("The Trusted threshold must not be below the Monitored threshold.")
+        if not changes:
+            return row
+        row.save()
+        if {"trust_monitored_after", "trust_trusted_after"} & set(changes):
+            trust_relevel_team(team, row)
+        audit_record(team=team, actor=actor, action="settings.changed", obj=row, details=changes)
+        if any(name.startswith("gate_") or name == "required_reviewers" for name in changes):
+            gate_refresh_latest(team)
+    return row

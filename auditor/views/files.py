@@ -1,0 +1,24 @@
+"""The file page: source at the scanned commit, annotated with its findings."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from auditor.permissions import scan_for_user
+from auditor.selectors.files import file_view
+
+
+@login_required
+@require_GET
+def file_detail(request: HttpRequest, scan_id: int) -> HttpResponse:
+    scan = scan_for_user(request.user, scan_id)
+    path = request.GET.get("path", "")[:1000]
+    view = file_view(scan, path)
+    return render(
+        request,
+        "auditor/files/detail.html",
+        {"scan": scan, "repository": scan.repository, "path": path, "view": view},
+    )

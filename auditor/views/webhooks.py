@@ -1,0 +1,43 @@
+"""Webhook endpoints: authenticated by the repository's secret, not by a session."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from auditor.models import Repository
+from auditor.services.webhooks import WebhookOutcome, webhook_github, webhook_gitlab
+
+_HEADERS = ("X-Hub-Signature-256", "X-GitHub-Event", "X-Gitlab-Token", "X-Gitlab-Event")
+
+
+def _repository(repository_id: int) -> Repository:
+    # The permission helper of a webhook is the signature check in the service.
+    repository = Repository.objects.select_related("team").filter(pk=repository_id).first()
+    if repository is None:
+        raise Http404("No such repository.")
+    return repository
+
+
+def _headers(request: HttpRequest) -> dict[str, str]:
+    return {name: request.headers.get(name, "") for name in _HEADERS}
+
+
+def _respond(outcome: WebhookOutcome) -> JsonResponse:
+    data: dict[str, object] = {"detail": outcome.message}
+    if outcome.scan is not None:
+        data["scan"] = outcome.scan.pk
+    return JsonResponse(data, status=int(outcome.verdict))
+
+
+@csrf_exempt
+@require_POST
+def github_push(request: HttpRequest, repository_id: int) -> JsonResponse:
+    return _respond(webhook_github(_repository(repository_id), request.body, _headers(request)))
+
+
+@csrf_exempt
+@require_POST
+def gitlab_push(request: HttpRequest, repository_id: int) -> JsonResponse:
+    return _respond(webhook_gitlab(_repository(repository_id), request.body, _headers(request)))

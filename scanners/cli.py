@@ -1,0 +1,91 @@
+"""`python -m scanners PATH [--format text|json|sarif] [--output FILE] [--fail-on SEVERITY]`.
+
+Exit status: 0; 1 when a finding at or above `--fail-on` exists; 2 on a usage error
+(nonexistent path, unknown severity or format, bad option), with the reason on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from scanners import __version__
+from scanners.engine import EngineConfig, scan_directory
+from scanners.model import ScanResult, Severity
+from scanners.output import RENDERERS, render
+from scanners.registry import SCANNERS
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _severity(value: str) -> Severity:
+    try:
+        return Severity.parse(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for --help tests and docs)."""
+    parser = argparse.ArgumentParser(prog="python -m scanners", description="Audit a directory of code.")
+    parser.add_argument("path", type=Path, help="directory to scan (a checkout)")
+    parser.add_argument("--format", choices=sorted(RENDERERS), default="text", help="output format")
+    parser.add_argument("--output", type=Path, help="write the report here instead of stdout")
+    parser.add_argument(
+        "--fail-on",
+        type=_severity,
+        metavar="SEVERITY",
+        help="exit 1 when a finding at or above this severity exists (info, low, medium, high, critical)",
+    )
+    parser.add_argument("--workers", type=_positive, help="worker processes (default: CPU count)")
+    parser.add_argument("--cache-dir", type=Path, help="per-file result cache directory")
+    parser.add_argument(
+        "--scanners",
+        default=",".join(sorted(SCANNERS)),
+        help=f"comma-separated scanner ids (default: all of {', '.join(sorted(SCANNERS))})",
+    )
+    parser.add_argument("--version", action="version", version=f"auditor {__version__}")
+    return parser
+
+
+def exit_code(result: ScanResult, fail_on: Severity | None) -> int:
+    """1 when any finding is at or above `fail_on`, else 0."""
+    if fail_on is not None and any(f.severity >= fail_on for f in result.findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.path.is_dir():
+        parser.error(f"{args.path}: not a directory")  # exits 2
+    try:
+        scanners = frozenset(s.strip() for s in args.scanners.split(",") if s.strip())
+        config = EngineConfig(workers=args.workers, cache_dir=args.cache_dir, scanners=scanners)
+    except ValueError as exc:
+        parser.error(str(exc))
+    result = scan_directory(args.path, config)
+    report = render(result, args.format)
+    if args.output is not None:
+        try:
+            args.output.write_text(report, encoding="utf-8")
+        except OSError as exc:
+            print(f"cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
+    else:
+        sys.stdout.write(report)
+    return exit_code(result, args.fail_on)

@@ -1,0 +1,223 @@
+"""The public entry point: `scan_directory(root, config) -> ScanResult`.
+
+Flow: discover files → build the repo context once → analyse files in a process pool
+(the context reaches each worker once, through the pool initializer; files travel in
+chunks) → run repo-level rules' `conclude` in the parent → suppressions → fingerprints
+→ one deterministic, sorted ScanResult.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scanners import __version__ as ENGINE_VERSION
+from scanners.analysis import AnalysisSettings, FileOutcome, analyse_file, hit_to_finding
+from scanners.discovery import DEFAULT_MAX_FILE_BYTES, DiscoveredFile, discover
+from scanners.fingerprint import assign_fingerprints
+from scanners.model import FileMetrics, Finding, RuleMeta, ScanResult, ScanWarning
+from scanners.registry import DEFAULT_SCANNERS, rule_metadata, scanner_versions, validate_scanner_ids
+from scanners.suppression import apply_suppressions
+
+if TYPE_CHECKING:
+    from scanners.context import RepoContext
+    from scanners.rules.base import RepoRule, Rule
+
+# Files per task sent to a worker: big enough that pickling/IPC is noise, small enough
+# that one slow chunk does not leave the other workers idle at the end.
+MAX_CHUNK = 32
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """How a scan runs. Validated on construction: a typo fails before any work."""
+
+    workers: int | None = None  # None → os.cpu_count(); 1 → in this process
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    complexity_threshold: int = 10  # radon cc above this (rank C or worse) → RAD001
+    mi_threshold: float = 10.0  # radon mi below this (rank C) → RAD002
+    scanners: frozenset[str] = field(default=DEFAULT_SCANNERS)
+    cache_dir: Path | None = None  # per-file result cache; None disables it
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scanners", validate_scanner_ids(self.scanners))
+        if self.workers is not None and self.workers < 1:
+            raise ValueError(f"workers must be >= 1, got {self.workers}")
+        if self.max_file_bytes < 1:
+            raise ValueError("max_file_bytes must be positive")
+
+    @property
+    def worker_count(self) -> int:
+        return self.workers or os.cpu_count() or 1
+
+    def settings(self) -> AnalysisSettings:
+        return AnalysisSettings(
+            self.scanners, self.max_file_bytes, self.complexity_threshold, self.mi_threshold
+        )
+
+
+def scan_directory(
+    root: Path,
+    config: EngineConfig | None = None,
+    *,
+    rules: Sequence[Rule] | None = None,
+    repo_rules: Sequence[RepoRule] | None = None,
+) -> ScanResult:
+    """Scan the checkout at `root`. Problems with files are warnings/findings, not errors.
+
+    `rules` / `repo_rules` replace the registry's custom rules (tests inject fakes).
+    Raises NotADirectoryError if `root` is not a directory.
+    """
+    started = time.perf_counter()
+    config = config or EngineConfig()
+    root = Path(root)
+    if not root.is_dir():
+        raise NotADirectoryError(f"not a directory: {root}")
+    root = root.resolve()
+    file_rules, all_repo_rules, custom_meta = _custom_rules(config, rules, repo_rules)
+    # Built first so a broken catalogue (e.g. duplicate rule ids) fails before any work.
+    catalogue = rule_metadata(config.scanners, custom_meta)
+
+    discovered, warnings = discover(root, config.max_file_bytes)
+    context = None
+    if "ai-rules" in config.scanners:
+        from scanners.context import build_repo_context
+
+        context = build_repo_context(root, [f.path for f in discovered])
+    sources = [f for f in discovered if f.language is not None]
+    outcomes, pool_warnings = _analyse_all(root, sources, config, context, file_rules, all_repo_rules)
+    warnings.extend(pool_warnings)
+
+    findings: list[Finding] = []
+    metrics: list[FileMetrics] = []
+    facts: dict[str, dict[str, Any]] = {r.meta.id: {} for r in all_repo_rules}
+    directives = {}
+    for outcome in outcomes:
+        warnings.extend(outcome.warnings)
+        findings.extend(outcome.findings)
+        if outcome.metrics is not None:
+            metrics.append(outcome.metrics)
+        if outcome.directives:
+            directives[outcome.path] = outcome.directives
+        for rule_id, value in outcome.facts.items():
+            facts[rule_id][outcome.path] = value
+    if context is not None:
+        findings.extend(_conclude(all_repo_rules, facts, context, warnings))
+
+    kept, suppressed = apply_suppressions(findings, directives)
+    return ScanResult(
+        root=str(root),
+        engine_version=ENGINE_VERSION,
+        scanner_versions=scanner_versions(config.scanners),
+        files=tuple(sorted(metrics, key=lambda m: m.path)),
+        findings=tuple(assign_fingerprints(kept)),
+        warnings=tuple(sorted(set(warnings), key=lambda w: (w.path, w.code, w.message))),
+        suppressed=suppressed,
+        rules=catalogue,
+        duration_seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def _custom_rules(
+    config: EngineConfig, rules: Sequence[Rule] | None, repo_rules: Sequence[RepoRule] | None
+) -> tuple[tuple[Rule, ...], tuple[RepoRule, ...], tuple[RuleMeta, ...] | None]:
+    if "ai-rules" not in config.scanners:
+        return (), (), None
+    if rules is None and repo_rules is None:
+        from scanners.rules.registry import FILE_RULES, REPO_RULES
+
+        return tuple(FILE_RULES), tuple(REPO_RULES), None
+    chosen, chosen_repo = tuple(rules or ()), tuple(repo_rules or ())
+    return chosen, chosen_repo, tuple([r.meta for r in chosen] + [r.meta for r in chosen_repo])
+
+
+def _conclude(
+    repo_rules: Sequence[RepoRule],
+    facts: dict[str, dict[str, Any]],
+    context: RepoContext,
+    warnings: list[ScanWarning],
+) -> Iterator[Finding]:
+    for rule in repo_rules:
+        try:
+            pairs = list(rule.conclude(facts[rule.meta.id], context))
+        except Exception as exc:
+            warnings.append(
+                ScanWarning("rule:crashed", "", f"{rule.meta.id}: {type(exc).__name__}: {exc}"[:500])
+            )
+            continue
+        for path, hit in pairs:
+            # The file text lives in the worker; repo rules pass the line's text in hit.snippet.
+            yield hit_to_finding(rule.meta, path, hit, ())
+
+
+# ---- the pool ---------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(
+    root: Path,
+    settings: AnalysisSettings,
+    context: RepoContext | None,
+    rules: tuple[Rule, ...],
+    repo_rules: tuple[RepoRule, ...],
+) -> None:
+    _WORKER.update(root=root, settings=settings, context=context, rules=rules, repo_rules=repo_rules)
+
+
+def _analyse_chunk(chunk: list[DiscoveredFile]) -> list[FileOutcome]:
+    w = _WORKER
+    return [
+        analyse_file(w["root"], f, w["settings"], w["context"], w["rules"], w["repo_rules"]) for f in chunk
+    ]
+
+
+def _chunks(files: list[DiscoveredFile], workers: int) -> list[list[DiscoveredFile]]:
+    # Largest files first so the long tail is short; ~8 chunks per worker for balance.
+    ordered = sorted(files, key=lambda f: -f.size)
+    size = max(1, min(MAX_CHUNK, len(ordered) // (workers * 8) or 1))
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
+
+
+def _analyse_all(
+    root: Path,
+    files: list[DiscoveredFile],
+    config: EngineConfig,
+    context: RepoContext | None,
+    rules: tuple[Rule, ...],
+    repo_rules: tuple[RepoRule, ...],
+) -> tuple[list[FileOutcome], list[ScanWarning]]:
+    from scanners.cache import ResultCache
+
+    cache = ResultCache.open(config, context, rules, repo_rules)
+    outcomes: list[FileOutcome] = []
+    pending: list[DiscoveredFile] = []
+    for file in files:
+        hit = cache.get(root, file)
+        if hit is None:
+            pending.append(file)
+        else:
+            outcomes.append(hit)
+    warnings: list[ScanWarning] = []
+    workers = min(config.worker_count, max(1, len(pending)))
+    if workers > 1 and multiprocessing.current_process().daemon:
+        # e.g. inside a Celery prefork child: daemonic processes may not have children.
+        warnings.append(ScanWarning("engine:no-pool", "", "running in a daemon process; analysing serially"))
+        workers = 1
+    settings = config.settings()
+    if workers == 1:
+        fresh = [analyse_file(root, f, settings, context, rules, repo_rules) for f in pending]
+    else:
+        fresh = []
+        initargs = (root, settings, context, rules, repo_rules)
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=initargs) as pool:
+            for batch in pool.map(_analyse_chunk, _chunks(pending, workers)):
+                fresh.extend(batch)
+    cache.store_all(root, pending, fresh)
+    return outcomes + fresh, warnings

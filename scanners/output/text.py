@@ -1,0 +1,34 @@
+"""Readable terminal output: one line per finding, then warnings and a summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from scanners.model import ScanResult, Severity
+
+
+def render_text(result: ScanResult) -> str:
+    """`path:line:col: severity RULE [category] message` lines plus a summary block."""
+    out: list[str] = []
+    for f in result.findings:
+        out.append(
+            f"{f.path}:{f.line}:{f.column}: {f.severity.label} {f.rule_id} [{f.category.value}] {f.message}"
+        )
+        if f.snippet:
+            out.append(f"    {f.snippet}")
+    if result.warnings:
+        out.append("")
+        out.append(f"Warnings ({len(result.warnings)}):")
+        out.extend(f"  {w.code} {w.path or '-'}: {w.message}" for w in result.warnings)
+    by_severity = Counter(f.severity for f in result.findings)
+    counts = ", ".join(
+        f"{by_severity[s]} {s.label}" for s in sorted(Severity, reverse=True) if by_severity[s]
+    )
+    parse_failures = sum(1 for m in result.files if not m.parse_ok)
+    out.append("")
+    out.append(
+        f"{len(result.findings)} finding(s)" + (f" ({counts})" if counts else "") + f", {result.suppressed} "
+        f"suppressed, {len(result.files)} file(s) analysed ({parse_failures} did not parse), "
+        f"{len(result.warnings)} warning(s) in {result.duration_seconds:.1f}s"
+    )
+    return "\n".join(out) + "\n"

@@ -1,0 +1,158 @@
+"""The explicit registry of scanners and of the engine's own rules.
+
+No discovery and no name magic: `SCANNERS` lists every scanner id the configuration may
+name; an unknown id fails when the configuration is built, not halfway through a scan.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from scanners import __version__ as ENGINE_VERSION
+from scanners.model import Category, Confidence, RuleMeta, Severity
+
+
+@dataclass(frozen=True)
+class ScannerInfo:
+    id: str
+    description: str
+    version: Callable[[], str]
+    catalogue: Callable[[], tuple[RuleMeta, ...]]
+
+
+def _bandit_version() -> str:
+    from scanners.tools.bandit_tool import bandit_version
+
+    return bandit_version()
+
+
+def _bandit_catalogue() -> tuple[RuleMeta, ...]:
+    from scanners.tools.bandit_tool import bandit_catalogue
+
+    return bandit_catalogue()
+
+
+def _radon_version() -> str:
+    from scanners.tools.radon_tool import radon_version
+
+    return radon_version()
+
+
+def _rules_catalogue() -> tuple[RuleMeta, ...]:
+    from scanners.rules.registry import rule_catalogue
+
+    return rule_catalogue()
+
+
+def _tree_sitter_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tree-sitter")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+SYNTAX_ERROR = RuleMeta(
+    id="E001",
+    name="syntax-error",
+    title="File does not parse",
+    # A parse failure in AI-written code is most often syntax from another language
+    # version than the project runs (3.12-only f-strings or `type` statements on 3.11):
+    # version drift, i.e. the temporal category.
+    category=Category.TEMPORAL,
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    scanner="engine",
+    what="Reports a Python file the interpreter cannot parse; no other analysis runs on it.",
+    why=(
+        "Generated code often uses syntax of a newer Python than the project targets, or is "
+        "pasted incomplete. The module cannot even be imported, and every other check is blind to it."
+    ),
+    example="def f():\n    return f'{\"nested\"}'  # 3.12-only quote reuse\n",
+    use_instead="def f():\n    return f\"{'nested'}\"\n",
+)
+
+HIGH_COMPLEXITY = RuleMeta(
+    id="RAD001",
+    name="high-cyclomatic-complexity",
+    title="Function with high cyclomatic complexity",
+    category=Category.COMPLEXITY,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    scanner="radon",
+    what="Reports functions and methods whose cyclomatic complexity (radon cc) exceeds the threshold "
+    "(default 10, i.e. rank C or worse).",
+    why="Assistants grow functions by piling on branches for each new case instead of restructuring; "
+    "such functions are hard to review and to test exhaustively.",
+    help_uri="https://radon.readthedocs.io/en/latest/intro.html#cyclomatic-complexity",
+)
+
+LOW_MAINTAINABILITY = RuleMeta(
+    id="RAD002",
+    name="low-maintainability",
+    title="File with a low maintainability index",
+    category=Category.COMPLEXITY,
+    severity=Severity.LOW,
+    confidence=Confidence.MEDIUM,
+    scanner="radon",
+    what="Reports files whose maintainability index (radon mi) is below the threshold (default 10, rank C).",
+    why="Large generated modules with long, dense, uncommented functions score low; they are where "
+    "reviewers miss things.",
+    help_uri="https://radon.readthedocs.io/en/latest/intro.html#maintainability-index",
+)
+
+
+def _radon_catalogue() -> tuple[RuleMeta, ...]:
+    return (HIGH_COMPLEXITY, LOW_MAINTAINABILITY)
+
+
+SCANNERS: dict[str, ScannerInfo] = {
+    "bandit": ScannerInfo("bandit", "bandit's default security tests", _bandit_version, _bandit_catalogue),
+    "radon": ScannerInfo(
+        "radon", "cyclomatic complexity and maintainability", _radon_version, _radon_catalogue
+    ),
+    "ai-rules": ScannerInfo(
+        "ai-rules", "auditor's rules for AI-written code", lambda: ENGINE_VERSION, _rules_catalogue
+    ),
+}
+DEFAULT_SCANNERS: frozenset[str] = frozenset(SCANNERS)
+ENGINE_RULES: tuple[RuleMeta, ...] = (SYNTAX_ERROR,)
+
+
+def validate_scanner_ids(ids: Iterable[str]) -> frozenset[str]:
+    """The ids as a frozenset; ValueError naming the unknown ones."""
+    wanted = frozenset(ids)
+    unknown = sorted(wanted - SCANNERS.keys())
+    if unknown:
+        raise ValueError(f"unknown scanner id(s) {unknown}; known: {sorted(SCANNERS)}")
+    return wanted
+
+
+def scanner_versions(enabled: Iterable[str]) -> dict[str, str]:
+    """Versions recorded with every scan (engine and tree-sitter always)."""
+    versions = {"engine": ENGINE_VERSION, "tree-sitter": _tree_sitter_version()}
+    for scanner_id in sorted(enabled):
+        if scanner_id != "ai-rules":
+            versions[scanner_id] = SCANNERS[scanner_id].version()
+    return versions
+
+
+def rule_metadata(enabled: Iterable[str], custom: Iterable[RuleMeta] | None = None) -> tuple[RuleMeta, ...]:
+    """Metadata of every rule that can produce findings with these scanners, sorted by id.
+
+    `custom` replaces the ai-rules catalogue (tests inject their own rules)."""
+    metas: list[RuleMeta] = list(ENGINE_RULES)
+    for scanner_id in sorted(enabled):
+        if scanner_id == "ai-rules" and custom is not None:
+            metas.extend(custom)
+        else:
+            metas.extend(SCANNERS[scanner_id].catalogue())
+    counts = Counter(m.id for m in metas)
+    duplicates = sorted(rule_id for rule_id, count in counts.items() if count > 1)
+    if duplicates:
+        # Findings, suppressions and SARIF rules[] are keyed by id: two rules may not share one.
+        raise RuntimeError(f"duplicate rule ids across scanners: {duplicates}")
+    return tuple(sorted(metas, key=lambda m: m.id))

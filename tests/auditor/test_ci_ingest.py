@@ -1,0 +1,117 @@
+"""CI ingest: an engine result uploaded for a commit becomes an `api` scan in the history."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from auditor.models import AuditEvent, Finding, Repository, Scan, ScanStatus, ScanTrigger
+from auditor.services.api_tokens import api_token_create
+from auditor.services.ci_ingest import ResultRejected, result_from_payload
+from scanners import upload
+from scanners.engine import EngineConfig, scan_directory
+from tests.auditor.conftest import Personas
+
+SHA = "abcdef0123456789abcdef0123456789abcdef01"
+
+
+@pytest.fixture
+def engine_result(tmp_path: Path) -> dict[str, object]:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "app.py").write_text("import subprocess\nsubprocess.call('ls', shell=True)\n")
+    return scan_directory(src, EngineConfig(workers=1)).to_dict()
+
+
+def _api(user: object) -> Client:
+    return Client(HTTP_AUTHORIZATION="Bearer " + api_token_create(user=user, name="ci").clear)  # type: ignore[arg-type]
+
+
+def test_an_uploaded_result_becomes_a_succeeded_api_scan(
+    personas: Personas, repository: Repository, engine_result: dict[str, object]
+) -> None:
+    response = _api(personas.reviewer).post(
+        f"/api/v1/repositories/{repository.pk}/results/",
+        {"commit": SHA, "branch": "main", "result": engine_result},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    scan = Scan.objects.get()
+    assert (scan.status, scan.trigger, scan.commit_sha) == (ScanStatus.SUCCEEDED, ScanTrigger.API, SHA)
+    assert scan.findings_total == Finding.objects.filter(scan=scan).count() > 0
+    assert response.json()["findings_total"] == scan.findings_total
+    assert AuditEvent.objects.filter(action="scan.uploaded").exists()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        [],
+        {"findings": "nope"},
+        {"findings": [{"rule_id": "X"}]},
+        {
+            "findings": [
+                {
+                    "rule_id": "X",
+                    "scanner": "s",
+                    "category": "nonsense",
+                    "severity": "high",
+                    "confidence": "high",
+                    "path": "a",
+                    "line": 1,
+                    "end_line": 1,
+                    "column": 0,
+                    "message": "m",
+                    "fingerprint": "f",
+                }
+            ]
+        },
+    ],
+)
+def test_a_malformed_result_is_rejected_with_a_reason(payload: object) -> None:
+    with pytest.raises(ResultRejected):
+        result_from_payload(payload)
+
+
+def test_a_malformed_upload_is_400_and_stores_nothing(personas: Personas, repository: Repository) -> None:
+    client = _api(personas.reviewer)
+    url = f"/api/v1/repositories/{repository.pk}/results/"
+    bad_commit = client.post(url, {"commit": "main; rm -rf", "result": {}}, content_type="application/json")
+    assert bad_commit.status_code == 400
+    bad_result = client.post(url, {"commit": SHA, "result": {"findings": 3}}, content_type="application/json")
+    assert bad_result.status_code == 400
+    assert "findings" in bad_result.json()["detail"]
+    assert not Scan.objects.exists()
+
+
+def test_viewers_and_outsiders_cannot_upload(personas: Personas, repository: Repository) -> None:
+    url = f"/api/v1/repositories/{repository.pk}/results/"
+    body = {"commit": SHA, "result": {"findings": []}}
+    assert _api(personas.viewer).post(url, body, content_type="application/json").status_code == 403
+    assert _api(personas.outsider).post(url, body, content_type="application/json").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upload_command_sends_a_result_to_a_live_server(
+    live_server: object,
+    personas: Personas,
+    repository: Repository,
+    engine_result: dict[str, object],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    result_file = tmp_path / "result.json"
+    result_file.write_text(json.dumps(engine_result))
+    monkeypatch.setenv("AUDITOR_TOKEN", api_token_create(user=personas.reviewer, name="ci").clear)  # type: ignore[arg-type]
+    argv = [str(result_file), "--url", live_server.url, "--repository", str(repository.pk), "--commit", SHA]  # type: ignore[attr-defined]
+    assert upload.main(argv) == 0
+    assert "uploaded as scan #" in capsys.readouterr().out
+    assert Scan.objects.get().commit_sha == SHA
+    monkeypatch.setenv("AUDITOR_TOKEN", "aud_wrong")
+    assert upload.main(argv) == 1
+    monkeypatch.delenv("AUDITOR_TOKEN")
+    assert upload.main(argv) == 2

@@ -1,0 +1,134 @@
+"""Push webhooks: signatures, branches, malformed payloads; nothing recorded unless verified."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+import pytest
+from django.test import Client
+
+from auditor.models import AuditEvent, Repository, Scan, ScanTrigger
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+def _push(ref: str = "refs/heads/main", after: str = SHA) -> bytes:
+    return json.dumps({"ref": ref, "after": after, "repository": {"full_name": "acme/billing"}}).encode()
+
+
+def _github(
+    repository: Repository, body: bytes, signature: str | None = "auto", event: str = "push"
+) -> object:
+    headers = {"HTTP_X_GITHUB_EVENT": event}
+    if signature == "auto":
+        digest = hmac.new(repository.webhook_secret.encode(), body, hashlib.sha256).hexdigest()
+        headers["HTTP_X_HUB_SIGNATURE_256"] = "sha256=" + digest
+    elif signature is not None:
+        headers["HTTP_X_HUB_SIGNATURE_256"] = signature
+    return Client().post(
+        f"/webhooks/github/{repository.pk}/", body, content_type="application/json", **headers
+    )
+
+
+def _nothing_recorded() -> bool:
+    return not Scan.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_a_signed_push_to_the_tracked_branch_queues_a_scan_of_that_commit(repository: Repository) -> None:
+    response = _github(repository, _push())
+    assert response.status_code == 202  # type: ignore[attr-defined]
+    scan = Scan.objects.get()
+    assert scan.trigger == ScanTrigger.WEBHOOK
+    assert scan.branch == "main"
+    assert scan.requested_commit == SHA
+    assert AuditEvent.objects.filter(action="webhook.push").exists()
+
+
+def test_a_missing_signature_is_401_and_records_nothing(repository: Repository) -> None:
+    assert _github(repository, _push(), signature=None).status_code == 401  # type: ignore[attr-defined]
+    assert _nothing_recorded()
+
+
+@pytest.mark.parametrize("signature", ["sha256=" + "0" * 64, "sha1=abc", "garbage", "sha256=é"])
+def test_a_bad_signature_is_403_and_records_nothing(repository: Repository, signature: str) -> None:
+    assert _github(repository, _push(), signature=signature).status_code == 403  # type: ignore[attr-defined]
+    assert _nothing_recorded()
+
+
+def test_a_signature_made_with_another_secret_is_403(repository: Repository) -> None:
+    body = _push()
+    digest = hmac.new(b"not-the-secret", body, hashlib.sha256).hexdigest()
+    assert _github(repository, body, signature="sha256=" + digest).status_code == 403  # type: ignore[attr-defined]
+    assert _nothing_recorded()
+
+
+def test_a_push_to_another_branch_is_ignored(repository: Repository) -> None:
+    response = _github(repository, _push(ref="refs/heads/feature/x"))
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    assert "not tracked" in response.json()["detail"]  # type: ignore[attr-defined]
+    assert not Scan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b"[1, 2]", b'{"after": "abc"}', b'{"ref": "refs/heads/main", "after": 5}', b'{"ref": 1}'],
+)
+def test_a_malformed_payload_is_400(repository: Repository, body: bytes) -> None:
+    assert _github(repository, body).status_code == 400  # type: ignore[attr-defined]
+    assert not Scan.objects.exists()
+
+
+def test_ping_and_other_events_are_acknowledged_without_a_scan(repository: Repository) -> None:
+    assert _github(repository, b"{}", event="ping").status_code == 200  # type: ignore[attr-defined]
+    assert _github(repository, b"{}", event="issues").status_code == 200  # type: ignore[attr-defined]
+    assert not Scan.objects.exists()
+
+
+def test_an_unknown_repository_is_404(repository: Repository) -> None:
+    assert (
+        Client().post("/webhooks/github/999999/", b"{}", content_type="application/json").status_code == 404
+    )
+
+
+def _gitlab(repository: Repository, body: bytes, token: str | None) -> object:
+    headers = {"HTTP_X_GITLAB_EVENT": "Push Hook"}
+    if token is not None:
+        headers["HTTP_X_GITLAB_TOKEN"] = token
+    return Client().post(
+        f"/webhooks/gitlab/{repository.pk}/", body, content_type="application/json", **headers
+    )
+
+
+def test_gitlab_push_with_the_right_token_queues_a_scan(repository: Repository) -> None:
+    body = json.dumps({"ref": "refs/heads/main", "checkout_sha": SHA, "after": SHA}).encode()
+    assert _gitlab(repository, body, repository.webhook_secret).status_code == 202  # type: ignore[attr-defined]
+    assert Scan.objects.get().requested_commit == SHA
+
+
+def test_gitlab_missing_or_wrong_token_records_nothing(repository: Repository) -> None:
+    body = json.dumps({"ref": "refs/heads/main", "checkout_sha": SHA}).encode()
+    assert _gitlab(repository, body, None).status_code == 401  # type: ignore[attr-defined]
+    assert _gitlab(repository, body, "wrong").status_code == 403  # type: ignore[attr-defined]
+    assert _nothing_recorded()
+
+
+def test_the_pipeline_clones_the_requested_commit(
+    repository: Repository, git_repo_factory: object, settings: object
+) -> None:
+    from tests.conftest import git
+
+    path = git_repo_factory("pushed", {"app.py": "x = 1\n"})  # type: ignore[operator]
+    first = git(path, "rev-parse", "HEAD")
+    (path / "app.py").write_text("x = 2\n")
+    git(path, "commit", "-qam", "second")
+    repository.clone_url = str(path)
+    repository.save()
+    from auditor.services.scan_pipeline import scan_execute
+
+    scan = Scan.objects.create(repository=repository, branch="main", requested_commit=first)
+    scan_execute(scan.pk)
+    scan.refresh_from_db()
+    assert scan.status == "succeeded", scan.error_text
+    assert scan.commit_sha == first
