@@ -8,7 +8,7 @@ and metrics through COPY; each scan then goes through the real lifecycle computa
 that ingestion runs, so tracked findings, changes and rollups are what production would
 hold), then times every dashboard page in-process with Django's test client (median of
 several requests after a warm-up) and divides by the median of the trivial page (the risk
-help page: a signed-in template with no data). Target: every page ≤ 3× the trivial page,
+help page: a signed-in template with no data). Target: every page ≤ 3x the trivial page,
 the findings list too at its last page. Exit status 1 when a page misses it.
 
 The schema is created with migrations disabled for `auditor` (the dashboard's migrations
@@ -43,10 +43,18 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 RULES = [
-    ("B602", "security"), ("B105", "security"), ("B311", "security"), ("AI101", "context"),
-    ("AI102", "context"), ("AI210", "temporal"), ("AI303", "happy-path"), ("AI304", "happy-path"),
-    ("AI405", "observability"), ("AI502", "concurrency"), ("C901", "complexity"),
-]  # fmt: skip
+    ("B602", "security"),
+    ("B105", "security"),
+    ("B311", "security"),
+    ("AI101", "context"),
+    ("AI102", "context"),
+    ("AI210", "temporal"),
+    ("AI303", "happy-path"),
+    ("AI304", "happy-path"),
+    ("AI405", "observability"),
+    ("AI502", "concurrency"),
+    ("C901", "complexity"),
+]
 DIRS = ["api", "core", "billing", "web", "jobs", "utils", "models", "services"]
 FILES_PER_REPO = 120
 TEAMS = 5
@@ -71,6 +79,15 @@ def _copy(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
                 copy.write_row(row)
 
 
+Row = tuple[str, str, str, int, int]  # rule, category, path, line, severity
+
+
+def _fresh_finding(rnd: random.Random, fingerprint: str, paths: list[str]) -> tuple[str, Row]:
+    rule, category = rnd.choice(RULES)
+    severity = rnd.choice([0, 1, 1, 2, 2, 2, 3, 3, 4])
+    return fingerprint, (rule, category, rnd.choice(paths), rnd.randint(1, 400), severity)
+
+
 def generate(repos: int, scans: int, findings: int, seed: int = 7) -> dict[str, Any]:
     """Teams, repositories and `scans` scans holding about `findings` findings."""
     from django.contrib.auth.models import User
@@ -79,28 +96,32 @@ def generate(repos: int, scans: int, findings: int, seed: int = 7) -> dict[str, 
     from auditor.services.lifecycle import scan_lifecycle_compute
 
     rnd = random.Random(seed)
-    user = User.objects.create_user("lead", password="lead-pass")
+    user = User.objects.create_user("lead", password="lead-pass")  # noqa: S106 - a throw-away database
     teams = [Team.objects.create(name=f"Team {i}", slug=f"team-{i}") for i in range(TEAMS)]
     for team in teams:
         Membership.objects.create(user=user, team=team, role=Role.ADMIN)
     per_scan = findings // scans
     scans_per_repo = scans // repos
     now = timezone.now()
-    FileBlob.objects.create(sha256="bench-blob", text="\n".join(f"line {i} = compute({i})" for i in range(1, 401)))
+    FileBlob.objects.create(
+        sha256="bench-blob", text="\n".join(f"line {i} = compute({i})" for i in range(1, 401))
+    )
     started = time.monotonic()
     for r in range(repos):
         repo = Repository.objects.create(
-            team=teams[r % TEAMS], name=f"service-{r:02}", slug=f"service-{r:02}", clone_url=f"https://git.example.com/s{r}.git"
+            team=teams[r % TEAMS],
+            name=f"service-{r:02}",
+            slug=f"service-{r:02}",
+            clone_url=f"https://git.example.com/s{r}.git",
         )
         paths = [f"{rnd.choice(DIRS)}/module_{i:03}.py" for i in range(FILES_PER_REPO)]
         pool: dict[str, tuple[str, str, str, int, int]] = {}
         next_fp = 0
 
-        def fresh() -> tuple[str, tuple[str, str, str, int, int]]:
+        def fresh() -> tuple[str, Row]:
             nonlocal next_fp
             next_fp += 1
-            rule, category = rnd.choice(RULES)
-            return f"r{r}-fp{next_fp}", (rule, category, rnd.choice(paths), rnd.randint(1, 400), rnd.choice([0, 1, 1, 2, 2, 2, 3, 3, 4]))
+            return _fresh_finding(rnd, f"r{r}-fp{next_fp}", paths)  # noqa: B023 - called in this iteration only
 
         while len(pool) < per_scan:
             fp, row = fresh()
@@ -119,33 +140,92 @@ def generate(repos: int, scans: int, findings: int, seed: int = 7) -> dict[str, 
                 rule, cat, path, line, sev = pool[fp]
                 pool[fp] = (rule, cat, path, line + rnd.randint(1, 20), sev)
             at = now - timedelta(days=365 * (scans_per_repo - k) / scans_per_repo, minutes=r)
-            scan = Scan.objects.create(repository=repo, branch="main", status=ScanStatus.INGESTING, commit_sha=f"{k:040x}")
+            scan = Scan.objects.create(
+                repository=repo, branch="main", status=ScanStatus.INGESTING, commit_sha=f"{k:040x}"
+            )
             Scan.objects.filter(pk=scan.pk).update(created_at=at, started_at=at)
             scan.created_at, scan.finished_at = at, at
             _copy(
                 "auditor_finding",
-                ["scan_id", "rule_id", "scanner", "category", "severity", "confidence", "path", "line", "end_line",
-                 "column", "message", "snippet", "fingerprint"],  # fmt: skip
                 [
-                    (scan.pk, rule, "bench", cat, sev, 2, path, line, line, 0,
-                     f"{rule}: generated finding in {path}", "value = compute(x)", fp)  # fmt: skip
+                    "scan_id",
+                    "rule_id",
+                    "scanner",
+                    "category",
+                    "severity",
+                    "confidence",
+                    "path",
+                    "line",
+                    "end_line",
+                    "column",
+                    "message",
+                    "snippet",
+                    "fingerprint",
+                ],
+                [
+                    (
+                        scan.pk,
+                        rule,
+                        "bench",
+                        cat,
+                        sev,
+                        2,
+                        path,
+                        line,
+                        line,
+                        0,
+                        f"{rule}: generated finding in {path}",
+                        "value = compute(x)",
+                        fp,
+                    )
                     for fp, (rule, cat, path, line, sev) in pool.items()
                 ],
             )
             _copy(
                 "auditor_filemetric",
-                ["scan_id", "path", "language", "lines", "sloc", "comments", "blank", "complexity_max",
-                 "complexity_mean", "maintainability", "parse_ok", "functions", "content_sha256", "churn"],  # fmt: skip
                 [
-                    (scan.pk, p, "python", 400, 300, 40, 60, 1 + (i * 7) % 30, 2.5, 40 + (i * 13) % 60, True, "[]",
-                     "bench-blob", (i * 5 + k) % 12)  # fmt: skip
+                    "scan_id",
+                    "path",
+                    "language",
+                    "lines",
+                    "sloc",
+                    "comments",
+                    "blank",
+                    "complexity_max",
+                    "complexity_mean",
+                    "maintainability",
+                    "parse_ok",
+                    "functions",
+                    "content_sha256",
+                    "churn",
+                ],
+                [
+                    (
+                        scan.pk,
+                        p,
+                        "python",
+                        400,
+                        300,
+                        40,
+                        60,
+                        1 + (i * 7) % 30,
+                        2.5,
+                        40 + (i * 13) % 60,
+                        True,
+                        "[]",
+                        "bench-blob",
+                        (i * 5 + k) % 12,
+                    )
                     for i, p in enumerate(dict.fromkeys(paths))
                 ],
             )
             with transaction.atomic():
                 scan_lifecycle_compute(scan)
                 Scan.objects.filter(pk=scan.pk).update(
-                    status=ScanStatus.SUCCEEDED, finished_at=at, findings_total=len(pool), files_scanned=len(paths)
+                    status=ScanStatus.SUCCEEDED,
+                    finished_at=at,
+                    findings_total=len(pool),
+                    files_scanned=len(paths),
                 )
         print(f"  repository {r + 1}/{repos} done, {time.monotonic() - started:.0f} s", flush=True)
     with connection.cursor() as cursor:
@@ -180,12 +260,14 @@ def pages() -> list[tuple[str, str]]:
 
     team = Team.objects.order_by("pk").first()
     repo = Repository.objects.order_by("pk").first()
-    assert team is not None and repo is not None
+    assert team is not None
+    assert repo is not None
     scan = Scan.objects.filter(repository=repo).order_by("-created_at").first()
     assert scan is not None
     tracked = TrackedFinding.objects.filter(repository=repo).order_by("pk").first()
     metric = FileMetric.objects.filter(scan=scan).order_by("-risk_score").first()
-    assert tracked is not None and metric is not None
+    assert tracked is not None
+    assert metric is not None
     from auditor.selectors.findings import FindingListFilters, finding_list
 
     user_pk = team.memberships.values_list("user_id", flat=True).first()
@@ -222,14 +304,22 @@ def measure(runs: int) -> list[dict[str, Any]]:
     for name, url in pages():
         ms, trivial = _paired_ms(client, url, runs)
         rows.append(
-            {"page": name, "url": url, "ms": round(ms, 2), "trivial_ms": round(trivial, 2),
-             "ratio": round(ms / trivial, 2), "ok": ms <= 3 * trivial}  # fmt: skip
+            {
+                "page": name,
+                "url": url,
+                "ms": round(ms, 2),
+                "trivial_ms": round(trivial, 2),
+                "ratio": round(ms / trivial, 2),
+                "ok": ms <= 3 * trivial,
+            }
         )
     return rows
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repos", type=int, default=50)
     parser.add_argument("--scans", type=int, default=2000)
     parser.add_argument("--findings", type=int, default=1_000_000)
@@ -241,20 +331,27 @@ def main() -> int:
 
     if not args.reuse:
         call_command("flush", interactive=False, verbosity=0)
-        print(f"generating {args.repos} repositories, {args.scans} scans, {args.findings:,} findings …", flush=True)
+        print(
+            f"generating {args.repos} repositories, {args.scans} scans, {args.findings:,} findings …",
+            flush=True,
+        )
         t0 = time.monotonic()
         generate(args.repos, args.scans, args.findings)
         print(f"generated in {time.monotonic() - t0:.0f} s", flush=True)
     from auditor.models import Scan, TrackedFinding
 
-    scale = {"findings": Finding.objects.count(), "scans": Scan.objects.count(), "tracked": TrackedFinding.objects.count()}
+    scale = {
+        "findings": Finding.objects.count(),
+        "scans": Scan.objects.count(),
+        "tracked": TrackedFinding.objects.count(),
+    }
     print(f"scale: {scale}")
     rows = measure(args.runs)
     width = max(len(r["page"]) for r in rows)
     for r in rows:
         print(
-            f"{r['page']:<{width}}  {r['ms']:8.2f} ms  (trivial {r['trivial_ms']:5.2f} ms)  {r['ratio']:5.2f}×  "
-            f"{'ok' if r['ok'] else 'SLOW'}"
+            f"{r['page']:<{width}}  {r['ms']:8.2f} ms  (trivial {r['trivial_ms']:5.2f} ms)  "
+            f"{r['ratio']:5.2f}x  {'ok' if r['ok'] else 'SLOW'}"
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "dashboard_pages.json").write_text(json.dumps({"scale": scale, "pages": rows}, indent=2))

@@ -85,11 +85,7 @@ def scan_directory(
     catalogue = rule_metadata(config.scanners, custom_meta)
 
     discovered, warnings = discover(root, config.max_file_bytes)
-    context = None
-    if "ai-rules" in config.scanners:
-        from scanners.context import build_repo_context
-
-        context = build_repo_context(root, [f.path for f in discovered])
+    context = _context(root, discovered, warnings) if "ai-rules" in config.scanners else None
     sources = [f for f in discovered if f.language is not None]
     outcomes, pool_warnings = _analyse_all(root, sources, config, context, file_rules, all_repo_rules)
     warnings.extend(pool_warnings)
@@ -122,6 +118,18 @@ def scan_directory(
         rules=catalogue,
         duration_seconds=round(time.perf_counter() - started, 3),
     )
+
+
+def _context(root: Path, discovered: list[DiscoveredFile], warnings: list[ScanWarning]) -> RepoContext | None:
+    from scanners.context import build_repo_context
+
+    try:
+        return build_repo_context(root, [f.path for f in discovered])
+    except Exception as exc:
+        # Without a context our rules cannot run; bandit and radon still can.
+        message = f"custom rules skipped: {type(exc).__name__}: {exc}"[:500]
+        warnings.append(ScanWarning("rule:context-crashed", "", message))
+        return None
 
 
 def _custom_rules(

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/scans/<int:scan_id>/cancel/", views.scan_cancel_view, name="api-scan-cancel"),
     path("v1/scans/<int:scan_id>/findings/", views.FindingList.as_view(), name="api-finding-list"),
     path("v1/scans/<int:scan_id>/export/<str:fmt>/", views.scan_export, name="api-scan-export"),
+    path("v1/findings/export/<str:fmt>/", views.findings_export, name="api-findings-export"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

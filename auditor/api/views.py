@@ -21,7 +21,7 @@ from auditor.api.serializers import (
 )
 from auditor.models import Finding, Repository, Role, ScanTrigger
 from auditor.permissions import repository_for_user, scan_for_user
-from auditor.selectors.exports import ExportFilters, finding_filter
+from auditor.selectors.exports import ExportFilters, finding_export_queryset, finding_filter
 from auditor.services.ci_ingest import ResultRejected, scan_ingest_uploaded
 from auditor.services.exports import ExportMeta
 from auditor.services.scans import scan_cancel, scan_request
@@ -108,6 +108,21 @@ def scan_export(request: Request, scan_id: int, fmt: str) -> StreamingHttpRespon
     return streaming_export(
         fmt, findings, ExportMeta(title=f"Scan #{scan.pk} of {scan.repository.name}", scan=scan)
     )
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("scan", int, description="one scan's findings (then the filters above apply)"),
+        OpenApiParameter("repository", int),
+        OpenApiParameter("status", str, description="open (default), triaged, fixed or all"),
+    ],
+    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+)
+@api_view(["GET"])
+def findings_export(request: Request, fmt: str) -> StreamingHttpResponse:
+    """The findings list (same query string as the dashboard's list page) as csv, json or sarif."""
+    findings = finding_export_queryset(request.user, request.query_params.dict())
+    return streaming_export(fmt, findings, ExportMeta(title="Findings"))
 
 
 @extend_schema(request=ResultUploadSerializer, responses={201: ScanSerializer, 400: OpenApiTypes.OBJECT})

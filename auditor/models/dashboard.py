@@ -104,9 +104,7 @@ class FindingChange(models.Model):
 
     class Meta:
         ordering = ["scan_id", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["scan", "tracked"], name="change_unique_scan_tracked")
-        ]
+        constraints = [models.UniqueConstraint(fields=["scan", "tracked"], name="change_unique_scan_tracked")]
         indexes = [
             # The scan page's "new / fixed / reopened" lists.
             models.Index(fields=["scan", "kind"], name="change_scan_kind_idx"),

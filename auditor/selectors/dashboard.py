@@ -4,6 +4,7 @@ recounts findings."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -73,8 +74,9 @@ class RepositoryDashboard:
 def repository_dashboard(repository: Repository) -> RepositoryDashboard:
     """Latest rollup, five riskiest files and 30 scans of sparkline. Three queries."""
     recent = list(
-        ScanRollup.objects.filter(repository=repository, branch=repository.default_branch)
-        .order_by("-scanned_at")[:30]
+        ScanRollup.objects.filter(repository=repository, branch=repository.default_branch).order_by(
+            "-scanned_at"
+        )[:30]
     )
     recent.reverse()
     latest = recent[-1] if recent else None
@@ -112,15 +114,29 @@ class TeamOverview:
     fixed_series: list[float]
 
 
-def _headline(now: list[ScanRollup], before: list[ScanRollup], week: list[dict[str, Any]]) -> dict[str, Any]:
+def _headline(
+    now: list[ScanRollup],
+    before: list[ScanRollup],
+    week: Sequence[Mapping[str, Any]],
+    week_before: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """Headline numbers now and a week ago: open and severe findings from each
+    repository's latest scan then; new/reopened and fixed summed over each week."""
+
     def severe(rows: list[ScanRollup]) -> int:
         return sum(r.severity_counts.get(s, 0) for r in rows for s in SEVERE)
 
+    def arrived(rows: Sequence[Mapping[str, Any]]) -> int:
+        return sum(r["new_count"] + r["reopened_count"] for r in rows)
+
+    def fixed(rows: Sequence[Mapping[str, Any]]) -> int:
+        return sum(r["fixed_count"] for r in rows)
+
     values = {
-        "open": (sum(r.open_total for r in now), sum(r.open_total for r in before)),
-        "severe": (severe(now), severe(before)),
-        "new": (sum(r["new_count"] for r in week), None),
-        "fixed": (sum(r["fixed_count"] for r in week), None),
+        "open": (sum(r.open_total for r in now), sum(r.open_total for r in before) if before else None),
+        "severe": (severe(now), severe(before) if before else None),
+        "new": (arrived(week), arrived(week_before)),
+        "fixed": (fixed(week), fixed(week_before)),
     }
     return {k: {"value": v, "change": (v - b) if b is not None else None} for k, (v, b) in values.items()}
 
@@ -147,21 +163,21 @@ def team_overview(team: Team) -> TeamOverview:
         )
         .order_by("name")
     )
-    ids_now = [r.rollup_now for r in repositories if r.rollup_now]  # type: ignore[attr-defined]
-    ids_before = [r.rollup_before for r in repositories if r.rollup_before]  # type: ignore[attr-defined]
+    ids_now = [r.rollup_now for r in repositories if r.rollup_now]
+    ids_before = [r.rollup_before for r in repositories if r.rollup_before]
     rollups = ScanRollup.objects.in_bulk(set(ids_now) | set(ids_before))
     scans = {
         s.pk: s
         for s in Scan.objects.filter(
-            pk__in=[r.last_scan_id for r in repositories if r.last_scan_id]  # type: ignore[attr-defined]
+            pk__in=[r.last_scan_id for r in repositories if r.last_scan_id]
         ).select_related("gate_result")
     }
     statuses = [
         RepositoryStatus(
             r,
-            rollups.get(r.rollup_now),  # type: ignore[attr-defined]
-            scans.get(r.last_scan_id),  # type: ignore[attr-defined]
-            _gate(scans.get(r.last_scan_id)),  # type: ignore[attr-defined]
+            rollups.get(r.rollup_now),
+            scans.get(r.last_scan_id),
+            _gate(scans.get(r.last_scan_id)),
         )
         for r in repositories
     ]
@@ -171,9 +187,18 @@ def team_overview(team: Team) -> TeamOverview:
         )
         .order_by("scanned_at")
         .values(
-            "repository_id", "scanned_at", "new_count", "fixed_count", "open_total", "severity_counts",
-            "category_counts", "complexity_mean", "complexity_max", "maintainability_mean",
-        )  # fmt: skip
+            "repository_id",
+            "scanned_at",
+            "new_count",
+            "reopened_count",
+            "fixed_count",
+            "open_total",
+            "severity_counts",
+            "category_counts",
+            "complexity_mean",
+            "complexity_max",
+            "maintainability_mean",
+        )
     )
     daily = rollups_daily_sum(month)
     riskiest = list(
@@ -182,18 +207,23 @@ def team_overview(team: Team) -> TeamOverview:
         .order_by("-risk_score", "path")[:8]
     )
     latest_scans = list(
-        Scan.objects.filter(repository__team=team).select_related("repository").order_by("-created_at", "-id")[:8]
+        Scan.objects.filter(repository__team=team)
+        .select_related("repository")
+        .order_by("-created_at", "-id")[:8]
     )
     return TeamOverview(
         team=team,
         headline=_headline(
-            [rollups[i] for i in ids_now], [rollups[i] for i in ids_before], [r for r in month if r["scanned_at"] >= week_ago]
+            [rollups[i] for i in ids_now],
+            [rollups[i] for i in ids_before],
+            [r for r in month if r["scanned_at"] >= week_ago],
+            [r for r in month if week_ago - timedelta(days=7) <= r["scanned_at"] < week_ago],
         ),
         repositories=statuses,
         riskiest=riskiest,
         latest_scans=latest_scans,
         open_series=[float(d["open_total"]) for _, d in daily],
         severe_series=[float(sum(d["severity_counts"].get(s, 0) for s in SEVERE)) for _, d in daily],
-        new_series=[float(r["new_count"]) for r in month],
+        new_series=[float(r["new_count"] + r["reopened_count"]) for r in month],
         fixed_series=[float(r["fixed_count"]) for r in month],
     )

@@ -100,7 +100,7 @@ def finding_export_queryset(user: User | AnonymousUser, query: dict[str, str]) -
     repository, severity, …) select identities, and each exports its latest occurrence,
     so the list can link here with its query string unchanged.
     """
-    if not user.is_authenticated:
+    if not isinstance(user, User) or not user.is_authenticated:
         return Finding.objects.none()
     filters = ExportFilters.from_query(query)
     if filters.scan is not None:
@@ -112,7 +112,7 @@ def finding_export_queryset(user: User | AnonymousUser, query: dict[str, str]) -
     )
 
 
-def _listed_identities(user: User | AnonymousUser, query: dict[str, str]) -> QuerySet[Any]:
+def _listed_identities(user: User, query: dict[str, str]) -> QuerySet[Any]:
     """The findings list's selection from its public filter object and models.
 
     Mirrors auditor.selectors.findings.finding_list's filtering (team scope, attributes,
@@ -126,7 +126,7 @@ def _listed_identities(user: User | AnonymousUser, query: dict[str, str]) -> Que
     f = FindingListFilters.from_query(query)
     today = timezone.localdate()
     rows = TrackedFinding.objects.filter(
-        team_id__in=Membership.objects.filter(user_id=user.pk).values("team_id"), latest_finding__isnull=False
+        team_id__in=Membership.objects.filter(user=user).values("team_id"), latest_finding__isnull=False
     )
     if f.repository:
         rows = rows.filter(repository_id=int(f.repository))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,16 @@ from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 
-from auditor.models import FileBlob, FileMetric, Finding, Repository, Scan, ScanRollup, ScanStatus, TrackedFinding
+from auditor.models import (
+    FileBlob,
+    FileMetric,
+    Finding,
+    Repository,
+    Scan,
+    ScanRollup,
+    ScanStatus,
+    TrackedFinding,
+)
 from auditor.selectors.findings import triage_active_q
 
 HOTSPOT_SORTS = {
@@ -38,7 +48,7 @@ class FileView:
     truncated: bool
     available: bool
     findings: list[Finding]
-    history: list[dict[str, Any]]
+    history: Sequence[Mapping[str, Any]]
 
 
 def file_view(scan: Scan, path: str) -> FileView:
@@ -50,7 +60,9 @@ def file_view(scan: Scan, path: str) -> FileView:
     findings = list(Finding.objects.filter(scan=scan, path=path).order_by("line", "-severity", "id"))
     tracked = dict(
         TrackedFinding.objects.filter(
-            repository_id=scan.repository_id, branch=scan.branch, fingerprint__in=[f.fingerprint for f in findings]
+            repository_id=scan.repository_id,
+            branch=scan.branch,
+            fingerprint__in=[f.fingerprint for f in findings],
         ).values_list("fingerprint", "pk")
     )
     today = timezone.localdate()
@@ -68,10 +80,15 @@ def file_view(scan: Scan, path: str) -> FileView:
     lines = [SourceLine(i, line, by_line.get(i, [])) for i, line in enumerate(text.splitlines(), start=1)]
     history = list(
         FileMetric.objects.filter(
-            scan__repository_id=scan.repository_id, scan__branch=scan.branch, scan__status=ScanStatus.SUCCEEDED, path=path
+            scan__repository_id=scan.repository_id,
+            scan__branch=scan.branch,
+            scan__status=ScanStatus.SUCCEEDED,
+            path=path,
         )
         .order_by("-scan__created_at")
-        .values("scan_id", "scan__created_at", "risk_score", "complexity_max", "maintainability", "churn")[:30]
+        .values("scan_id", "scan__created_at", "risk_score", "complexity_max", "maintainability", "churn")[
+            :30
+        ]
     )
     history.reverse()
     return FileView(metric, lines, bool(blob and blob.truncated), blob is not None, findings, history)
@@ -97,7 +114,9 @@ def hotspots(repository: Repository, sort: str) -> Hotspots:
         return Hotspots(None, [], [], 0.0)
     order = HOTSPOT_SORTS.get(sort, "-risk_score")
     metrics = FileMetric.objects.filter(scan_id=rollup.scan_id).defer("functions")
-    files = list(metrics.order_by("-risk_score", "path") if order == "findings" else metrics.order_by(order, "path"))
+    files = list(
+        metrics.order_by("-risk_score", "path") if order == "findings" else metrics.order_by(order, "path")
+    )
     counts = dict(
         TrackedFinding.objects.filter(repository=repository, branch=repository.default_branch, is_open=True)
         .exclude(triage_active_q(timezone.localdate()))
@@ -113,4 +132,6 @@ def hotspots(repository: Repository, sort: str) -> Hotspots:
     for f in sorted(files, key=lambda f: -(f.risk_score or 0))[:200]:
         by_dir[f.path.split("/", 1)[0] if "/" in f.path else "."].append(f)
     tiles = sorted(by_dir.items(), key=lambda kv: -sum(f.risk_score or 0 for f in kv[1]))
-    return Hotspots(rollup, files[:HOTSPOT_LIMIT], tiles, max((f.risk_score or 0) for f in files) if files else 0.0)
+    return Hotspots(
+        rollup, files[:HOTSPOT_LIMIT], tiles, max((f.risk_score or 0) for f in files) if files else 0.0
+    )

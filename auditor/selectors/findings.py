@@ -35,6 +35,22 @@ SORTS = {
 }
 
 
+class TwoEndedPaginator(Paginator):  # type: ignore[type-arg]
+    """Pages in the second half are read from the other end: the query's order reversed,
+    a small OFFSET from the end, then flipped back. The last page of 30,000 identities
+    costs what the first does instead of an OFFSET over everything before it."""
+
+    def page(self, number: int | str) -> Page[Any]:
+        valid = self.validate_number(number)
+        bottom = (valid - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        if valid <= self.num_pages / 2 or not getattr(self.object_list, "ordered", False):
+            return super().page(valid)
+        tail = list(self.object_list.reverse()[self.count - top : self.count - bottom])  # type: ignore[attr-defined]
+        tail.reverse()
+        return Page(tail, valid, self)
+
+
 def triage_active_q(today: date) -> Q:
     """Tracked findings whose copied triage is in force on `today` (expiry day included)."""
     return Q(triage_status__gt="") & (Q(triage_expires_at__isnull=True) | Q(triage_expires_at__gte=today))
@@ -77,7 +93,7 @@ class FindingListFilters:
 
 
 def _scoped(user: User | AnonymousUser) -> QuerySet[TrackedFinding]:
-    teams = Membership.objects.filter(user_id=user.pk).values("team_id")
+    teams = Membership.objects.filter(user_id=user.pk or 0).values("team_id")
     return TrackedFinding.objects.filter(team_id__in=teams)
 
 
@@ -159,12 +175,12 @@ def finding_list(
         rows = rows.filter(severity=SEVERITY_VALUE[f.severity])
     rows = rows.select_related("repository").order_by(*SORTS[f.sort])
     # The count is the sum we already have, so the paginator does not count again.
-    paginator = Paginator(rows, per_page)
+    paginator = TwoEndedPaginator(rows, per_page)
     total = dict(severity_counts)[f.severity] if f.severity else sum(n for _, n in severity_counts)
-    paginator.count = total  # type: ignore[misc]
+    paginator.count = total
     page = paginator.get_page(page_number)
     repositories = list(
-        Repository.objects.filter(team__memberships__user_id=user.pk).only("id", "name").order_by("name")
+        Repository.objects.filter(team__memberships__user_id=user.pk or 0).only("id", "name").order_by("name")
     )
     return FindingListView(page, severity_counts, status_counts, repositories)
 
@@ -218,7 +234,9 @@ def finding_history(tracked: TrackedFinding, limit: int = 50) -> FindingHistory:
         return any(start <= key and (end is None or key < end) for start, end in intervals)
 
     appearances = [s for s in scans if inside(s)]
-    triage = Triage.objects.filter(repository_id=tracked.repository_id, fingerprint=tracked.fingerprint).first()
+    triage = Triage.objects.filter(
+        repository_id=tracked.repository_id, fingerprint=tracked.fingerprint
+    ).first()
     today = timezone.localdate()
     active = triage is not None and (triage.expires_at is None or triage.expires_at >= today)
     events = list(

@@ -72,7 +72,9 @@ def finding_queryset(scan: Scan, filters: FindingFilters) -> QuerySet[Finding]:
     # the finding (no change row but an identity = unchanged) and that identity for the
     # history link (scans ingested before lifecycle tracking have neither).
     return findings.annotate(
-        lifecycle=Subquery(FindingChange.objects.filter(scan=scan, finding=OuterRef("pk")).values("kind")[:1]),
+        lifecycle=Subquery(
+            FindingChange.objects.filter(scan=scan, finding=OuterRef("pk")).values("kind")[:1]
+        ),
         tracked_id=Subquery(
             TrackedFinding.objects.filter(
                 repository_id=scan.repository_id, branch=scan.branch, fingerprint=OuterRef("fingerprint")
@@ -81,7 +83,7 @@ def finding_queryset(scan: Scan, filters: FindingFilters) -> QuerySet[Finding]:
     ).order_by("-severity", "path", "line", "id")
 
 
-def _triaged_fingerprints(scan: Scan) -> QuerySet[Triage]:
+def _triaged_fingerprints(scan: Scan) -> QuerySet[Triage, Any]:
     today = timezone.localdate()
     return (
         Triage.objects.filter(repository_id=scan.repository_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,7 +15,13 @@ from auditor.models import Category, Repository, ScanRollup, Severity, Team
 
 RANGES = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}
 DEFAULT_RANGE = "30d"
-SEVERITY_COLOURS = {"critical": "#7f1d1d", "high": "#c2410c", "medium": "#b45309", "low": "#2563eb", "info": "#9ca3af"}
+SEVERITY_COLOURS = {
+    "critical": "#7f1d1d",
+    "high": "#c2410c",
+    "medium": "#b45309",
+    "low": "#2563eb",
+    "info": "#9ca3af",
+}
 CATEGORY_COLOURS = {
     "context": "#7c3aed",
     "temporal": "#0891b2",
@@ -25,9 +32,18 @@ CATEGORY_COLOURS = {
     "observability": "#16a34a",
 }
 _ROLLUP_FIELDS = (
-    "scan_id", "repository_id", "scanned_at", "new_count", "fixed_count", "open_total",
-    "severity_counts", "category_counts", "complexity_mean", "complexity_max", "maintainability_mean",
-)  # fmt: skip
+    "scan_id",
+    "repository_id",
+    "scanned_at",
+    "new_count",
+    "fixed_count",
+    "open_total",
+    "severity_counts",
+    "category_counts",
+    "complexity_mean",
+    "complexity_max",
+    "maintainability_mean",
+)
 
 
 @dataclass
@@ -99,14 +115,20 @@ def range_since(key: str) -> datetime:
     return timezone.now() - timedelta(days=RANGES.get(key, RANGES[DEFAULT_RANGE]))
 
 
-def _charts(samples: list[tuple[datetime, dict[str, Any]]], per_scan: list[dict[str, Any]]) -> dict[str, Chart]:
+def _charts(
+    samples: list[tuple[datetime, dict[str, Any]]], per_scan: list[dict[str, Any]]
+) -> dict[str, Chart]:
     severities = [s.label for s in sorted(Severity, reverse=True)]
     by_sev = [
         Series(label, SEVERITY_COLOURS[label], [(t, r["severity_counts"].get(label, 0)) for t, r in samples])
         for label in severities
     ]
     by_cat = [
-        Series(c.label, CATEGORY_COLOURS[c.value], [(t, r["category_counts"].get(c.value, 0)) for t, r in samples])
+        Series(
+            c.label,
+            CATEGORY_COLOURS[c.value],
+            [(t, r["category_counts"].get(c.value, 0)) for t, r in samples],
+        )
         for c in Category
     ]
     churn = [
@@ -152,11 +174,11 @@ def team_trends(team: Team, range_key: str) -> dict[str, Chart]:
     return _charts(rollups_daily_sum(rows), rows)
 
 
-def rollups_daily_sum(rows: list[dict[str, Any]]) -> list[tuple[datetime, dict[str, Any]]]:
+def rollups_daily_sum(rows: Sequence[Mapping[str, Any]]) -> list[tuple[datetime, dict[str, Any]]]:
     """One total per day from rollups ordered by time: each repository counts with its
     latest scan up to the end of that day."""
-    latest: dict[int, dict[str, Any]] = {}
-    days: dict[Any, dict[int, dict[str, Any]]] = {}
+    latest: dict[int, Mapping[str, Any]] = {}
+    days: dict[Any, dict[int, Mapping[str, Any]]] = {}
     for i, r in enumerate(rows):
         latest[r["repository_id"]] = r
         day = timezone.localtime(r["scanned_at"]).date()

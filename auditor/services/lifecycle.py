@@ -121,7 +121,10 @@ def scan_lifecycle_compute(scan: Scan) -> ScanRollup:
     )
     ids = {t.fingerprint: t.pk for t in created} | {t.fingerprint: t.pk for t in tracked.values()}
     FindingChange.objects.bulk_create(
-        [FindingChange(scan=scan, tracked_id=ids[fp], kind=kind, finding_id=fid) for fp, kind, fid in changes],
+        [
+            FindingChange(scan=scan, tracked_id=ids[fp], kind=kind, finding_id=fid)
+            for fp, kind, fid in changes
+        ],
         batch_size=BATCH_SIZE,
     )
     rollup = _rollup_write(scan, previous, rows, counts)
@@ -139,7 +142,10 @@ def _touch_unchanged(scan: Scan, tracked_ids: list[int]) -> None:
     occurrence = Finding.objects.filter(scan=scan, fingerprint=OuterRef("fingerprint")).values("pk")[:1]
     for start in range(0, len(tracked_ids), BATCH_SIZE):
         TrackedFinding.objects.filter(pk__in=tracked_ids[start : start + BATCH_SIZE]).update(
-            state=Lifecycle.UNCHANGED, state_scan=scan, last_seen_scan=scan, latest_finding=Subquery(occurrence)
+            state=Lifecycle.UNCHANGED,
+            state_scan=scan,
+            last_seen_scan=scan,
+            latest_finding=Subquery(occurrence),
         )
 
 

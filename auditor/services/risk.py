@@ -3,10 +3,10 @@
 The formula is documented for users on the help page (templates/auditor/dashboard/help_risk.html);
 change both together.
 
-    findings  = Σ over the file's open, untriaged findings of SEVERITY_WEIGHT × CONFIDENCE_WEIGHT
-    structure = max(0, complexity_max − 5) / 5  +  max(0, 65 − maintainability) / 13
+    findings  = Σ over the file's open, untriaged findings of SEVERITY_WEIGHT x CONFIDENCE_WEIGHT
+    structure = max(0, complexity_max - 5) / 5  +  max(0, 65 - maintainability) / 13
     churn     = 1 + log2(1 + commits touching the file in the last 90 days) / 3
-    risk      = round((findings + structure) × churn, 1)
+    risk      = round((findings + structure) x churn, 1)
 
 Findings dominate (one high-confidence high finding = 7), structure adds up to a few
 points for files that are hard to change safely (cyclomatic complexity above 5, a
@@ -63,13 +63,17 @@ def scan_risk_compute(scan: Scan, churn: dict[str, int] | None = None) -> None:
     Runs inside ingestion (without churn) and again once the checkout's history has
     been read (with churn).
     """
-    rows = list(Finding.objects.filter(scan=scan).values_list("path", "severity", "confidence", "fingerprint"))
+    rows = list(
+        Finding.objects.filter(scan=scan).values_list("path", "severity", "confidence", "fingerprint")
+    )
     hidden = triaged_fingerprints(scan.repository_id, [r[3] for r in rows], timezone.localdate())
     by_path: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for path, severity, confidence, fingerprint in rows:
         if fingerprint not in hidden:
             by_path[path].append((severity, confidence))
-    metrics = list(FileMetric.objects.filter(scan=scan).only("pk", "path", "complexity_max", "maintainability", "churn"))
+    metrics = list(
+        FileMetric.objects.filter(scan=scan).only("pk", "path", "complexity_max", "maintainability", "churn")
+    )
     for metric in metrics:
         if churn is not None:
             metric.churn = churn.get(metric.path, 0)

@@ -34,14 +34,22 @@ def checkout_churn(checkout: Path, days: int = CHURN_WINDOW_DAYS) -> dict[str, i
     """
     try:
         head_time = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"], cwd=checkout, capture_output=True, text=True, check=True,
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=checkout,
+            capture_output=True,
+            text=True,
+            check=True,
             timeout=60,
         ).stdout.strip()
         since = int(head_time) - days * 86400
         out = subprocess.run(
             # --no-renames: count the path as it is named in each commit; empty format: names only.
             ["git", "log", f"--since={since}", "--no-renames", "--name-only", "--format="],
-            cwd=checkout, capture_output=True, text=True, check=True, timeout=120,
+            cwd=checkout,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
         ).stdout
     except (OSError, ValueError, subprocess.SubprocessError) as exc:
         log.warning("churn unavailable for %s: %s", checkout, exc)

@@ -45,7 +45,9 @@ def triage_set(
     """
     _validate(status, reason, expires_at, today or timezone.localdate())
     with transaction.atomic():
-        triage = Triage.objects.select_for_update().filter(repository=repository, fingerprint=fingerprint).first()
+        triage = (
+            Triage.objects.select_for_update().filter(repository=repository, fingerprint=fingerprint).first()
+        )
         before = {"status": triage.status, "expires_at": str(triage.expires_at or "")} if triage else None
         if triage is None:
             triage = Triage(repository=repository, fingerprint=fingerprint)
@@ -74,7 +76,9 @@ def triage_set(
 def triage_clear(*, repository: Repository, fingerprint: str, actor: User | AnonymousUser) -> bool:
     """Re-open a triaged fingerprint; False when it was not triaged. Audited."""
     with transaction.atomic():
-        triage = Triage.objects.select_for_update().filter(repository=repository, fingerprint=fingerprint).first()
+        triage = (
+            Triage.objects.select_for_update().filter(repository=repository, fingerprint=fingerprint).first()
+        )
         if triage is None:
             return False
         audit_record(

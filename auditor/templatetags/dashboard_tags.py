@@ -14,9 +14,18 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from auditor.models import FileMetric, Finding, Lifecycle, Repository, Scan, Severity, TrackedFinding, TriageStatus
-from auditor.selectors.files import FileView
+from auditor.models import (
+    FileMetric,
+    Finding,
+    Lifecycle,
+    Repository,
+    Scan,
+    Severity,
+    TrackedFinding,
+    TriageStatus,
+)
 from auditor.selectors.dashboard import repository_dashboard, scan_lifecycle
+from auditor.selectors.files import FileView
 from auditor.selectors.scans import triaged_count
 from auditor.selectors.trends import Chart
 
@@ -75,8 +84,14 @@ def line_chart(chart: Chart, height: int = 180) -> SafeString:
         format_html(
             '<line x1="{}" x2="{}" y1="{}" y2="{}" class="grid"/><text x="{}" y="{}" class="tick" '
             'text-anchor="end" dominant-baseline="middle">{}</text>',
-            c["x0"], c["x1"], y, y, c["x0"] - 6, y, label,
-        )  # fmt: skip
+            c["x0"],
+            c["x1"],
+            y,
+            y,
+            c["x0"] - 6,
+            y,
+            label,
+        )
         for y, label in c["ticks"]
     ]
     bars = c["kind"] == "bars"
@@ -86,42 +101,64 @@ def line_chart(chart: Chart, height: int = 180) -> SafeString:
             parts.append(
                 format_html(
                     '<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>',
-                    series["colour"], series["polyline"],
-                )  # fmt: skip
+                    series["colour"],
+                    series["polyline"],
+                )
             )
         for x, y, value, stamp in series["points"]:
             if bars:
                 parts.append(
                     format_html(
                         '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="3" class="bar"/>',
-                        x + offset, x + offset, c["base"], y, series["colour"],
-                    )  # fmt: skip
+                        x + offset,
+                        x + offset,
+                        c["base"],
+                        y,
+                        series["colour"],
+                    )
                 )
             parts.append(
                 format_html(
-                    '<circle class="point" cx="{}" cy="{}" r="{}" fill="{}"><title>{}: {} · {}</title></circle>',
-                    x + offset, y, 2 if bars else 2.6, series["colour"], series["name"], value,
+                    '<circle class="point" cx="{}" cy="{}" r="{}" fill="{}">'
+                    "<title>{}: {} · {}</title></circle>",
+                    x + offset,
+                    y,
+                    2 if bars else 2.6,
+                    series["colour"],
+                    series["name"],
+                    value,
                     timezone.localtime(stamp).strftime("%Y-%m-%d %H:%M"),
-                )  # fmt: skip
+                )
             )
     legend = format_html_join(
-        "", '<li><span class="swatch" style="background: {}"></span>{}</li>',
+        "",
+        '<li><span class="swatch" style="background: {}"></span>{}</li>',
         ((s["colour"], s["name"]) for s in c["series"]),
-    )  # fmt: skip
+    )
     return format_html(
         '<figure class="chart card" data-testid="chart"><figcaption>{}</figcaption>'
         '<svg viewBox="0 0 {} {}" width="100%" role="img" aria-label="{}">{}'
-        '<text x="{}" y="{}" class="tick">{}</text><text x="{}" y="{}" class="tick" text-anchor="end">{}</text>'
+        '<text x="{}" y="{}" class="tick">{}</text>'
+        '<text x="{}" y="{}" class="tick" text-anchor="end">{}</text>'
         '</svg><ul class="legend">{}</ul></figure>',
-        c["title"], c["width"], c["height"], c["title"], mark_safe("".join(parts)),  # noqa: S308 - format_html output
-        c["x0"], c["height"] - 4, c["start"].strftime("%b %-d"), c["x1"], c["height"] - 4, c["end"].strftime("%b %-d"),
+        c["title"],
+        c["width"],
+        c["height"],
+        c["title"],
+        mark_safe("".join(parts)),  # noqa: S308 - format_html output
+        c["x0"],
+        c["height"] - 4,
+        c["start"].strftime("%b %-d"),
+        c["x1"],
+        c["height"] - 4,
+        c["end"].strftime("%b %-d"),
         legend,
-    )  # fmt: skip
+    )
 
 
 @register.inclusion_tag("auditor/dashboard/components/sparkline.html")
 def sparkline(values: list[float], label: str = "") -> dict[str, Any]:
-    """A 120×28 SVG sparkline of `values`."""
+    """A 120x28 SVG sparkline of `values`."""
     width, height = 120, 28
     if not values:
         return {"points": "", "label": label, "width": width, "height": height, "last": None}
@@ -186,7 +223,7 @@ def _lifecycle(state: str) -> SafeString:
 
 def _triage(status: str, expires: date | None, today: date) -> SafeString:
     if not status:
-        return mark_safe("")  # noqa: S308 - a constant
+        return mark_safe("")
     expired = expires is not None and expires < today
     return format_html(
         ' <span class="badge triage{}">{}{}</span>',
@@ -207,10 +244,18 @@ def tracked_rows(rows: list[TrackedFinding]) -> SafeString:
         '<td class="loc"><a href="{}"><code>{}:{}</code></a></td><td>{}</td><td>{}{}</td></tr>',
         (
             (
-                _severity(t.severity), rule_url, t.rule_id, t.rule_id, t.repository.name,
-                finding_url(t.pk), Truncator(t.path).chars(60), t.line, Truncator(t.message).chars(160),
-                _lifecycle(t.state), _triage(t.triage_status, t.triage_expires_at, today),
-            )  # fmt: skip
+                _severity(t.severity),
+                rule_url,
+                t.rule_id,
+                t.rule_id,
+                t.repository.name,
+                finding_url(t.pk),
+                Truncator(t.path).chars(60),
+                t.line,
+                Truncator(t.message).chars(160),
+                _lifecycle(t.state),
+                _triage(t.triage_status, t.triage_expires_at, today),
+            )
             for t in rows
         ),
     )
@@ -227,15 +272,28 @@ def scan_finding_rows(rows: list[Finding], scan: Scan) -> SafeString:
         state = getattr(f, "lifecycle", None) or (Lifecycle.UNCHANGED if tracked_id else "")
         snippet = format_html('<pre class="snippet">{}</pre>', f.snippet) if f.snippet else ""
         history = (
-            format_html(' <a class="small" href="{}">history</a>', finding_url(tracked_id)) if tracked_id else ""
+            format_html(' <a class="small" href="{}">history</a>', finding_url(tracked_id))
+            if tracked_id
+            else ""
         )
         out.append(
             format_html(
-                '<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td class="loc"><a href="{}?{}#L{}"><code>{}:{}</code>'
+                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td>"
+                '<td class="loc"><a href="{}?{}#L{}"><code>{}:{}</code>'
                 "</a></td><td>{}{}</td><td>{}{}</td></tr>",
-                _severity(f.severity), f.rule_id, f.get_category_display(), file_url, urlencode({"path": f.path}),
-                f.line, f.path, f.line, f.message, snippet, _lifecycle(state) if state else "", history,
-            )  # fmt: skip
+                _severity(f.severity),
+                f.rule_id,
+                f.get_category_display(),
+                file_url,
+                urlencode({"path": f.path}),
+                f.line,
+                f.path,
+                f.line,
+                f.message,
+                snippet,
+                _lifecycle(state) if state else "",
+                history,
+            )
         )
     return mark_safe("\n".join(out))  # noqa: S308 - joined format_html output
 
@@ -248,21 +306,33 @@ def source_rows(view: FileView) -> SafeString:
     for line in view.lines:
         out.append(
             format_html(
-                '<tr id="L{}"{}><td class="ln"><a href="#L{}">{}</a></td><td class="code"><pre>{}</pre></td></tr>',
-                line.number, mark_safe(' class="flagged"') if line.findings else "", line.number, line.number,  # noqa: S308
+                '<tr id="L{}"{}><td class="ln"><a href="#L{}">{}</a></td>'
+                '<td class="code"><pre>{}</pre></td></tr>',
+                line.number,
+                mark_safe(' class="flagged"') if line.findings else "",
+                line.number,
+                line.number,
                 line.text,
-            )  # fmt: skip
+            )
         )
         for f in line.findings:
             link = (
-                format_html(' <a href="{}">history &amp; triage →</a>', finding_url(f.tracked_id)) if f.tracked_id else ""
+                format_html(' <a href="{}">history &amp; triage →</a>', finding_url(f.tracked_id))
+                if f.tracked_id
+                else ""
             )
             out.append(
                 format_html(
-                    '<tr class="annotation{}" data-line="{}"><td></td><td>{} <code>{}</code> {}{}{}</td></tr>',
-                    " triaged" if f.triaged else "", line.number, _severity(f.severity), f.rule_id, f.message,
-                    mark_safe(' <span class="badge triage">triaged</span>') if f.triaged else "", link,  # noqa: S308
-                )  # fmt: skip
+                    '<tr class="annotation{}" data-line="{}"><td></td>'
+                    "<td>{} <code>{}</code> {}{}{}</td></tr>",
+                    " triaged" if f.triaged else "",
+                    line.number,
+                    _severity(f.severity),
+                    f.rule_id,
+                    f.message,
+                    mark_safe(' <span class="badge triage">triaged</span>') if f.triaged else "",
+                    link,
+                )
             )
     return mark_safe("\n".join(out))  # noqa: S308 - joined format_html output
 
@@ -273,14 +343,21 @@ def hotspot_rows(files: list[FileMetric], max_risk: float) -> SafeString:
     file_url = reverse("file-detail", args=[files[0].scan_id]) if files else ""
     return format_html_join(
         "\n",
-        '<tr><td><a href="{}?{}"><code>{}</code></a></td><td class="num"><span class="risk-pill" style="{}">{}</span>'
-        '</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>',
+        '<tr><td><a href="{}?{}"><code>{}</code></a></td>'
+        '<td class="num"><span class="risk-pill" style="{}">{}</span></td>'
+        '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>',
         (
             (
-                file_url, urlencode({"path": f.path}), f.path, heat_style(f.risk_score, max_risk, 0),
-                "—" if f.risk_score is None else f.risk_score, getattr(f, "open_findings", 0), f.complexity_max,
-                "—" if f.maintainability is None else f"{f.maintainability:.1f}", "—" if f.churn is None else f.churn,
-            )  # fmt: skip
+                file_url,
+                urlencode({"path": f.path}),
+                f.path,
+                heat_style(f.risk_score, max_risk, 0),
+                "—" if f.risk_score is None else f.risk_score,
+                getattr(f, "open_findings", 0),
+                f.complexity_max,
+                "—" if f.maintainability is None else f"{f.maintainability:.1f}",
+                "—" if f.churn is None else f.churn,
+            )
             for f in files
         ),
     )
@@ -294,8 +371,14 @@ def heat_tiles(files: list[FileMetric], max_risk: float) -> SafeString:
         "",
         '<a class="tile" href="{}?{}" style="{}" title="{} · risk {}"><span>{}</span></a>',
         (
-            (file_url, urlencode({"path": f.path}), heat_style(f.risk_score, max_risk, f.sloc), f.path, f.risk_score,
-             basename(f.path))  # fmt: skip
+            (
+                file_url,
+                urlencode({"path": f.path}),
+                heat_style(f.risk_score, max_risk, f.sloc),
+                f.path,
+                f.risk_score,
+                basename(f.path),
+            )
             for f in files
         ),
     )

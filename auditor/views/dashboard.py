@@ -14,7 +14,6 @@ from auditor.selectors.files import HOTSPOT_SORTS, hotspots
 from auditor.selectors.trends import DEFAULT_RANGE, RANGES, repository_trends, team_trends
 from auditor.services import risk
 
-
 HOTSPOT_COLUMNS = [
     ("path", "File"),
     ("risk", "Risk"),
@@ -52,7 +51,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         return render(request, "auditor/dashboard/no_team.html")
     team = _pick_team(teams, _team_id(request))
     return render(
-        request, "auditor/dashboard/overview.html", {"overview": team_overview(team), "team": team, "teams": teams}
+        request,
+        "auditor/dashboard/overview.html",
+        {"overview": team_overview(team), "team": team, "teams": teams},
     )
 
 
@@ -119,7 +120,9 @@ def risk_help(request: HttpRequest) -> HttpResponse:
         request,
         "auditor/dashboard/help_risk.html",
         {
-            "severity_weights": [(Severity(k).label, w) for k, w in sorted(risk.SEVERITY_WEIGHT.items(), reverse=True)],
+            "severity_weights": [
+                (Severity(k).label, w) for k, w in sorted(risk.SEVERITY_WEIGHT.items(), reverse=True)
+            ],
             "complexity_floor": risk.COMPLEXITY_FLOOR,
             "mi_ceiling": risk.MAINTAINABILITY_CEILING,
             "window": risk.CHURN_WINDOW_DAYS,

@@ -118,7 +118,9 @@ class _Visitor(b_node_visitor.BanditNodeVisitor):  # type: ignore[misc]
                 self._descend(value)
 
     def _descend(self, item: ast.AST) -> None:
-        if item.__class__.__name__ in self.active:
+        name = item.__class__.__name__
+        # visit_Constant only acts on str/bytes; numbers, None and booleans are plain leaves.
+        if name in self.active and (name != "Constant" or isinstance(item.value, (str, bytes))):  # type: ignore[attr-defined]
             if self.pre_visit(item):
                 self.visit(item)
                 self.generic_visit(item)

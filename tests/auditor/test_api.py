@@ -136,3 +136,18 @@ def test_a_user_cannot_revoke_someone_elses_token(personas: Personas) -> None:
     client.post(f"/settings/tokens/{issued.token.pk}/revoke/")
     issued.token.refresh_from_db()
     assert issued.token.revoked_at is None
+
+
+def test_exports_through_the_api(
+    personas: Personas, repository: Repository, other_repository: Repository
+) -> None:
+    scan = make_scan(repository, findings=4)
+    make_scan(other_repository, findings=3)
+    client = _api(personas.viewer)
+    response = client.get(f"/api/v1/scans/{scan.pk}/export/sarif/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/sarif+json"
+    listed = b"".join(client.get(f"/api/v1/findings/export/json/?scan={scan.pk}").streaming_content)
+    assert b'"count": 4' in listed
+    other = b"".join(client.get("/api/v1/findings/export/csv/?status=all").streaming_content)
+    assert b"search" not in other  # another team's repository never appears

@@ -26,7 +26,9 @@ def _history(repository: Repository, scans: int) -> Scan:
     for i in range(scans):
         rows = [(f"R{j}", f"pkg/m{j % 4}.py", 3 + j, f"fp{j}", j % 5) for j in range(i, i + 6)]
         rows.append(("B602", f"pkg/{EVIL}.py", 1, "evil", 4))
-        last = ingest(repository, rows, files={**{f"pkg/m{k}.py": 3 + 4 * k for k in range(4)}, f"pkg/{EVIL}.py": 12})
+        last = ingest(
+            repository, rows, files={**{f"pkg/m{k}.py": 3 + 4 * k for k in range(4)}, f"pkg/{EVIL}.py": 12}
+        )
     assert last is not None
     return last
 
@@ -50,7 +52,9 @@ def test_pages_render_within_a_query_budget_independent_of_history(
     personas: Personas, repository: Repository, scans: int, django_assert_max_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
     scan = _history(repository, scans)
-    other = Repository.objects.create(team=personas.team, name="ledger", slug="ledger", clone_url="https://x/l")
+    other = Repository.objects.create(
+        team=personas.team, name="ledger", slug="ledger", clone_url="https://x/l"
+    )
     _history(other, scans)
     client = _client(personas.viewer)
     for url, budget in _pages(repository, scan):
@@ -82,16 +86,36 @@ def test_outsiders_see_none_of_it(personas: Personas, repository: Repository) ->
 def test_trend_charts_draw_one_point_per_scan(personas: Personas, repository: Repository) -> None:
     _history(repository, 4)
     body = _client(personas.viewer).get(reverse("repository-trends", args=[repository.pk])).content.decode()
-    assert body.count('class="point"') >= 4 * 3  # severity series × scans, at least
+    assert body.count('class="point"') >= 4 * 3  # severity series x scans, at least
     assert "New vs fixed per scan" in body
 
 
 def test_scan_page_shows_new_fixed_reopened_unchanged(personas: Personas, repository: Repository) -> None:
     ingest(repository, [("R1", "a.py", 1, "fp1", 3), ("R2", "a.py", 2, "fp2", 2)])
     ingest(repository, [("R1", "a.py", 1, "fp1", 3)])
-    third = ingest(repository, [("R1", "a.py", 1, "fp1", 3), ("R2", "a.py", 8, "fp2", 2), ("R3", "b.py", 1, "fp3", 1)])
+    third = ingest(
+        repository, [("R1", "a.py", 1, "fp1", 3), ("R2", "a.py", 8, "fp2", 2), ("R3", "b.py", 1, "fp3", 1)]
+    )
     body = _client(personas.viewer).get(reverse("scan-detail", args=[third.pk])).content.decode()
     assert 'data-testid="lc-new">1<' in body
     assert 'data-testid="lc-reopened">1<' in body
     assert 'data-testid="lc-fixed">0<' in body
     assert 'data-testid="lc-unchanged">1<' in body
+
+
+def test_headline_numbers_compare_with_a_week_ago(personas: Personas, repository: Repository) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from auditor.selectors.dashboard import team_overview
+
+    now = timezone.now()
+    rows = [("R1", "a.py", 1, "fp1", 4), ("R2", "a.py", 2, "fp2", 3), ("R3", "b.py", 3, "fp3", 1)]
+    ingest(repository, rows, at=now - timedelta(days=9))
+    ingest(repository, rows[:1] + [("R4", "c.py", 1, "fp4", 0)], at=now - timedelta(hours=2))
+    headline = team_overview(personas.team).headline
+    assert headline["open"] == {"value": 2, "change": -1}
+    assert headline["severe"] == {"value": 1, "change": -1}
+    assert headline["new"] == {"value": 1, "change": -2}  # 3 arrived in the first scan, 9 days ago
+    assert headline["fixed"] == {"value": 2, "change": 2}

@@ -71,7 +71,12 @@ def ingest(
     scan_lifecycle_compute(scan)
     now = at or timezone.now()
     Scan.objects.filter(pk=scan.pk).update(
-        status=ScanStatus.SUCCEEDED, finished_at=now, findings_total=len(rows), files_scanned=len(paths)
+        status=ScanStatus.SUCCEEDED,
+        finished_at=now,
+        findings_total=len(rows),
+        files_scanned=len(paths),
+        severity_counts=scan.rollup.severity_counts,
+        category_counts=scan.rollup.category_counts,
     )
     scan.refresh_from_db()
     return scan

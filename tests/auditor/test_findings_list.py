@@ -22,11 +22,29 @@ def _client(user: object) -> Client:
 
 @pytest.fixture
 def two_repos(personas: Personas, repository: Repository) -> Repository:
-    ingest(repository, [("B602", "app/a.py", 1, "a1", 4), ("AI101", "app/b.py", 2, "a2", 2), ("B404", "lib/c.py", 3, "a3", 1)])
-    ingest(repository, [("B602", "app/a.py", 1, "a1", 4), ("AI101", "app/b.py", 2, "a2", 2), ("B101", "lib/d.py", 1, "a4", 0)])
-    ledger = Repository.objects.create(team=personas.team, name="ledger", slug="ledger", clone_url="https://x/l")
+    ingest(
+        repository,
+        [
+            ("B602", "app/a.py", 1, "a1", 4),
+            ("AI101", "app/b.py", 2, "a2", 2),
+            ("B404", "lib/c.py", 3, "a3", 1),
+        ],
+    )
+    ingest(
+        repository,
+        [
+            ("B602", "app/a.py", 1, "a1", 4),
+            ("AI101", "app/b.py", 2, "a2", 2),
+            ("B101", "lib/d.py", 1, "a4", 0),
+        ],
+    )
+    ledger = Repository.objects.create(
+        team=personas.team, name="ledger", slug="ledger", clone_url="https://x/l"
+    )
     ingest(ledger, [("B602", "core/x.py", 9, "l1", 3)])
-    secret = Repository.objects.create(team=personas.other_team, name="secret", slug="secret", clone_url="https://x/s")
+    secret = Repository.objects.create(
+        team=personas.other_team, name="secret", slug="secret", clone_url="https://x/s"
+    )
     ingest(secret, [("B602", "s.py", 1, "s1", 4)])
     return ledger
 
@@ -49,23 +67,40 @@ def _rows(body: str) -> int:
         ("?category=context", 0),
     ],
 )
-def test_filters_narrow_the_list(personas: Personas, two_repos: Repository, query: str, expected: int) -> None:
+def test_filters_narrow_the_list(
+    personas: Personas, two_repos: Repository, query: str, expected: int
+) -> None:
     response = _client(personas.viewer).get(reverse("finding-index") + query)
     assert response.status_code == 200
     assert _rows(response.content.decode()) == expected
 
 
 def test_repository_filter_and_counts_per_status(personas: Personas, two_repos: Repository) -> None:
-    body = _client(personas.viewer).get(reverse("finding-index") + f"?repository={two_repos.pk}").content.decode()
+    body = (
+        _client(personas.viewer)
+        .get(reverse("finding-index") + f"?repository={two_repos.pk}")
+        .content.decode()
+    )
     assert _rows(body) == 1
     assert "core/x.py" in body
 
 
 def test_filters_round_trip_through_the_url() -> None:
-    query = {"repository": "3", "severity": "high", "rule": "B602", "path": "app/", "status": "fixed", "new": "1", "sort": "path"}
+    query = {
+        "repository": "3",
+        "severity": "high",
+        "rule": "B602",
+        "path": "app/",
+        "status": "fixed",
+        "new": "1",
+        "sort": "path",
+    }
     parsed = FindingListFilters.from_query(query)
     assert FindingListFilters.from_query(parsed.as_query()) == parsed
-    assert FindingListFilters.from_query({"severity": "nope", "status": "x", "sort": "drop table"}) == FindingListFilters()
+    assert (
+        FindingListFilters.from_query({"severity": "nope", "status": "x", "sort": "drop table"})
+        == FindingListFilters()
+    )
 
 
 def test_pages_and_the_last_page_within_a_fixed_query_budget(
@@ -81,3 +116,17 @@ def test_pages_and_the_last_page_within_a_fixed_query_budget(
     assert _rows(body) == 30
     assert "m129.py" in body
     assert TrackedFinding.objects.count() == 130
+
+
+def test_pages_read_from_the_end_hold_the_same_rows_as_from_the_start(
+    personas: Personas, repository: Repository
+) -> None:
+    from auditor.selectors.findings import TwoEndedPaginator
+
+    ingest(repository, [("R1", f"m{i:03}.py", i + 1, f"fp{i}", i % 5) for i in range(23)])
+    rows = TrackedFinding.objects.order_by("-severity", "id")
+    expected = list(rows.values_list("pk", flat=True))
+    paginator = TwoEndedPaginator(rows, 5)
+    seen = [t.pk for n in paginator.page_range for t in paginator.page(n).object_list]
+    assert seen == expected
+    assert len(paginator.page(5).object_list) == 3

@@ -38,9 +38,7 @@ def _scan(repository: Repository) -> Scan:
 
 
 def _kinds(scan: Scan, rule: str) -> list[str]:
-    return list(
-        FindingChange.objects.filter(scan=scan, tracked__rule_id=rule).values_list("kind", flat=True)
-    )
+    return list(FindingChange.objects.filter(scan=scan, tracked__rule_id=rule).values_list("kind", flat=True))
 
 
 def test_a_finding_moved_fixed_and_back_is_unchanged_then_fixed_then_reopened(
@@ -59,7 +57,12 @@ def test_a_finding_moved_fixed_and_back_is_unchanged_then_fixed_then_reopened(
     moved = _scan(repository)
     b602.refresh_from_db()
     assert _kinds(moved, "B602") == []  # unchanged: no transition recorded
-    assert (b602.line, b602.state, b602.is_open, b602.first_seen_scan_id) == (25, Lifecycle.UNCHANGED, True, first.pk)
+    assert (b602.line, b602.state, b602.is_open, b602.first_seen_scan_id) == (
+        25,
+        Lifecycle.UNCHANGED,
+        True,
+        first.pk,
+    )
     assert moved.rollup.previous_scan_id == first.pk
     assert moved.rollup.new_count == 0
     assert moved.rollup.unchanged_count == moved.findings_total
@@ -90,14 +93,17 @@ def test_the_pipeline_stores_churn_risk_and_file_text(personas: Personas, git_re
     scan = _scan(repository)
     metric = scan.file_metrics.get(path="app/service.py")
     assert metric.churn == 2
-    assert metric.risk_score is not None and metric.risk_score > 0
+    assert metric.risk_score is not None
+    assert metric.risk_score > 0
     assert ScanRollup.objects.get(scan=scan).risk_max == metric.risk_score
     from auditor.models import FileBlob
 
     assert "shell=True" in FileBlob.objects.get(sha256=metric.content_sha256).text
 
 
-def test_lifecycle_is_per_branch_and_first_scan_is_all_new(personas: Personas, repository: Repository) -> None:
+def test_lifecycle_is_per_branch_and_first_scan_is_all_new(
+    personas: Personas, repository: Repository
+) -> None:
     main = ingest(repository, [("R1", "a.py", 1, "fp1", 3), ("R2", "a.py", 2, "fp2", 2)])
     assert main.rollup.new_count == 2
     assert main.rollup.previous_scan_id is None

@@ -27,7 +27,11 @@ def test_triaged_findings_stop_counting(personas: Personas, repository: Reposito
     scan = ingest(repository, [("B602", "a.py", 1, "fp1", 3)])
     assert FileMetric.objects.get(scan=scan).risk_score == 7.0
     triage_set(
-        repository=repository, fingerprint="fp1", status=TriageStatus.FALSE_POSITIVE, reason="", expires_at=None,
+        repository=repository,
+        fingerprint="fp1",
+        status=TriageStatus.FALSE_POSITIVE,
+        reason="",
+        expires_at=None,
         actor=personas.reviewer,
     )
     scan_risk_compute(scan)

@@ -29,8 +29,12 @@ def test_a_triage_survives_a_line_shift_and_hides_the_finding_in_later_scans(
 ) -> None:
     ingest(repository, [("B602", "a.py", 5, "fp1", 3), ("B404", "a.py", 1, "fp2", 1)])
     triage_set(
-        repository=repository, fingerprint="fp1", status=TriageStatus.FALSE_POSITIVE, reason="test input only",
-        expires_at=None, actor=personas.reviewer,
+        repository=repository,
+        fingerprint="fp1",
+        status=TriageStatus.FALSE_POSITIVE,
+        reason="test input only",
+        expires_at=None,
+        actor=personas.reviewer,
     )
     later = ingest(repository, [("B602", "a.py", 25, "fp1", 3), ("B404", "a.py", 1, "fp2", 1)])
 
@@ -45,8 +49,12 @@ def test_an_accepted_risk_expires_on_time_and_reopens(personas: Personas, reposi
     ingest(repository, [("B602", "a.py", 5, "fp1", 3)])
     today = timezone.localdate()
     triage_set(
-        repository=repository, fingerprint="fp1", status=TriageStatus.ACCEPTED_RISK, reason="legacy, tracked",
-        expires_at=today + timedelta(days=3), actor=personas.reviewer,
+        repository=repository,
+        fingerprint="fp1",
+        status=TriageStatus.ACCEPTED_RISK,
+        reason="legacy, tracked",
+        expires_at=today + timedelta(days=3),
+        actor=personas.reviewer,
     )
     assert _listed(personas.viewer) == []
     # Read time decides: on the expiry day it still holds, the day after it is open again.
@@ -74,21 +82,35 @@ def test_invalid_triage_is_refused(
 ) -> None:
     with pytest.raises(TriageError):
         triage_set(
-            repository=repository, fingerprint="fp", status=status, reason=reason, expires_at=expires,
+            repository=repository,
+            fingerprint="fp",
+            status=status,
+            reason=reason,
+            expires_at=expires,
             actor=personas.reviewer,
         )
     assert not Triage.objects.exists()
 
 
-def test_every_change_is_an_audit_event_with_from_to_and_reason(personas: Personas, repository: Repository) -> None:
+def test_every_change_is_an_audit_event_with_from_to_and_reason(
+    personas: Personas, repository: Repository
+) -> None:
     ingest(repository, [("B602", "a.py", 5, "fp1", 3)])
     triage_set(
-        repository=repository, fingerprint="fp1", status=TriageStatus.WONT_FIX, reason="vendored",
-        expires_at=None, actor=personas.reviewer,
+        repository=repository,
+        fingerprint="fp1",
+        status=TriageStatus.WONT_FIX,
+        reason="vendored",
+        expires_at=None,
+        actor=personas.reviewer,
     )
     triage_set(
-        repository=repository, fingerprint="fp1", status=TriageStatus.ACCEPTED_RISK, reason="until rewrite",
-        expires_at=timezone.localdate() + timedelta(days=30), actor=personas.admin,
+        repository=repository,
+        fingerprint="fp1",
+        status=TriageStatus.ACCEPTED_RISK,
+        reason="until rewrite",
+        expires_at=timezone.localdate() + timedelta(days=30),
+        actor=personas.admin,
     )
     assert triage_clear(repository=repository, fingerprint="fp1", actor=personas.admin)
     events = list(AuditEvent.objects.order_by("id").values_list("actor_name", "action", "details"))
@@ -100,7 +122,9 @@ def test_every_change_is_an_audit_event_with_from_to_and_reason(personas: Person
     assert TrackedFinding.objects.get().triage_status == ""
 
 
-def test_only_reviewers_and_admins_can_triage(personas: Personas, repository: Repository, client: Client) -> None:
+def test_only_reviewers_and_admins_can_triage(
+    personas: Personas, repository: Repository, client: Client
+) -> None:
     ingest(repository, [("B602", "a.py", 5, "fp1", 3)])
     tracked = TrackedFinding.objects.get()
     url = reverse("finding-triage", args=[tracked.pk])

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from auditor.models import FileBlob, FileMetric, Membership, Repository, Role, Scan, Team, TrackedFinding
+from auditor.models import FileBlob, FileMetric, GateResult, Membership, Repository, Role, Scan, Team, TrackedFinding
 from auditor.services.risk import scan_risk_compute
 from tests.auditor.test_dashboard_factories import ingest
 from tests.browser.conftest import screenshot, sign_in
@@ -27,9 +27,15 @@ RULES = {
     "C901": ("complexity", "`reconcile_invoices` is too complex (23)"),
 }
 FILES = {
-    "billing/export.py": 23, "billing/api.py": 9, "billing/client.py": 6, "billing/models.py": 4,
-    "core/tasks.py": 14, "core/settings.py": 2, "web/views.py": 11, "web/forms.py": 5,
-}  # fmt: skip
+    "billing/export.py": 23,
+    "billing/api.py": 9,
+    "billing/client.py": 6,
+    "billing/models.py": 4,
+    "core/tasks.py": 14,
+    "core/settings.py": 2,
+    "web/views.py": 11,
+    "web/forms.py": 5,
+}
 EXPORT_PY = "\n".join(
     ["import subprocess", "", "", "def export(path):", '    """Write the ledger to `path`."""']
     + [f"    # step {i}" for i in range(1, 36)]
@@ -40,14 +46,22 @@ EXPORT_PY = "\n".join(
 def _history(repository: Repository, seed: int) -> Scan:
     rnd = random.Random(seed)
     rules, paths = list(RULES), list(FILES)
-    pool = [(rnd.choice(rules), rnd.choice(paths), rnd.randint(5, 120), f"{repository.slug}-{i}") for i in range(40)]
+    pool = [
+        (rnd.choice(rules), rnd.choice(paths), rnd.randint(5, 120), f"{repository.slug}-{i}")
+        for i in range(40)
+    ]
     now = timezone.now()
     scan = None
     for day in range(27, -1, -3):
         alive = [p for p in pool if rnd.random() < 0.55 + (27 - day) / 120]
-        rows = [(r, p, line, fp, {"B602": 3, "B105": 4, "AI101": 3}.get(r, rnd.randint(0, 2))) for r, p, line, fp in alive]
+        rows = [
+            (r, p, line, fp, {"B602": 3, "B105": 4, "AI101": 3}.get(r, rnd.randint(0, 2)))
+            for r, p, line, fp in alive
+        ]
         rows.append(("B602", "billing/export.py", 41, f"{repository.slug}-export", 3))
-        scan = ingest(repository, rows, files=FILES, rules=RULES, at=now - timedelta(days=day, hours=rnd.randint(0, 5)))
+        scan = ingest(
+            repository, rows, files=FILES, rules=RULES, at=now - timedelta(days=day, hours=rnd.randint(0, 5))
+        )
         scan_risk_compute(scan, {p: rnd.randint(0, 12) for p in paths})
     assert scan is not None
     return scan
@@ -60,8 +74,12 @@ def team_data(django_user_model: Any) -> dict[str, Any]:
     Membership.objects.create(user=user, team=team, role=Role.REVIEWER)
     scans = {}
     for i, name in enumerate(["billing", "ledger", "checkout"]):
-        repo = Repository.objects.create(team=team, name=name, slug=name, clone_url=f"https://git.example.com/{name}.git")
+        repo = Repository.objects.create(
+            team=team, name=name, slug=name, clone_url=f"https://git.example.com/{name}.git"
+        )
         scans[name] = _history(repo, seed=i)
+    GateResult.objects.create(scan=scans["billing"], passed=False, failures=[{"code": "new-severe-findings"}])
+    GateResult.objects.create(scan=scans["ledger"], passed=True)
     FileBlob.objects.create(sha256="export-v1", text=EXPORT_PY)
     FileMetric.objects.filter(path="billing/export.py").update(content_sha256="export-v1")
     return {"team": team, "scans": scans}
@@ -80,9 +98,10 @@ def test_a_lead_reads_the_overview_and_trends(page: Any, team_data: dict[str, An
     assert page.locator("h1").inner_text() == "Trends · Payments"
     assert page.locator("figure.chart").count() == 5
     assert page.locator("figure.chart").first.locator("circle.point").count() >= 5
+    screenshot(page, "dashboard-trends")
     page.click("nav.tabs >> text=7d")
     assert "range=7d" in page.url
-    screenshot(page, "dashboard-trends")
+    assert page.locator("figure.chart").first.locator("circle.point").count() < 5 * 10
 
 
 def test_a_reviewer_filters_findings_and_triages_one(page: Any, team_data: dict[str, Any]) -> None:

@@ -236,3 +236,19 @@ def test_the_cache_hits_for_the_same_content_in_another_checkout(
     warm = scan_directory(second, config, rules=RULES, repo_rules=REPO_RULES)
     assert warm.findings == cold.findings
     assert warm.files == cold.files
+
+
+def test_a_crashing_repo_context_skips_custom_rules_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = write_tree(make_repo(tmp_path), FILES)
+
+    def explode(*args: object) -> None:
+        raise OSError("unreadable manifest")
+
+    monkeypatch.setattr("scanners.context.build_repo_context", explode)
+    result = scan_directory(repo, EngineConfig(workers=1), rules=RULES, repo_rules=REPO_RULES)
+    assert [(w.code, w.message) for w in result.warnings] == [
+        ("rule:context-crashed", "custom rules skipped: OSError: unreadable manifest")
+    ]
+    assert {f.scanner for f in result.findings} == {"bandit", "engine"}
