@@ -69,7 +69,7 @@ def tracked_finding_for_user(user: User, tracked_id: int, role: str = Role.VIEWE
     """
     tracked = (
         TrackedFinding.objects.select_related(
-            "repository", "repository__team", "first_seen_scan", "last_seen_scan", "latest_finding"
+            "repository", "repository__team", "first_seen_scan", "latest_finding"
         )
         .filter(pk=tracked_id)
         .first()

@@ -33,8 +33,9 @@ def run_scan(self: Any, scan_id: int) -> str:
 
 @shared_task(name="auditor.reap_stale_scans", ignore_result=True)
 def reap_stale_scans() -> int:
-    from auditor.services.scans import scans_reap_stale
+    from auditor.services.scans import scans_reap_stale, scans_requeue_lost
 
+    scans_requeue_lost()
     return scans_reap_stale()
 
 

@@ -15,7 +15,7 @@ class RepositorySerializer(serializers.ModelSerializer[Repository]):
 
     class Meta:
         model = Repository
-        fields = ["id", "name", "slug", "team", "clone_url", "default_branch", "active", "created_at"]
+        fields = ["id", "name", "slug", "team", "display_url", "default_branch", "active", "created_at"]
 
 
 class GateSerializer(serializers.Serializer[dict[str, Any]]):

@@ -1,4 +1,5 @@
 from auditor.models.audit import AppendOnlyError, AuditEvent
+from auditor.models.contracts import ContractItem, ContractSection, EvidenceKind, ReviewContract
 from auditor.models.dashboard import (
     FileBlob,
     FindingChange,
@@ -8,7 +9,6 @@ from auditor.models.dashboard import (
     Triage,
     TriageStatus,
 )
-from auditor.models.contracts import ContractItem, ContractSection, EvidenceKind, ReviewContract
 from auditor.models.findings import Category, Confidence, FileMetric, Finding, Severity
 from auditor.models.gate import GateResult
 from auditor.models.integrations import ApiToken, RepositorySchedule, ScheduleKind
@@ -35,22 +35,18 @@ __all__ = [
     "AppendOnlyError",
     "AuditEvent",
     "Category",
-    "FileBlob",
-    "FindingChange",
-    "Lifecycle",
-    "ScanRollup",
-    "TrackedFinding",
-    "Triage",
-    "TriageStatus",
     "Confidence",
     "ContractItem",
     "ContractSection",
     "Decision",
     "EvidenceKind",
+    "FileBlob",
     "FileMetric",
     "FileTrust",
     "Finding",
+    "FindingChange",
     "GateResult",
+    "Lifecycle",
     "Membership",
     "Repository",
     "RepositorySchedule",
@@ -58,6 +54,7 @@ __all__ = [
     "ReviewContract",
     "Role",
     "Scan",
+    "ScanRollup",
     "ScanStatus",
     "ScanTrigger",
     "ScheduleKind",
@@ -65,5 +62,8 @@ __all__ = [
     "SignOff",
     "Team",
     "TeamSettings",
+    "TrackedFinding",
+    "Triage",
+    "TriageStatus",
     "TrustLevel",
 ]

@@ -57,11 +57,20 @@ class TrackedFinding(models.Model):
     path = models.CharField(max_length=1000)
     line = models.PositiveIntegerField()
     message = models.TextField()
-    latest_finding = models.ForeignKey(Finding, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Indexed columns change only on a transition or when the display copy changes, never
+    # just because a scan saw the finding again; the newest occurrence is the one column
+    # every scan moves, and it is left unindexed so PostgreSQL updates it in place (HOT)
+    # instead of bloating the table and its indexes at millions of findings.
+    latest_finding = models.ForeignKey(
+        Finding, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     first_seen_scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="+")
+    # Meaningful once fixed (the last scan that had it); an open identity is in the
+    # branch's latest scan.
     last_seen_scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="+")
     is_open = models.BooleanField(default=True)
-    # State the latest scan of the branch gave it: new / reopened / unchanged / fixed.
+    # The last transition (new / reopened / fixed) and the scan that caused it; it is
+    # "new in the latest scan" when state_scan is the branch's latest scan.
     state = models.CharField(max_length=16, choices=Lifecycle.choices)
     state_scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="+")
     # Copied from Triage (empty = not triaged); expiry is checked at read time.
@@ -82,8 +91,10 @@ class TrackedFinding(models.Model):
             models.Index(
                 fields=["repository", "is_open", "-severity", "id"], name="tracked_repo_open_sev_idx"
             ),
-            # "New only" and the state filter.
-            models.Index(fields=["team", "is_open", "state"], name="tracked_team_open_state_idx"),
+            # "New only": the last transition and the scan that made it.
+            models.Index(fields=["team", "state", "state_scan"], name="tracked_team_state_idx"),
+            # First and last pages of the list across teams, in its default order.
+            models.Index(fields=["is_open", "-severity", "id"], name="tracked_open_sev_idx"),
             models.Index(fields=["repository", "is_open", "path"], name="tracked_repo_open_path_idx"),
             # Triage copies onto every branch of a repository.
             models.Index(fields=["repository", "fingerprint"], name="tracked_repo_fp_idx"),

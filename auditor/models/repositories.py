@@ -31,3 +31,11 @@ class Repository(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_url(self) -> str:
+        """The clone URL without any credentials it carries (deploy tokens in https URLs):
+        the only form of it that pages, the API and exports show."""
+        from auditor.git import scrub_credentials
+
+        return scrub_credentials(self.clone_url)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from auditor.models import (
@@ -19,6 +19,7 @@ from auditor.models import (
     Membership,
     Repository,
     Scan,
+    ScanRollup,
     ScanStatus,
     Severity,
     TrackedFinding,
@@ -93,8 +94,24 @@ class FindingListFilters:
 
 
 def _scoped(user: User | AnonymousUser) -> QuerySet[TrackedFinding]:
+    """The user's teams' identities on each repository's default branch (what is in the
+    code; feature branches are judged on their scan pages)."""
     teams = Membership.objects.filter(user_id=user.pk or 0).values("team_id")
-    return TrackedFinding.objects.filter(team_id__in=teams)
+    return TrackedFinding.objects.filter(team_id__in=teams, branch=F("repository__default_branch"))
+
+
+def _latest_scan_id() -> Subquery:
+    """The latest ingested scan of the identity's repository and branch."""
+    latest = ScanRollup.objects.filter(repository_id=OuterRef("repository_id"), branch=OuterRef("branch"))
+    return Subquery(latest.order_by("-scanned_at").values("scan_id")[:1])
+
+
+def current_state(tracked: TrackedFinding, latest_scan_id: int | None) -> str:
+    """What the branch's latest scan says about the identity: new / reopened there,
+    fixed, or unchanged (its last transition happened in an earlier scan)."""
+    if not tracked.is_open:
+        return Lifecycle.FIXED
+    return tracked.state if tracked.state_scan_id == latest_scan_id else Lifecycle.UNCHANGED
 
 
 def _filtered(
@@ -111,7 +128,7 @@ def _filtered(
     if f.path:
         qs = qs.filter(path__startswith=f.path)
     if f.new:
-        qs = qs.filter(state=Lifecycle.NEW)
+        qs = qs.filter(state=Lifecycle.NEW, state_scan_id=_latest_scan_id())
     return qs
 
 
@@ -173,12 +190,14 @@ def finding_list(
     rows = in_status_qs
     if f.severity:
         rows = rows.filter(severity=SEVERITY_VALUE[f.severity])
-    rows = rows.select_related("repository").order_by(*SORTS[f.sort])
+    rows = rows.select_related("repository").annotate(latest_scan_id=_latest_scan_id()).order_by(*SORTS[f.sort])
     # The count is the sum we already have, so the paginator does not count again.
     paginator = TwoEndedPaginator(rows, per_page)
     total = dict(severity_counts)[f.severity] if f.severity else sum(n for _, n in severity_counts)
     paginator.count = total
     page = paginator.get_page(page_number)
+    for tracked in page.object_list:
+        tracked.current_state = current_state(tracked, tracked.latest_scan_id)
     repositories = list(
         Repository.objects.filter(team__memberships__user_id=user.pk or 0).only("id", "name").order_by("name")
     )
@@ -196,6 +215,7 @@ class FindingHistory:
     triage: Triage | None
     triage_active: bool
     triage_events: list[AuditEvent]
+    last_seen: Scan | None = None  # the newest scan it appears in
 
 
 def _appearance_intervals(changes: list[FindingChange]) -> list[tuple[Any, Any]]:
@@ -234,6 +254,7 @@ def finding_history(tracked: TrackedFinding, limit: int = 50) -> FindingHistory:
         return any(start <= key and (end is None or key < end) for start, end in intervals)
 
     appearances = [s for s in scans if inside(s)]
+    tracked.current_state = current_state(tracked, scans[-1].pk if scans else None)  # type: ignore[attr-defined]
     triage = Triage.objects.filter(
         repository_id=tracked.repository_id, fingerprint=tracked.fingerprint
     ).first()
@@ -253,4 +274,5 @@ def finding_history(tracked: TrackedFinding, limit: int = 50) -> FindingHistory:
         triage=triage,
         triage_active=active,
         triage_events=events,
+        last_seen=appearances[-1] if appearances else None,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from auditor.models import Category, Finding, GateResult, Review, Scan, ScanStatus, Severity, TeamSettings
@@ -104,9 +104,14 @@ def gate_result_for(scan: Scan) -> GateResult | None:
 
 
 def gate_latest_for_repository(repository_id: int) -> GateResult | None:
-    """The verdict of the repository's latest successful scan (one query)."""
+    """The verdict of the latest successful scan of the repository's default branch (one query)."""
     return (
-        GateResult.objects.filter(scan__repository_id=repository_id, scan__status=ScanStatus.SUCCEEDED)
+        GateResult.objects.filter(
+            scan__repository_id=repository_id,
+            scan__status=ScanStatus.SUCCEEDED,
+            # A feature branch's CI upload must not turn the repository's badge red.
+            scan__branch=F("scan__repository__default_branch"),
+        )
         .select_related("scan")
         .order_by("-scan__created_at", "-scan__id")
         .first()

@@ -1,4 +1,11 @@
-"""Trends from per-scan rollups (never from findings): series and their SVG layout."""
+"""Trends from per-scan rollups (never from findings): series and their SVG layout.
+
+Charts are drawn on the server as inline SVG (layout here, markup in
+auditor/templatetags/dashboard_tags.py) rather than with a vendored chart library: the
+charts are simple lines, bars and sparklines; server-side SVG needs no JavaScript, no
+JSON endpoint and no vendored file to keep patched, prints and screenshots as it
+looks, and each data point is a real element (with a tooltip) that tests can count.
+"""
 
 from __future__ import annotations
 
@@ -81,7 +88,7 @@ class Chart:
 
         drawn = []
         for s in self.series:
-            coords = [(*xy(t, v), v, t) for t, v in s.points]
+            coords = [(*xy(t, v), v, t) for t, v in _thin(s.points, MAX_POINTS)]
             drawn.append(
                 {
                     "name": s.name,
@@ -105,6 +112,18 @@ class Chart:
             "start": datetime.fromtimestamp(t0, tz=timezone.get_current_timezone()),
             "end": datetime.fromtimestamp(t1, tz=timezone.get_current_timezone()),
         }
+
+
+MAX_POINTS = 120  # per series: a year of daily points is thinned to what 560 px can show
+
+
+def _thin(points: list[tuple[datetime, float]], limit: int) -> list[tuple[datetime, float]]:
+    """At most `limit` points, evenly picked, always keeping the last one."""
+    if len(points) <= limit:
+        return points
+    step = len(points) / limit
+    picked = [points[int(i * step)] for i in range(limit - 1)]
+    return [*picked, points[-1]]
 
 
 def _fmt(value: float) -> str:

@@ -181,9 +181,17 @@ def _run_head(meta: ExportMeta, driver: dict[str, Any], number: int, parts: int,
         "properties": {"part": number, "parts": parts, "export": meta.title},
     }
     scan = meta.scan
-    if scan is not None and scan.commit_sha and scan.repository.clone_url.startswith(("https://", "http://")):
+    if (
+        scan is not None
+        and scan.commit_sha
+        and scan.repository.display_url.startswith(("https://", "http://"))
+    ):
         run["versionControlProvenance"] = [
-            {"repositoryUri": scan.repository.clone_url, "revisionId": scan.commit_sha, "branch": scan.branch}
+            {
+                "repositoryUri": scan.repository.display_url,
+                "revisionId": scan.commit_sha,
+                "branch": scan.branch,
+            }
         ]
     before, after = json.dumps(run, ensure_ascii=False).split(f'"{_PLACEHOLDER}"')
     return [before + "[", "]" + after]

@@ -9,7 +9,7 @@ from collections import Counter
 from django.db import transaction
 from django.utils import timezone
 
-from auditor.models import FileMetric, Finding, Scan, ScanStatus, Severity
+from auditor.models import FileMetric, Finding, Repository, Scan, ScanStatus, Severity
 from auditor.services.gate import scan_review_derive
 from auditor.services.lifecycle import scan_lifecycle_compute
 from scanners.model import ScanResult
@@ -93,6 +93,9 @@ def scan_ingest(scan: Scan, result: ScanResult) -> Scan:
     warnings = [w.to_dict() for w in result.warnings]
 
     with transaction.atomic():
+        # Same lock order as review_sign (repository, then scan): trust copied from the
+        # previous scan below cannot miss an approval committed meanwhile.
+        Repository.objects.select_for_update().filter(pk=scan.repository_id).first()
         locked = Scan.objects.select_for_update().filter(pk=scan.pk).first()
         if locked is None or locked.status != ScanStatus.INGESTING:
             raise ScanNoLongerRunning(scan.pk)

@@ -69,7 +69,7 @@ def scan_lifecycle_compute(scan: Scan) -> ScanRollup:
 
     created: list[TrackedFinding] = []
     updated: list[TrackedFinding] = []
-    touched: list[int] = []  # unchanged, same display fields
+    relink: list[int] = []
     changes: list[tuple[str, str, int | None]] = []  # (fingerprint, kind, finding id)
     counts: Counter[str] = Counter()
     for fingerprint, row in current.items():
@@ -94,26 +94,33 @@ def scan_lifecycle_compute(scan: Scan) -> ScanRollup:
             changes.append((fingerprint, Lifecycle.NEW, row["id"]))
             counts[Lifecycle.NEW] += 1
             continue
-        state = Lifecycle.UNCHANGED if known.is_open else Lifecycle.REOPENED
-        counts[state] += 1
-        if state == Lifecycle.UNCHANGED and _same_display(known, row):
-            # The common case (most findings persist as they were): one UPDATE for all.
-            touched.append(known.pk)
+        if known.is_open:
+            counts[Lifecycle.UNCHANGED] += 1
+            if _same_display(known, row):
+                # Still there as it was: only the pointer to the newest occurrence moves,
+                # in one UPDATE per batch (an unindexed column, so PostgreSQL can do it
+                # as a heap-only update).
+                relink.append(known.pk)
+            else:
+                # Code moved or the message changed: keep the copy current.
+                _copy_display(known, row)
+                updated.append(known)
             continue
-        if state == Lifecycle.REOPENED:
-            changes.append((fingerprint, Lifecycle.REOPENED, row["id"]))
+        counts[Lifecycle.REOPENED] += 1
+        changes.append((fingerprint, Lifecycle.REOPENED, row["id"]))
         _copy_display(known, row)
-        known.is_open, known.state, known.state_scan, known.last_seen_scan = True, state, scan, scan
+        known.is_open, known.state, known.state_scan = True, Lifecycle.REOPENED, scan
         updated.append(known)
     for fingerprint, known in tracked.items():
         if known.is_open and fingerprint not in current:
             changes.append((fingerprint, Lifecycle.FIXED, known.latest_finding_id))
             counts[Lifecycle.FIXED] += 1
             known.is_open, known.state, known.state_scan = False, Lifecycle.FIXED, scan
+            known.last_seen_scan = previous or known.last_seen_scan
             updated.append(known)
 
     TrackedFinding.objects.bulk_create(created, batch_size=BATCH_SIZE)
-    _touch_unchanged(scan, touched)
+    _relink_latest(scan, relink)
     TrackedFinding.objects.bulk_update(
         updated,
         [*_DISPLAY_FIELDS, "latest_finding", "is_open", "state", "state_scan", "last_seen_scan"],
@@ -136,16 +143,12 @@ def _same_display(tracked: TrackedFinding, row: dict[str, Any]) -> bool:
     return all(getattr(tracked, field) == row[field] for field in _DISPLAY_FIELDS)
 
 
-def _touch_unchanged(scan: Scan, tracked_ids: list[int]) -> None:
-    """Mark `tracked_ids` seen in `scan` and point each at its occurrence there, one
-    UPDATE per batch instead of one per row."""
+def _relink_latest(scan: Scan, tracked_ids: list[int]) -> None:
+    """Point `tracked_ids` at their occurrence in `scan`."""
     occurrence = Finding.objects.filter(scan=scan, fingerprint=OuterRef("fingerprint")).values("pk")[:1]
     for start in range(0, len(tracked_ids), BATCH_SIZE):
         TrackedFinding.objects.filter(pk__in=tracked_ids[start : start + BATCH_SIZE]).update(
-            state=Lifecycle.UNCHANGED,
-            state_scan=scan,
-            last_seen_scan=scan,
-            latest_finding=Subquery(occurrence),
+            latest_finding=Subquery(occurrence)
         )
 
 

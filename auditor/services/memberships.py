@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from auditor.models import Membership, Role, Team
 from auditor.services.audit import audit_record
@@ -23,17 +23,22 @@ def membership_add(*, team: Team, actor: User | AnonymousUser | None, username: 
     user = get_user_model().objects.filter(username=username.strip()).first()
     if user is None:
         raise ValidationError(f"No account is called {username.strip()!r}.")
-    with transaction.atomic():
-        if Membership.objects.filter(team=team, user=user).exists():
-            raise ValidationError(f"{user.get_username()} is already a member of {team.name}.")
-        membership = Membership.objects.create(team=team, user=user, role=role)
-        audit_record(
-            team=team,
-            actor=actor,
-            action="membership.added",
-            obj=membership,
-            details={"user": user.get_username(), "role": role},
-        )
+    already = f"{user.get_username()} is already a member of {team.name}."
+    if Membership.objects.filter(team=team, user=user).exists():
+        raise ValidationError(already)
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(team=team, user=user, role=role)
+            audit_record(
+                team=team,
+                actor=actor,
+                action="membership.added",
+                obj=membership,
+                details={"user": user.get_username(), "role": role},
+            )
+    except IntegrityError as exc:
+        # A concurrent add of the same person won between the check and the insert.
+        raise ValidationError(already) from exc
     return membership
 
 

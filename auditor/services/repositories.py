@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from auditor.git import CloneError, scrub_credentials, validate_clone_url
@@ -36,21 +37,23 @@ def repository_create(
         validate_clone_url(clone_url, settings.AUDITOR_LOCAL_REPO_ROOTS)
     except CloneError as exc:
         raise ValidationError(str(exc.message)) from exc
-    if Repository.objects.filter(team=team, name=name).exists():
-        raise ValidationError(f"Team {team.name} already has a repository called {name!r}.")
-    with transaction.atomic():
-        repository = Repository.objects.create(
-            team=team,
-            name=name,
-            slug=slugify(name) or "repository",
-            clone_url=clone_url,
-            default_branch=branch,
-        )
-        audit_record(
-            team=team,
-            actor=actor,
-            action="repository.created",
-            obj=repository,
-            details={"clone_url": scrub_credentials(clone_url), "default_branch": branch},
-        )
+    slug = slugify(name) or "repository"
+    taken = f"Team {team.name} already has a repository called {name!r} (or one whose URL name is {slug!r})."
+    if Repository.objects.filter(Q(name=name) | Q(slug=slug), team=team).exists():
+        raise ValidationError(taken)
+    try:
+        with transaction.atomic():
+            repository = Repository.objects.create(
+                team=team, name=name, slug=slug, clone_url=clone_url, default_branch=branch
+            )
+            audit_record(
+                team=team,
+                actor=actor,
+                action="repository.created",
+                obj=repository,
+                details={"clone_url": scrub_credentials(clone_url), "default_branch": branch},
+            )
+    except IntegrityError as exc:
+        # Another request registered the same name between the check and the insert.
+        raise ValidationError(taken) from exc
     return repository

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from auditor.models import ContractItem, Decision, Review, Scan, ScanStatus, SignOff
+from auditor.models import ContractItem, Decision, Repository, Review, Scan, ScanStatus, SignOff, Team
 from auditor.selectors.contracts import team_settings_for
 from auditor.selectors.reviews import approval_compute, evidence_for_items
 from auditor.services.audit import audit_record
@@ -55,7 +55,9 @@ def review_sign(*, scan: Scan, reviewer: User, decisions: list[ItemDecision]) ->
     if not decisions:
         raise SignOffRejected("Choose pass, fail or not applicable for at least one item.")
     with transaction.atomic():
-        # One reviewer at a time per scan: approval is computed from a stable set of rows.
+        # One writer at a time per repository: approval is computed from a stable set of rows,
+        # and a scan being ingested meanwhile cannot copy the files' trust before it counts.
+        Repository.objects.select_for_update().filter(pk=scan.repository_id).first()
         Scan.objects.select_for_update().filter(pk=scan.pk).first()
         review = review_start(scan=scan, actor=reviewer)
         items = {i.pk: i for i in ContractItem.objects.filter(section__contract_id=review.contract_id)}
@@ -134,3 +136,25 @@ def review_refresh_approval(review: Review, *, scan: Scan, settings_required: in
         trust_apply_review(scan, 1 if approval.approved else -1)
     gate_refresh(scan)
     return approval.approved
+
+
+def reviews_reapprove_latest(team: Team, settings_required: int) -> int:
+    """Recompute the stored approval of each repository's latest reviewed scan on its
+    default branch, after the team's required number of reviewers changed; older scans
+    keep the verdict of their time, as their gates do. Returns the number of reviews."""
+    latest_scan_ids = [
+        scan_id
+        for repository in team.repositories.all()
+        if (
+            scan_id := Scan.objects.filter(
+                repository=repository, branch=repository.default_branch, status=ScanStatus.SUCCEEDED
+            )
+            .order_by("-created_at", "-id")
+            .values_list("pk", flat=True)
+            .first()
+        )
+    ]
+    reviews = Review.objects.filter(scan_id__in=latest_scan_ids).select_related("scan__repository__team")
+    for review in reviews:
+        review_refresh_approval(review, scan=review.scan, settings_required=settings_required)
+    return len(reviews)

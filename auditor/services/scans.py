@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from auditor.models import RUNNING_STATUSES, Repository, Scan, ScanStatus, ScanTrigger
@@ -44,7 +45,9 @@ def scan_request(
             obj=scan,
             details={"trigger": scan.trigger, "branch": scan.branch, "repository": repository.name},
         )
-        transaction.on_commit(lambda: run_scan.delay(scan.pk))
+        # robust: a broker that is down must not turn a committed request into an error page;
+        # `scans_requeue_lost` sends the message again later.
+        transaction.on_commit(lambda: run_scan.delay(scan.pk), robust=True)
     return scan
 
 
@@ -102,6 +105,32 @@ def scans_reap_stale() -> int:
     if stale:
         log.warning("reaped %d stale scans: %s", len(stale), stale)
     return len(stale)
+
+
+def scans_requeue_lost() -> int:
+    """Send `run_scan` again for scans queued long ago that no worker has claimed.
+
+    The message may have been lost (broker down at enqueue time, a retry that failed
+    to publish). Sending a duplicate is harmless: the claim is a compare-and-set, so
+    whichever delivery comes first runs the scan and the others do nothing.
+    """
+    from auditor.tasks import run_scan
+
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.SCAN_REQUEUE_AFTER)
+    lost = list(
+        Scan.objects.filter(status=ScanStatus.QUEUED)
+        .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+        .values_list("pk", flat=True)
+    )
+    for scan_id in lost:
+        Scan.objects.filter(pk=scan_id, status=ScanStatus.QUEUED).update(heartbeat_at=now)
+        run_scan.delay(scan_id)
+    if lost:
+        log.warning(
+            "re-sent %d scans still queued after %d s: %s", len(lost), settings.SCAN_REQUEUE_AFTER, lost
+        )
+    return len(lost)
 
 
 def scan_cancel(*, scan: Scan, actor: User | AnonymousUser | None) -> bool:

@@ -32,6 +32,7 @@ def team_settings_update(
     """
     from auditor.services.audit import audit_record
     from auditor.services.gate import gate_refresh_latest
+    from auditor.services.reviews import reviews_reapprove_latest
     from auditor.services.trust import trust_relevel_team
 
     unknown = set(values) - set(EDITABLE_FIELDS)
@@ -55,6 +56,9 @@ def team_settings_update(
         if {"trust_monitored_after", "trust_trusted_after"} & set(changes):
             trust_relevel_team(team, row)
         audit_record(team=team, actor=actor, action="settings.changed", obj=row, details=changes)
+        if "required_reviewers" in changes:
+            # Stored approvals were computed with the old number; the gate reads them.
+            reviews_reapprove_latest(team, row.required_reviewers)
         if any(name.startswith("gate_") or name == "required_reviewers" for name in changes):
             gate_refresh_latest(team)
     return row

@@ -120,3 +120,16 @@ def test_changing_the_gate_re_evaluates_each_repositorys_latest_scan(
     assert _gate(latest).passed
     assert not _gate(older).passed  # history keeps the verdict it was given
     assert AuditEvent.objects.filter(action="gate.passed", object_id=str(latest.pk)).exists()
+
+
+def test_the_repository_badge_follows_the_default_branch_not_a_feature_branch(
+    personas: Personas, repository: Repository
+) -> None:
+    from auditor.selectors.gate import gate_latest_for_repository
+
+    main = make_scan(repository, commit="m1")
+    make_scan(repository, commit="f1", branch="feature/x")
+
+    latest = gate_latest_for_repository(repository.pk)
+    assert latest is not None
+    assert latest.scan_id == main.pk

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from auditor.models import FindingChange, Lifecycle, Repository, Scan, ScanRollup, TrackedFinding
-from auditor.selectors.findings import finding_history
+from auditor.selectors.findings import current_state, finding_history
 from auditor.services.scan_pipeline import Outcome, scan_execute
 from tests.auditor.conftest import Personas
 from tests.auditor.test_dashboard_factories import ingest
@@ -57,12 +57,8 @@ def test_a_finding_moved_fixed_and_back_is_unchanged_then_fixed_then_reopened(
     moved = _scan(repository)
     b602.refresh_from_db()
     assert _kinds(moved, "B602") == []  # unchanged: no transition recorded
-    assert (b602.line, b602.state, b602.is_open, b602.first_seen_scan_id) == (
-        25,
-        Lifecycle.UNCHANGED,
-        True,
-        first.pk,
-    )
+    assert (b602.line, b602.is_open, b602.first_seen_scan_id) == (25, True, first.pk)
+    assert current_state(b602, moved.pk) == Lifecycle.UNCHANGED
     assert moved.rollup.previous_scan_id == first.pk
     assert moved.rollup.new_count == 0
     assert moved.rollup.unchanged_count == moved.findings_total
@@ -78,12 +74,14 @@ def test_a_finding_moved_fixed_and_back_is_unchanged_then_fixed_then_reopened(
     back = _scan(repository)
     b602.refresh_from_db()
     assert _kinds(back, "B602") == [Lifecycle.REOPENED]
-    assert (b602.is_open, b602.state, b602.last_seen_scan_id) == (True, Lifecycle.REOPENED, back.pk)
+    assert (b602.is_open, b602.state, b602.state_scan_id) == (True, Lifecycle.REOPENED, back.pk)
+    assert current_state(b602, back.pk) == Lifecycle.REOPENED
     assert back.rollup.reopened_count == 1
 
     history = finding_history(b602)
     assert [c.kind for c in history.changes] == [Lifecycle.NEW, Lifecycle.FIXED, Lifecycle.REOPENED]
     assert [s.pk for s in history.appearances] == [back.pk, moved.pk, first.pk]
+    assert history.last_seen == back
 
 
 def test_the_pipeline_stores_churn_risk_and_file_text(personas: Personas, git_repo_factory) -> None:  # type: ignore[no-untyped-def]

@@ -224,3 +224,17 @@ def test_review_page_query_count_does_not_grow_with_findings(
     client.get(reverse("review-detail", args=[scan.pk]))  # seeds the contract
     with django_assert_max_num_queries(16):
         assert client.get(reverse("review-detail", args=[scan.pk])).status_code == 200
+
+
+def test_raising_the_required_reviewers_withdraws_a_stored_approval(
+    personas: Personas, repository: Repository
+) -> None:
+    scan = make_scan(repository)
+    review = review_sign(scan=scan, reviewer=personas.reviewer, decisions=_pass_required(_items(personas)))
+    assert review.approved
+
+    team_settings_update(team=personas.team, actor=personas.admin, values={"required_reviewers": 2})
+
+    review.refresh_from_db()
+    assert not review.approved
+    assert AuditEvent.objects.filter(action="review.unapproved").count() == 1

@@ -9,7 +9,17 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from auditor.models import FileBlob, FileMetric, GateResult, Membership, Repository, Role, Scan, Team, TrackedFinding
+from auditor.models import (
+    FileBlob,
+    FileMetric,
+    GateResult,
+    Membership,
+    Repository,
+    Role,
+    Scan,
+    Team,
+    TrackedFinding,
+)
 from auditor.services.risk import scan_risk_compute
 from tests.auditor.test_dashboard_factories import ingest
 from tests.browser.conftest import screenshot, sign_in
