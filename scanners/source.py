@@ -7,6 +7,7 @@ and the tree-sitter tree are built a single time per file and shared.
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -31,6 +32,9 @@ LANGUAGE_BY_SUFFIX: dict[str, str] = {
 }
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 @dataclass
 class SourceFile:
     """A decoded file plus lazily built, cached parse trees."""
@@ -42,7 +46,12 @@ class SourceFile:
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        # Only the line ends Python's tokenizer (and tree-sitter) count: str.splitlines also
+        # breaks at \f, \x1c or \u2028, which would shift every later line number.
+        lines = _LINE_END.split(self.text)
+        if lines and lines[-1] == "":
+            lines.pop()
+        return lines
 
     def line_text(self, lineno: int) -> str:
         """The 1-based line `lineno`, or '' outside the file."""
