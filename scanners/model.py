@@ -46,7 +46,7 @@ class Confidence(enum.IntEnum):
             raise ValueError(f"unknown confidence {value!r}") from None
 
 
-class Category(str, enum.Enum):
+class Category(enum.StrEnum):
     """The taxonomy of ai-code-failures.md plus the classic tool categories."""
 
     CONTEXT = "context"
