@@ -155,7 +155,7 @@ def _sarif_rules(findings: QuerySet[Finding]) -> list[Any]:
     rules = [catalogue[rule_id] for rule_id in present if rule_id in catalogue]
     unknown = [rule_id for rule_id in present if rule_id not in catalogue]
     for sample in finding_rule_samples(findings, unknown).values():
-        rules.append(engine_sarif._fallback_meta(_engine_finding({**sample, **_EMPTY_LOCATION})))
+        rules.append(engine_sarif.fallback_rule_meta(_engine_finding({**sample, **_EMPTY_LOCATION})))
     return rules
 
 
@@ -172,7 +172,7 @@ _PLACEHOLDER = "__AUDITOR_RESULTS__"
 
 
 def _run_head(meta: ExportMeta, driver: dict[str, Any], number: int, parts: int, total: int) -> list[str]:
-    notes = [engine_sarif._split_note(total, parts)] if parts > 1 and number == 1 else []
+    notes = [engine_sarif.split_notification(total, parts)] if parts > 1 and number == 1 else []
     run: dict[str, Any] = {
         "tool": {"driver": driver},
         "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notes}],
@@ -205,7 +205,7 @@ def export_sarif(findings: QuerySet[Finding], meta: ExportMeta) -> Iterator[str]
         "name": "auditor",
         "version": (meta.scan.engine_version if meta.scan else "") or ENGINE_VERSION,
         "semanticVersion": (meta.scan.engine_version if meta.scan else "") or ENGINE_VERSION,
-        "rules": [engine_sarif._rule(rule) for rule in rules],
+        "rules": [engine_sarif.sarif_rule(rule) for rule in rules],
     }
     total = findings.count()
     per_run = engine_sarif.MAX_RESULTS_PER_RUN
@@ -225,7 +225,7 @@ def _sarif_results(rows: Iterator[dict[str, Any]], index: dict[str, int], limit:
         row = next(rows, None)
         if row is None:
             return
-        result = engine_sarif._result(_engine_finding(row), index[row["rule_id"]])
+        result = engine_sarif.sarif_result(_engine_finding(row), index[row["rule_id"]])
         yield ("," if count else "") + "\n" + json.dumps(result, ensure_ascii=False)
 
 

@@ -50,7 +50,7 @@ def sarif_log(result: ScanResult) -> dict[str, Any]:
     for finding in result.findings:  # a finding whose rule is missing from the catalogue
         if finding.rule_id not in known:
             known.add(finding.rule_id)
-            rules.append(_fallback_meta(finding))
+            rules.append(fallback_rule_meta(finding))
     index = {meta.id: i for i, meta in enumerate(rules)}
     driver = _driver(result, rules)
     findings = list(result.findings)
@@ -61,13 +61,13 @@ def sarif_log(result: ScanResult) -> dict[str, Any]:
     for number, chunk in enumerate(chunks, start=1):
         notes = [_notification(w) for w in result.warnings] if number == 1 else []
         if len(chunks) > 1 and number == 1:
-            notes.insert(0, _split_note(len(findings), len(chunks)))
+            notes.insert(0, split_notification(len(findings), len(chunks)))
         run: dict[str, Any] = {
             "tool": {"driver": driver},
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notes}],
             "originalUriBaseIds": {SRCROOT: {"uri": Path(result.root).as_uri().rstrip("/") + "/"}},
             "columnKind": "unicodeCodePoints",
-            "results": [_result(f, index[f.rule_id]) for f in chunk],
+            "results": [sarif_result(f, index[f.rule_id]) for f in chunk],
             "properties": {"suppressedCount": result.suppressed, "part": number, "parts": len(chunks)},
         }
         runs.append(run)
@@ -79,12 +79,13 @@ def _driver(result: ScanResult, rules: list[RuleMeta]) -> dict[str, Any]:
         "name": "auditor",
         "version": result.engine_version,
         "semanticVersion": result.engine_version,
-        "rules": [_rule(meta) for meta in rules],
+        "rules": [sarif_rule(meta) for meta in rules],
         "properties": {"scannerVersions": dict(result.scanner_versions)},
     }
 
 
-def _rule(meta: RuleMeta) -> dict[str, Any]:
+def sarif_rule(meta: RuleMeta) -> dict[str, Any]:
+    """One `reportingDescriptor` for `tool.driver.rules[]` (the DB exports reuse it)."""
     tags = [meta.category.value, meta.scanner]
     if meta.category is Category.SECURITY and "security" not in tags:
         tags.append("security")
@@ -130,7 +131,8 @@ def _uri(path: str) -> str:
     return quote(path, safe="/")
 
 
-def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
+def sarif_result(finding: Finding, rule_index: int) -> dict[str, Any]:
+    """One `result` with a relative location and our fingerprint in `partialFingerprints`."""
     region: dict[str, Any] = {
         "startLine": max(finding.line, 1),
         "endLine": max(finding.end_line, finding.line, 1),
@@ -173,7 +175,8 @@ def _notification(warning: ScanWarning) -> dict[str, Any]:
     return note
 
 
-def _split_note(total: int, parts: int) -> dict[str, Any]:
+def split_notification(total: int, parts: int) -> dict[str, Any]:
+    """The notification saying that `total` results were split over `parts` runs."""
     return {
         "level": "note",
         "message": {
@@ -184,7 +187,8 @@ def _split_note(total: int, parts: int) -> dict[str, Any]:
     }
 
 
-def _fallback_meta(finding: Finding) -> RuleMeta:
+def fallback_rule_meta(finding: Finding) -> RuleMeta:
+    """Metadata for a rule id no catalogue knows (an old scan's rule, say)."""
     return RuleMeta(
         id=finding.rule_id,
         name=finding.rule_id.lower(),
