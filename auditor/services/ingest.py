@@ -19,6 +19,15 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 2000
 
 
+def pg_text(text: str) -> str:
+    """`text` storable in PostgreSQL, whose text and jsonb types refuse NUL characters.
+
+    Scanned files can hold a NUL anywhere past the binary-detection window; it shows
+    as U+FFFD (the replacement character) rather than failing the whole scan.
+    """
+    return text.replace("\x00", "\ufffd")
+
+
 class ScanNoLongerRunning(Exception):
     """The scan was cancelled or reaped while we worked; its result is dropped."""
 
@@ -69,8 +78,8 @@ def _finding_rows(scan: Scan, result: ScanResult) -> tuple[list[Finding], int]:
                 line=f.line,
                 end_line=max(f.end_line, f.line),
                 column=f.column,
-                message=f.message,
-                snippet=f.snippet,
+                message=pg_text(f.message),
+                snippet=pg_text(f.snippet),
                 fingerprint=f.fingerprint,
             )
         )
@@ -90,7 +99,7 @@ def scan_ingest(scan: Scan, result: ScanResult) -> Scan:
         log.warning("scan %s: engine returned %d duplicate fingerprints", scan.pk, duplicates)
     severity_counts = Counter(Severity(f.severity).label for f in findings)
     category_counts = Counter(f.category for f in findings)
-    warnings = [w.to_dict() for w in result.warnings]
+    warnings = [{key: pg_text(value) for key, value in w.to_dict().items()} for w in result.warnings]
 
     with transaction.atomic():
         # Same lock order as review_sign (repository, then scan): trust copied from the

@@ -139,6 +139,8 @@ def test_hostile_files_are_recorded_and_the_scan_succeeds(
             "latin1.py": "s = '\xe9t\xe9'\n".encode("latin-1"),
             "blob.py": b"\x00\x01\x02binary\x00",
             "huge.py": "x = 1\n" * 400_000,
+            # A NUL past the binary-detection window: PostgreSQL text refuses it.
+            "nul.py": "x = 1\n" * 3000 + 'y = "\x00"\n',
         },
     )
     (source / "leak.py").symlink_to(outside)
@@ -154,6 +156,8 @@ def test_hostile_files_are_recorded_and_the_scan_succeeds(
     assert ("file:too-large", "huge.py") in warned
     assert any(path == "leak.py" for _, path in warned)
     assert Finding.objects.filter(scan=scan, path="broken.py", rule_id="E001").exists()
+    nul_finding = Finding.objects.get(scan=scan, path="nul.py", rule_id="E001")
+    assert "\x00" not in nul_finding.snippet + nul_finding.message
     assert FileMetric.objects.get(scan=scan, path="broken.py").parse_ok is False
     for snippet, message in Finding.objects.filter(scan=scan).values_list("snippet", "message"):
         assert "OUTSIDE-CHECKOUT-SECRET" not in snippet + message
