@@ -85,16 +85,24 @@ class TrackedFinding(models.Model):
             )
         ]
         indexes = [
-            # Findings list: a team's open findings, most severe first (keyset on id).
-            models.Index(fields=["team", "is_open", "-severity", "id"], name="tracked_team_open_sev_idx"),
-            # The same, narrowed to one repository; also the hotspot counts per path.
+            # The findings list's counts per status and severity: an index-only scan on
+            # PostgreSQL (the columns its filters and the default-branch join read).
+            models.Index(
+                fields=["team", "is_open", "severity"],
+                include=["repository", "branch", "triage_status", "triage_expires_at"],
+                name="tracked_team_counts_idx",
+            ),
+            # The list narrowed to one repository.
             models.Index(
                 fields=["repository", "is_open", "-severity", "id"], name="tracked_repo_open_sev_idx"
             ),
             # "New only": the last transition and the scan that made it.
             models.Index(fields=["team", "state", "state_scan"], name="tracked_team_state_idx"),
-            # First and last pages of the list across teams, in its default order.
+            # First and last pages of the list, in its default order and sorted by path
+            # (the last page is read backwards, see selectors/findings.py).
             models.Index(fields=["is_open", "-severity", "id"], name="tracked_open_sev_idx"),
+            models.Index(fields=["is_open", "path", "line", "id"], name="tracked_open_path_idx"),
+            # Hotspots: open findings per path of one repository.
             models.Index(fields=["repository", "is_open", "path"], name="tracked_repo_open_path_idx"),
             # Triage copies onto every branch of a repository.
             models.Index(fields=["repository", "fingerprint"], name="tracked_repo_fp_idx"),

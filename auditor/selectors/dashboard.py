@@ -81,7 +81,11 @@ def repository_dashboard(repository: Repository) -> RepositoryDashboard:
     recent.reverse()
     latest = recent[-1] if recent else None
     hotspots = (
-        list(FileMetric.objects.filter(scan_id=latest.scan_id).order_by("-risk_score", "path")[:5])
+        list(
+            FileMetric.objects.filter(scan_id=latest.scan_id)
+            .defer("functions")
+            .order_by("-risk_score", "path")[:5]
+        )
         if latest
         else []
     )
@@ -203,6 +207,7 @@ def team_overview(team: Team) -> TeamOverview:
     daily = rollups_daily_sum(month)
     riskiest = list(
         FileMetric.objects.filter(scan_id__in=ids_now, risk_score__gt=0)
+        .defer("functions")  # per-function JSON: large, unused here
         .select_related("scan", "scan__repository")
         .order_by("-risk_score", "path")[:8]
     )

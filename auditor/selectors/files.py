@@ -49,6 +49,7 @@ class FileView:
     available: bool
     findings: list[Finding]
     history: Sequence[Mapping[str, Any]]
+    beyond: list[Finding]
 
 
 def file_view(scan: Scan, path: str) -> FileView:
@@ -91,7 +92,9 @@ def file_view(scan: Scan, path: str) -> FileView:
         ]
     )
     history.reverse()
-    return FileView(metric, lines, bool(blob and blob.truncated), blob is not None, findings, history)
+    # Findings past the stored text (a truncated file) are listed below it, not lost.
+    beyond = [f for f in findings if f.line > len(lines)] if blob else []
+    return FileView(metric, lines, bool(blob and blob.truncated), blob is not None, findings, history, beyond)
 
 
 @dataclass

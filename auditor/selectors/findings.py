@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -28,6 +31,7 @@ from auditor.models import (
 
 SEVERITY_VALUE = {s.label: s.value for s in Severity}
 STATUSES = {"open": "Open", "triaged": "Triaged", "fixed": "Fixed", "all": "All"}
+COUNTS_CACHE_SECONDS = 600
 SORTS = {
     "severity": ("-severity", "id"),
     "path": ("path", "line", "id"),
@@ -100,10 +104,79 @@ def _scoped(user: User | AnonymousUser) -> QuerySet[TrackedFinding]:
     return TrackedFinding.objects.filter(team_id__in=teams, branch=F("repository__default_branch"))
 
 
-def _latest_scan_id() -> Subquery:
-    """The latest ingested scan of the identity's repository and branch."""
-    latest = ScanRollup.objects.filter(repository_id=OuterRef("repository_id"), branch=OuterRef("branch"))
-    return Subquery(latest.order_by("-scanned_at").values("scan_id")[:1])
+def _user_repositories(user: User | AnonymousUser) -> list[Repository]:
+    """The user's teams' repositories by name, each with `latest_scan` (of its default
+    branch), `triage_at` and `triage_n`: what the list's cached counts depend on. One query."""
+    latest = ScanRollup.objects.filter(repository_id=OuterRef("pk"), branch=OuterRef("default_branch"))
+    triages = Triage.objects.filter(repository_id=OuterRef("pk"))
+    return list(
+        Repository.objects.filter(team__memberships__user_id=user.pk or 0)
+        .only("id", "name", "default_branch")
+        .annotate(
+            latest_scan=Subquery(latest.order_by("-scanned_at").values("scan_id")[:1]),
+            triage_at=Subquery(triages.order_by("-updated_at").values("updated_at")[:1]),
+            triage_n=Subquery(triages.order_by().values("repository_id").annotate(n=Count("id")).values("n")),
+        )
+        .order_by("name")
+    )
+
+
+def _scoped_to(repositories: list[Repository]) -> QuerySet[TrackedFinding]:
+    """`_scoped` for an already loaded list of the user's repositories: the default-branch
+    condition becomes one (branch, repository ids) pair per distinct default branch, so
+    the counts need no join."""
+    by_branch: dict[str, list[int]] = defaultdict(list)
+    for repository in repositories:
+        by_branch[repository.default_branch].append(repository.pk)
+    scope = Q(pk__in=[])
+    for branch, ids in by_branch.items():
+        scope |= Q(branch=branch, repository_id__in=ids)
+    return TrackedFinding.objects.filter(scope)
+
+
+def _count_grid(
+    narrowed: QuerySet[TrackedFinding], repositories: list[Repository], f: FindingListFilters, today: date
+) -> dict[int, dict[str, int]]:
+    """Per severity, how many identities are open / triaged / fixed under the filters.
+
+    One pass over the identities (tens of thousands at a million findings) costs tens of
+    milliseconds, so the result is cached under a key that changes whenever it could:
+    the newest ingested scan and the triage state of these repositories, the filters and
+    the day (expiry). A new scan or triage makes a new key; nothing is invalidated by hand.
+    """
+    # Per repository: its latest scan and its triage state, loaded with the list itself.
+    version = [(r.pk, r.latest_scan, r.triage_at, r.triage_n) for r in repositories]  # type: ignore[attr-defined]
+    filters = {**asdict(f), "page": "", "sort": "", "severity": "", "status": ""}
+    raw = repr((version, filters, today))
+    key = "dashboard:finding-counts:" + hashlib.sha256(raw.encode()).hexdigest()
+    grid: dict[int, dict[str, int]] | None = cache.get(key)
+    if grid is None:
+        active = triage_active_q(today)
+        grid = {
+            row["severity"]: row
+            for row in narrowed.order_by()
+            .values("severity")
+            .annotate(
+                open=Count("id", filter=Q(is_open=True) & ~active),
+                triaged=Count("id", filter=Q(is_open=True) & active),
+                fixed=Count("id", filter=Q(is_open=False)),
+            )
+        }
+        cache.set(key, grid, COUNTS_CACHE_SECONDS)
+    return grid
+
+
+def _latest_scan_ids() -> QuerySet[Repository, Any]:
+    """Each repository's latest ingested scan of its default branch, as a subquery (one
+    row per repository, instead of a correlated lookup per identity)."""
+    latest = ScanRollup.objects.filter(repository_id=OuterRef("pk"), branch=OuterRef("default_branch"))
+    return (
+        Repository.objects.annotate(
+            latest_scan=Subquery(latest.order_by("-scanned_at").values("scan_id")[:1])
+        )
+        .filter(latest_scan__isnull=False)
+        .values("latest_scan")
+    )
 
 
 def current_state(tracked: TrackedFinding, latest_scan_id: int | None) -> str:
@@ -115,9 +188,13 @@ def current_state(tracked: TrackedFinding, latest_scan_id: int | None) -> str:
 
 
 def _filtered(
-    base: QuerySet[TrackedFinding], f: FindingListFilters, today: date | None = None
+    base: QuerySet[TrackedFinding],
+    f: FindingListFilters,
+    today: date | None = None,
+    latest_scans: list[int] | None = None,
 ) -> QuerySet[TrackedFinding]:
-    # `today` is unused; kept because auditor/selectors/exports.py calls this with it.
+    """`f`'s attribute filters. `today` is unused (auditor/selectors/exports.py passes
+    it); `latest_scans`, when known, saves "new only" a subquery."""
     qs = base
     if f.repository:
         qs = qs.filter(repository_id=int(f.repository))
@@ -128,7 +205,8 @@ def _filtered(
     if f.path:
         qs = qs.filter(path__startswith=f.path)
     if f.new:
-        qs = qs.filter(state=Lifecycle.NEW, state_scan_id=_latest_scan_id())
+        latest: Any = latest_scans if latest_scans is not None else _latest_scan_ids()
+        qs = qs.filter(state=Lifecycle.NEW, state_scan_id__in=latest)
     return qs
 
 
@@ -164,19 +242,10 @@ def finding_list(
     """One page of the user's teams' findings (latest state per identity), with counts
     per severity and per status for the current filters. A fixed number of queries."""
     today = timezone.localdate()
-    narrowed = _filtered(_scoped(user), f)
-    # One pass for all the counts: per severity, how many are open / triaged / fixed.
-    active = triage_active_q(today)
-    grid = {
-        row["severity"]: row
-        for row in narrowed.order_by()
-        .values("severity")
-        .annotate(
-            open=Count("id", filter=Q(is_open=True) & ~active),
-            triaged=Count("id", filter=Q(is_open=True) & active),
-            fixed=Count("id", filter=Q(is_open=False)),
-        )
-    }
+    repositories = _user_repositories(user)
+    latest = {r.pk: r.latest_scan for r in repositories}  # type: ignore[attr-defined]
+    narrowed = _filtered(_scoped_to(repositories), f, latest_scans=[i for i in latest.values() if i])
+    grid = _count_grid(narrowed, repositories, f, today)
     status_counts = {k: sum(row[k] for row in grid.values()) for k in ("open", "triaged", "fixed")}
     status_counts["all"] = sum(status_counts.values())
 
@@ -190,17 +259,14 @@ def finding_list(
     rows = in_status_qs
     if f.severity:
         rows = rows.filter(severity=SEVERITY_VALUE[f.severity])
-    rows = rows.select_related("repository").annotate(latest_scan_id=_latest_scan_id()).order_by(*SORTS[f.sort])
+    rows = rows.select_related("repository").order_by(*SORTS[f.sort])
     # The count is the sum we already have, so the paginator does not count again.
     paginator = TwoEndedPaginator(rows, per_page)
     total = dict(severity_counts)[f.severity] if f.severity else sum(n for _, n in severity_counts)
     paginator.count = total
     page = paginator.get_page(page_number)
     for tracked in page.object_list:
-        tracked.current_state = current_state(tracked, tracked.latest_scan_id)
-    repositories = list(
-        Repository.objects.filter(team__memberships__user_id=user.pk or 0).only("id", "name").order_by("name")
-    )
+        tracked.current_state = current_state(tracked, latest.get(tracked.repository_id))
     return FindingListView(page, severity_counts, status_counts, repositories)
 
 

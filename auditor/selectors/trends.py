@@ -198,12 +198,12 @@ def rollups_daily_sum(rows: Sequence[Mapping[str, Any]]) -> list[tuple[datetime,
     latest scan up to the end of that day."""
     latest: dict[int, Mapping[str, Any]] = {}
     days: dict[Any, dict[int, Mapping[str, Any]]] = {}
+    tz = timezone.get_current_timezone()  # once: localtime() per row costs a context lookup
+    dates = [r["scanned_at"].astimezone(tz).date() for r in rows]
     for i, r in enumerate(rows):
         latest[r["repository_id"]] = r
-        day = timezone.localtime(r["scanned_at"]).date()
-        last_of_day = i + 1 == len(rows) or timezone.localtime(rows[i + 1]["scanned_at"]).date() != day
-        if last_of_day:
-            days[day] = dict(latest)
+        if i + 1 == len(rows) or dates[i + 1] != dates[i]:  # the day's last scan
+            days[dates[i]] = dict(latest)
     out: list[tuple[datetime, dict[str, Any]]] = []
     for day, per_repo in days.items():
         total: dict[str, Any] = {"severity_counts": defaultdict(int), "category_counts": defaultdict(int)}

@@ -4,14 +4,23 @@ sections. Team scoping, escaping, and query budgets that do not grow with the da
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from auditor.models import Repository, Scan
+from auditor.models import Repository, Scan, TrackedFinding
 from tests.auditor.conftest import Personas
 from tests.auditor.test_dashboard_factories import ingest
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The findings list caches its counts; ids repeat across tests on SQLite."""
+    cache.clear()
+
+
 EVIL = "<script>alert(1)</script>"
 
 
@@ -44,6 +53,15 @@ def _pages(repository: Repository, scan: Scan) -> list[tuple[str, int]]:
         (reverse("repository-detail", args=[repository.pk]), 15),
         (reverse("scan-detail", args=[scan.pk]), 12),
         (reverse("help-risk"), 2),
+        (reverse("finding-index") + "?status=all", 5),
+        (reverse("file-detail", args=[scan.pk]) + "?path=pkg/" + EVIL + ".py", 9),
+        (
+            reverse(
+                "finding-detail",
+                args=[TrackedFinding.objects.get(repository=repository, fingerprint="evil").pk],
+            ),
+            9,
+        ),
     ]
 
 
@@ -113,7 +131,7 @@ def test_headline_numbers_compare_with_a_week_ago(personas: Personas, repository
     now = timezone.now()
     rows = [("R1", "a.py", 1, "fp1", 4), ("R2", "a.py", 2, "fp2", 3), ("R3", "b.py", 3, "fp3", 1)]
     ingest(repository, rows, at=now - timedelta(days=9))
-    ingest(repository, rows[:1] + [("R4", "c.py", 1, "fp4", 0)], at=now - timedelta(hours=2))
+    ingest(repository, [*rows[:1], ("R4", "c.py", 1, "fp4", 0)], at=now - timedelta(hours=2))
     headline = team_overview(personas.team).headline
     assert headline["open"] == {"value": 2, "change": -1}
     assert headline["severe"] == {"value": 1, "change": -1}

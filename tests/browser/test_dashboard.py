@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from auditor.models import (
@@ -25,6 +26,13 @@ from tests.auditor.test_dashboard_factories import ingest
 from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The findings list caches its counts; ids repeat across tests on SQLite."""
+    cache.clear()
+
 
 RULES = {
     "B602": ("security", "subprocess call with shell=True identified, security issue"),
@@ -168,3 +176,6 @@ def test_the_file_page_annotates_the_flagged_line(page: Any, team_data: dict[str
     screenshot(page, "dashboard-hotspots")
     page.goto(f"/repositories/{scan.repository_id}/")
     screenshot(page, "dashboard-repository")
+    page.goto("/help/risk/")
+    assert "How per-file risk is scored" in page.locator("h1").inner_text()
+    screenshot(page, "dashboard-help-risk")
