@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from auditor.models import Category, Finding, Scan
 from auditor.selectors.scans import SEVERITY_ORDER, SEVERITY_VALUE
@@ -113,40 +112,10 @@ def finding_export_queryset(user: User | AnonymousUser, query: dict[str, str]) -
 
 
 def _listed_identities(user: User, query: dict[str, str]) -> QuerySet[Any]:
-    """The findings list's selection from its public filter object and models.
+    """Exactly the identities the findings list shows for the same query string."""
+    from auditor.selectors.findings import FindingListFilters, finding_list_queryset
 
-    Mirrors auditor.selectors.findings.finding_list's filtering (team scope, attributes,
-    status with triage in force, severity); a public queryset function there would let
-    this call it instead.
-    """
-    from auditor.models import Lifecycle, Membership, TrackedFinding
-    from auditor.selectors.findings import SEVERITY_VALUE as LIST_SEVERITY
-    from auditor.selectors.findings import FindingListFilters, triage_active_q
-
-    f = FindingListFilters.from_query(query)
-    today = timezone.localdate()
-    rows = TrackedFinding.objects.filter(
-        team_id__in=Membership.objects.filter(user=user).values("team_id"), latest_finding__isnull=False
-    )
-    if f.repository:
-        rows = rows.filter(repository_id=int(f.repository))
-    if f.category:
-        rows = rows.filter(category=f.category)
-    if f.rule:
-        rows = rows.filter(rule_id=f.rule)
-    if f.path:
-        rows = rows.filter(path__startswith=f.path)
-    if f.new:
-        rows = rows.filter(state=Lifecycle.NEW)
-    if f.status == "open":
-        rows = rows.filter(is_open=True).exclude(triage_active_q(today))
-    elif f.status == "triaged":
-        rows = rows.filter(is_open=True).filter(triage_active_q(today))
-    elif f.status == "fixed":
-        rows = rows.filter(is_open=False)
-    if f.severity:
-        rows = rows.filter(severity=LIST_SEVERITY[f.severity])
-    return rows
+    return finding_list_queryset(user, FindingListFilters.from_query(query))
 
 
 def finding_export_rows(findings: QuerySet[Finding]) -> Iterator[dict[str, Any]]:

@@ -54,9 +54,7 @@ def run_rule(
     if hasattr(rule, "check"):
         return list(rule.check(source_of(filename), context))
     facts = {
-        rel: rule.collect(source_of(rel), context)
-        for rel in files
-        if Path(rel).suffix in LANGUAGE_BY_SUFFIX
+        rel: rule.collect(source_of(rel), context) for rel in files if Path(rel).suffix in LANGUAGE_BY_SUFFIX
     }
     return [hit for path, hit in rule.conclude(facts, context) if path == filename]
 
