@@ -16,7 +16,7 @@ from django.conf import settings
 
 from auditor import errors
 from auditor.git import CloneError, clone_repository, workspace
-from auditor.models import ScanStatus
+from auditor.models import Scan, ScanStatus
 from auditor.services.ingest import ScanNoLongerRunning, scan_ingest
 from auditor.services.risk_sources import HISTORY_DEPTH, scan_checkout_record
 from auditor.services.scans import scan_advance, scan_claim, scan_fail, scan_requeue
@@ -35,6 +35,15 @@ class Outcome(StrEnum):
 def engine_config() -> EngineConfig:
     cache_dir = Path(settings.SCAN_ENGINE_CACHE_DIR) if settings.SCAN_ENGINE_CACHE_DIR else None
     return EngineConfig(workers=settings.SCAN_ENGINE_WORKERS or None, cache_dir=cache_dir)
+
+
+def _record_checkout_facts(scan: Scan, checkout: Path) -> None:
+    # The scan has succeeded by now (its findings are stored); churn, file text and risk
+    # scores are extras whose failure must not be reported as a failed scan.
+    try:
+        scan_checkout_record(scan, checkout)
+    except Exception:
+        log.exception("scan %s succeeded, but recording churn, file text and risk failed", scan.pk)
 
 
 def scan_execute(scan_id: int, *, final_attempt: bool = True) -> Outcome:
@@ -76,7 +85,7 @@ def scan_execute(scan_id: int, *, final_attempt: bool = True) -> Outcome:
             ):
                 return Outcome.ABANDONED
             scan_ingest(scan, result)
-            scan_checkout_record(scan, clone.path)
+            _record_checkout_facts(scan, clone.path)
         return Outcome.SUCCEEDED
     except CloneError as exc:
         if exc.transient and not final_attempt:

@@ -196,3 +196,22 @@ def test_the_reaper_fails_scans_whose_worker_went_silent(personas: Personas, set
     fresh.refresh_from_db()
     assert (stale.status, stale.error_code) == (ScanStatus.FAILED, WORKER_LOST)
     assert fresh.status == ScanStatus.SCANNING
+
+
+def test_a_failure_after_ingestion_does_not_report_a_stored_scan_as_failed(
+    personas: Personas,
+    git_repo_factory,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from auditor.services import scan_pipeline
+
+    def broken(scan: Scan, checkout: Path) -> None:
+        raise RuntimeError("churn backend down")
+
+    monkeypatch.setattr(scan_pipeline, "scan_checkout_record", broken)
+    scan = _scan_of(personas, git_repo_factory("svc", {"app/service.py": SERVICE}))
+
+    assert scan_execute(scan.pk) is Outcome.SUCCEEDED
+    scan.refresh_from_db()
+    assert scan.status == ScanStatus.SUCCEEDED
+    assert Finding.objects.filter(scan=scan).exists()
