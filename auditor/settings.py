@@ -183,6 +183,8 @@ SCAN_HARD_TIME_LIMIT = env_int("SCAN_HARD_TIME_LIMIT", 3600)
 SCAN_CLONE_TIMEOUT = env_int("SCAN_CLONE_TIMEOUT", 600)
 # A scan still queued this long after its request (or last re-send) is sent again.
 SCAN_REQUEUE_AFTER = env_int("SCAN_REQUEUE_AFTER", 1800)
+# Largest engine result CI may upload (POST /api/v1/repositories/ID/results/).
+CI_UPLOAD_MAX_BYTES = env_int("CI_UPLOAD_MAX_BYTES", 200 * 2**20)
 SCAN_MAX_REPO_BYTES = env_int("SCAN_MAX_REPO_BYTES", 2 * 1024**3)
 SCAN_ENGINE_WORKERS = env_int("SCAN_ENGINE_WORKERS", 0)  # 0 → one per CPU
 # Per-file engine results keyed by content: a re-scan re-analyses only changed files.

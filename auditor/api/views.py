@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -130,6 +131,13 @@ def findings_export(request: Request, fmt: str) -> StreamingHttpResponse:
 def result_upload(request: Request, repository_id: int) -> Response:
     """Store an engine result computed elsewhere (CI) as a scan of `commit` (reviewer or admin)."""
     repository = repository_for_user(request.user, repository_id, Role.REVIEWER)
+    # DRF's JSON parser reads any size; refuse before parsing, not after.
+    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    if declared > settings.CI_UPLOAD_MAX_BYTES:
+        return Response(
+            {"detail": f"The result is larger than {settings.CI_UPLOAD_MAX_BYTES // 2**20} MiB."},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     body = ResultUploadSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     try:

@@ -115,3 +115,14 @@ def test_the_upload_command_sends_a_result_to_a_live_server(
     assert upload.main(argv) == 1
     monkeypatch.delenv("AUDITOR_TOKEN")
     assert upload.main(argv) == 2
+
+
+def test_an_oversized_upload_is_refused_before_parsing(
+    personas: Personas, repository: Repository, settings  # type: ignore[no-untyped-def]
+) -> None:
+    settings.CI_UPLOAD_MAX_BYTES = 1024
+    url = f"/api/v1/repositories/{repository.pk}/results/"
+    body = {"commit": SHA, "result": {"findings": [], "padding": "x" * 2048}}
+    response = _api(personas.reviewer).post(url, body, content_type="application/json")
+    assert response.status_code == 413
+    assert not Scan.objects.exists()
