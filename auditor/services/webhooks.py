@@ -15,8 +15,9 @@ from enum import IntEnum
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
-from auditor.models import Repository, Scan, ScanTrigger
+from auditor.models import ACTIVE_STATUSES, Repository, Scan, ScanTrigger
 from auditor.services.audit import audit_record
 from auditor.services.scans import scan_request
 
@@ -84,6 +85,19 @@ def _queue_push(repository: Repository, ref: str, commit: str, provider: str) ->
     if _ZERO_SHA.match(commit):
         return WebhookOutcome(Verdict.IGNORED, "branch deleted")
     with transaction.atomic():
+        # A redelivered or replayed push must not queue the same commit twice: the
+        # repository row lock makes check-and-queue one step for concurrent deliveries.
+        Repository.objects.select_for_update().filter(pk=repository.pk).first()
+        pending = (
+            Scan.objects.filter(repository=repository, branch=branch, status__in=ACTIVE_STATUSES)
+            .filter(Q(requested_commit=commit) | Q(commit_sha=commit))
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if pending is not None:
+            return WebhookOutcome(
+                Verdict.IGNORED, f"scan #{pending} of {commit[:12]} is already queued or running"
+            )
         # The task is enqueued on commit of this outer transaction, so it sees the SHA.
         scan = scan_request(repository=repository, trigger=ScanTrigger.WEBHOOK, branch=branch)
         Scan.objects.filter(pk=scan.pk).update(requested_commit=commit)

@@ -132,3 +132,13 @@ def test_the_pipeline_clones_the_requested_commit(
     scan.refresh_from_db()
     assert scan.status == "succeeded", scan.error_text
     assert scan.commit_sha == first
+
+
+def test_a_redelivered_push_does_not_queue_the_same_commit_twice(repository: Repository) -> None:
+    first = _github(repository, _push())
+    again = _github(repository, _push())
+    other = _github(repository, _push(after="b" * 40))
+    assert first.status_code == 202  # type: ignore[attr-defined]
+    assert again.status_code == 200  # type: ignore[attr-defined]
+    assert other.status_code == 202  # type: ignore[attr-defined]
+    assert sorted(Scan.objects.values_list("requested_commit", flat=True)) == sorted([SHA, "b" * 40])
