@@ -79,23 +79,22 @@ def trust_apply_review(scan: Scan, delta: int) -> int:
     the scan's files here and in the branch's later scans, which inherited the old count."""
     settings = team_settings_for(scan.repository.team)
     paths = FileTrust.objects.filter(scan=scan).values("path")
-    rows = FileTrust.objects.filter(
+    scope = FileTrust.objects.filter(
         scan__repository_id=scan.repository_id,
         scan__branch=scan.branch,
         scan__created_at__gte=scan.created_at,
         path__in=paths,
     )
-    if delta < 0:
-        rows = rows.filter(approved_reviews__gte=-delta)
-    updated = rows.update(approved_reviews=F("approved_reviews") + delta)
-    FileTrust.objects.filter(
-        scan__repository_id=scan.repository_id,
-        scan__branch=scan.branch,
-        scan__created_at__gte=scan.created_at,
-    ).update(level=_level_expression(settings))
+    counted = scope.filter(approved_reviews__gte=-delta) if delta < 0 else scope
+    updated = counted.update(approved_reviews=F("approved_reviews") + delta)
+    level = _level_expression(settings)
+    # Only these files' counts changed, so only they can change level; rewrite just those.
+    scope.exclude(level=level).update(level=level)
     return updated
 
 
 def trust_relevel_team(team: Team, settings: TeamSettings) -> int:
-    """Re-level every stored row of the team after its thresholds changed (one UPDATE)."""
-    return FileTrust.objects.filter(scan__repository__team=team).update(level=_level_expression(settings))
+    """Re-level the team's stored rows after its thresholds changed (one UPDATE that
+    rewrites only the rows whose level actually changes)."""
+    level = _level_expression(settings)
+    return FileTrust.objects.filter(scan__repository__team=team).exclude(level=level).update(level=level)
