@@ -21,7 +21,7 @@ from scanners.rules.javascript.syntax import (
     text,
 )
 from scanners.rules.secrets import detect_secret, mask_in_text, mask_secret
-from scanners.rules.sensitive import is_sensitive_name
+from scanners.rules.sensitive import is_sensitive_name, split_words
 from scanners.source import SourceFile
 
 if TYPE_CHECKING:
@@ -42,6 +42,13 @@ _WRAPPERS = frozenset(
 )  # fmt: skip
 
 
+def _is_session_object(name: str) -> bool:
+    # In front-end code a variable called `session` is the signed-in user's session (its
+    # token included), unlike Python's ORM/HTTP sessions, which sensitive.py leaves out.
+    words = split_words(name)
+    return bool(words) and words[-1] in {"session", "sess"}
+
+
 def sensitive_value(node: Node, depth: int = 0) -> str | None:
     """The sensitive name an expression reveals when printed, or None.
 
@@ -53,7 +60,9 @@ def sensitive_value(node: Node, depth: int = 0) -> str | None:
     kind = node.type
     if kind in ("identifier", "member_expression", "subscript_expression"):
         name = identifier_name(node)
-        return text(node) if name and is_sensitive_name(name) else None
+        if name and (is_sensitive_name(name) or (kind == "identifier" and _is_session_object(name))):
+            return text(node)
+        return None
     if kind in _WRAPPERS or kind in (
         "template_string",
         "template_substitution",

@@ -256,3 +256,16 @@ def test_class_fields_and_default_parameters_are_named_contexts(tmp_path: Path) 
 
 def test_every_known_secret_format_has_a_prefilter_hint() -> None:
     assert {label for label, _ in KNOWN_FORMATS} <= set(FORMAT_HINTS_BY_LABEL)
+
+
+def test_a_front_end_session_object_printed_to_the_console_is_sensitive(tmp_path: Path) -> None:
+    from scanners.rules.javascript import JS_RULES
+
+    rule = next(r for r in JS_RULES if r.meta.id == "AI511")
+    code = (
+        "const session = await login(user, password);\n"
+        "console.log('session', session);\n"
+        "console.log(db.session.id);\n"
+        "console.log('sessions open', sessionCount);\n"
+    )
+    assert [h.line for h in run_rule(rule, code, tmp_path, filename="src/auth.ts")] == [2]
