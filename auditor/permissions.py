@@ -6,15 +6,18 @@ whose role is too low for the action gets 403.
 
 from __future__ import annotations
 
+from typing import Any, TypeVar, cast
+
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from auditor.models import Membership, Repository, Role, Scan, Team, TrackedFinding
 
 User = AuthUser | AnonymousUser
+_M = TypeVar("_M", bound=Model)
 
 
 def teams_for_user(user: User) -> QuerySet[Team]:
@@ -23,10 +26,41 @@ def teams_for_user(user: User) -> QuerySet[Team]:
     return Team.objects.filter(memberships__user=user)
 
 
+def _roles_memo(user: User) -> dict[int, str | None]:
+    roles: dict[int, str | None] | None = getattr(user, "_auditor_roles", None)
+    if roles is None:
+        roles = {}
+        user._auditor_roles = roles  # type: ignore[union-attr]
+    return roles
+
+
 def role_in_team(user: User, team_id: int) -> str | None:
+    """The user's role in the team, or None. Remembered on the user object: a request's
+    `request.user` is loaded afresh for each request, and a page asks several times (the
+    view's check, then its section widgets), so one query per team per request."""
     if not user.is_authenticated:
         return None
-    return Membership.objects.filter(user=user, team_id=team_id).values_list("role", flat=True).first()
+    roles = _roles_memo(user)
+    if team_id not in roles:
+        roles[team_id] = (
+            Membership.objects.filter(user=user, team_id=team_id).values_list("role", flat=True).first()
+        )
+    return roles[team_id]
+
+
+def _with_role(objects: QuerySet[_M], user: User, team_field: str) -> QuerySet[_M]:
+    """`objects` annotated with the user's role in their team (`member_role`): the
+    object and the membership check in one query."""
+    if not user.is_authenticated:
+        return objects
+    role = Membership.objects.filter(user_id=user.pk, team_id=OuterRef(team_field)).order_by("id")
+    return cast("QuerySet[_M]", objects.annotate(member_role=Subquery(role.values("role")[:1])))
+
+
+def _remember_role(user: User, team_id: int, obj: Any) -> None:
+    """Seed `role_in_team`'s memo with the role `_with_role` loaded."""
+    if user.is_authenticated and hasattr(obj, "member_role"):
+        _roles_memo(user)[team_id] = obj.member_role
 
 
 def _require(user: User, team_id: int, role: str) -> str:
@@ -41,18 +75,26 @@ def _require(user: User, team_id: int, role: str) -> str:
 
 def repository_for_user(user: User, repository_id: int, role: str = Role.VIEWER) -> Repository:
     """The repository if `user` is a member of its team with at least `role`."""
-    repository = Repository.objects.select_related("team").filter(pk=repository_id).first()
+    repository = _with_role(
+        Repository.objects.select_related("team").filter(pk=repository_id), user, "team_id"
+    ).first()
     if repository is None:
         raise Http404("No such repository.")
+    _remember_role(user, repository.team_id, repository)
     _require(user, repository.team_id, role)
     return repository
 
 
 def scan_for_user(user: User, scan_id: int, role: str = Role.VIEWER) -> Scan:
     """The scan if `user` is a member of its repository's team with at least `role`."""
-    scan = Scan.objects.select_related("repository", "repository__team").filter(pk=scan_id).first()
+    scan = _with_role(
+        Scan.objects.select_related("repository", "repository__team").filter(pk=scan_id),
+        user,
+        "repository__team_id",
+    ).first()
     if scan is None:
         raise Http404("No such scan.")
+    _remember_role(user, scan.repository.team_id, scan)
     _require(user, scan.repository.team_id, role)
     return scan
 
@@ -67,15 +109,25 @@ def tracked_finding_for_user(user: User, tracked_id: int, role: str = Role.VIEWE
 
     Returns it with its repository, team and first/last scans loaded.
     """
-    tracked = (
+    tracked = _with_role(
         TrackedFinding.objects.select_related(
             "repository", "repository__team", "first_seen_scan", "latest_finding"
         )
-        .filter(pk=tracked_id)
-        .first()
-    )
+        # The first scan's per-file warnings and counts (JSON, large) are not needed
+        # with the finding; they load on access if ever wanted.
+        .defer(
+            "first_seen_scan__warnings",
+            "first_seen_scan__scanner_versions",
+            "first_seen_scan__severity_counts",
+            "first_seen_scan__category_counts",
+        )
+        .filter(pk=tracked_id),
+        user,
+        "team_id",
+    ).first()
     if tracked is None:
         raise Http404("No such finding.")
+    _remember_role(user, tracked.team_id, tracked)
     _require(user, tracked.team_id, role)
     return tracked
 

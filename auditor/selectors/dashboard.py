@@ -26,6 +26,9 @@ from auditor.models import (
 from auditor.selectors.trends import rollups_daily_sum
 
 SEVERE = ("critical", "high")
+# A scan's JSON columns (per-file warnings can run to thousands of entries): the overview
+# shows none of them, so they are not loaded with its scans.
+_SCAN_JSON = ("warnings", "scanner_versions", "severity_counts", "category_counts")
 
 
 @dataclass
@@ -172,9 +175,9 @@ def team_overview(team: Team) -> TeamOverview:
     rollups = ScanRollup.objects.in_bulk(set(ids_now) | set(ids_before))
     scans = {
         s.pk: s
-        for s in Scan.objects.filter(
-            pk__in=[r.last_scan_id for r in repositories if r.last_scan_id]
-        ).select_related("gate_result")
+        for s in Scan.objects.filter(pk__in=[r.last_scan_id for r in repositories if r.last_scan_id])
+        .select_related("gate_result")
+        .defer(*_SCAN_JSON)
     }
     statuses = [
         RepositoryStatus(
@@ -205,15 +208,23 @@ def team_overview(team: Team) -> TeamOverview:
         )
     )
     daily = rollups_daily_sum(month)
-    riskiest = list(
+    # The eight are picked first and only they are joined to their scan and repository:
+    # joining before the LIMIT made PostgreSQL hash the whole scan table.
+    top = (
         FileMetric.objects.filter(scan_id__in=ids_now, risk_score__gt=0)
-        .defer("functions")  # per-function JSON: large, unused here
+        .order_by("-risk_score", "path")
+        .values("pk")[:8]
+    )
+    riskiest = list(
+        FileMetric.objects.filter(pk__in=Subquery(top))
+        .defer("functions", *(f"scan__{name}" for name in _SCAN_JSON))  # JSON: large, unused here
         .select_related("scan", "scan__repository")
-        .order_by("-risk_score", "path")[:8]
+        .order_by("-risk_score", "path")
     )
     latest_scans = list(
         Scan.objects.filter(repository__team=team)
         .select_related("repository")
+        .defer(*_SCAN_JSON)
         .order_by("-created_at", "-id")[:8]
     )
     return TeamOverview(

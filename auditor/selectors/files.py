@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -53,31 +53,42 @@ class FileView:
 
 
 def file_view(scan: Scan, path: str) -> FileView:
-    """The file `path` as `scan` saw it, each line with its findings. Five queries."""
-    metric = FileMetric.objects.filter(scan=scan, path=path).first()
+    """The file `path` as `scan` saw it, each line with its findings. Four queries."""
+    # The file's text comes with its metric (content-addressed, no foreign key to join).
+    blobs = FileBlob.objects.filter(sha256=OuterRef("content_sha256"))
+    metric = (
+        FileMetric.objects.filter(scan=scan, path=path)
+        .annotate(
+            blob_text=Subquery(blobs.values("text")[:1]),
+            blob_truncated=Subquery(blobs.values("truncated")[:1]),
+        )
+        .first()
+    )
     if metric is None:
         raise Http404("No such file in this scan.")
-    blob = FileBlob.objects.filter(sha256=metric.content_sha256).first() if metric.content_sha256 else None
+    has_blob = bool(metric.content_sha256) and metric.blob_text is not None
     findings = list(Finding.objects.filter(scan=scan, path=path).order_by("line", "-severity", "id"))
-    tracked = dict(
-        TrackedFinding.objects.filter(
-            repository_id=scan.repository_id,
-            branch=scan.branch,
-            fingerprint__in=[f.fingerprint for f in findings],
-        ).values_list("fingerprint", "pk")
-    )
+    # One read of the branch's identities for both questions: which identity each finding
+    # is (for its history link) and which of this file's identities are triaged away.
+    fingerprints = [f.fingerprint for f in findings]
     today = timezone.localdate()
-    triaged = set(
-        TrackedFinding.objects.filter(repository_id=scan.repository_id, branch=scan.branch, path=path)
-        .filter(triage_active_q(today))
-        .values_list("fingerprint", flat=True)
-    )
+    identities = TrackedFinding.objects.filter(
+        Q(fingerprint__in=fingerprints) | Q(path=path), repository_id=scan.repository_id, branch=scan.branch
+    ).values_list("fingerprint", "pk", "path", "triage_status", "triage_expires_at")
+    wanted = set(fingerprints)
+    tracked: dict[str, int] = {}
+    triaged: set[str] = set()
+    for fingerprint, pk, tracked_path, status, expires in identities:
+        if fingerprint in wanted:
+            tracked[fingerprint] = pk
+        if tracked_path == path and status > "" and (expires is None or expires >= today):
+            triaged.add(fingerprint)
     by_line: dict[int, list[Any]] = defaultdict(list)
     for f in findings:
         f.tracked_id = tracked.get(f.fingerprint)  # type: ignore[attr-defined]
         f.triaged = f.fingerprint in triaged  # type: ignore[attr-defined]
         by_line[f.line].append(f)
-    text = blob.text if blob else ""
+    text = metric.blob_text if has_blob else ""
     lines = [SourceLine(i, line, by_line.get(i, [])) for i, line in enumerate(text.splitlines(), start=1)]
     history = list(
         FileMetric.objects.filter(
@@ -93,8 +104,9 @@ def file_view(scan: Scan, path: str) -> FileView:
     )
     history.reverse()
     # Findings past the stored text (a truncated file) are listed below it, not lost.
-    beyond = [f for f in findings if f.line > len(lines)] if blob else []
-    return FileView(metric, lines, bool(blob and blob.truncated), blob is not None, findings, history, beyond)
+    beyond = [f for f in findings if f.line > len(lines)] if has_blob else []
+    truncated = has_blob and bool(metric.blob_truncated)
+    return FileView(metric, lines, truncated, has_blob, findings, history, beyond)
 
 
 @dataclass
@@ -116,7 +128,10 @@ def hotspots(repository: Repository, sort: str) -> Hotspots:
     if rollup is None:
         return Hotspots(None, [], [], 0.0)
     order = HOTSPOT_SORTS.get(sort, "-risk_score")
-    metrics = FileMetric.objects.filter(scan_id=rollup.scan_id).defer("functions")
+    # Only the columns the map and the table show (a repository has thousands of files).
+    metrics = FileMetric.objects.filter(scan_id=rollup.scan_id).only(
+        "id", "scan_id", "path", "sloc", "complexity_max", "maintainability", "churn", "risk_score"
+    )
     files = list(
         metrics.order_by("-risk_score", "path") if order == "findings" else metrics.order_by(order, "path")
     )

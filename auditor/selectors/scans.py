@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from auditor.models import (
@@ -97,11 +97,35 @@ def triaged_count(scan: Scan) -> int:
     return Finding.objects.filter(scan=scan, fingerprint__in=_triaged_fingerprints(scan)).count()
 
 
+def _filters_q(filters: FindingFilters) -> Q:
+    q = Q()
+    if filters.severity:
+        q &= Q(severity=SEVERITY_VALUE[filters.severity])
+    if filters.category:
+        q &= Q(category=filters.category)
+    if filters.rule:
+        q &= Q(rule_id=filters.rule)
+    if filters.path:
+        q &= Q(path__startswith=filters.path)
+    return q
+
+
 def finding_page(
     scan: Scan, filters: FindingFilters, page_number: str | int | None, per_page: int
 ) -> Page[Any]:
-    """One page of a scan's findings, most severe first."""
-    return Paginator(finding_queryset(scan, filters), per_page).get_page(page_number)
+    """One page of a scan's findings, most severe first.
+
+    The paginator's count and the number of findings hidden by a triage (the lifecycle
+    section's note, `scan.triaged_hidden`) come from one aggregate instead of two counts."""
+    triaged = Q(fingerprint__in=_triaged_fingerprints(scan))
+    shown = _filters_q(filters) if filters.triaged else _filters_q(filters) & ~triaged
+    counts = Finding.objects.filter(scan=scan).aggregate(
+        shown=Count("id", filter=shown), hidden=Count("id", filter=triaged)
+    )
+    scan.triaged_hidden = counts["hidden"]  # type: ignore[attr-defined]
+    paginator = Paginator(finding_queryset(scan, filters), per_page)
+    paginator.count = counts["shown"]
+    return paginator.get_page(page_number)
 
 
 def severity_breakdown(scan: Scan) -> list[tuple[str, int]]:

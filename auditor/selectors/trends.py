@@ -9,13 +9,15 @@ looks, and each data point is a real element (with a tooltip) that tests can cou
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import F
+from django.db.models import CharField, Count, F, Max, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from auditor.models import Category, Repository, ScanRollup, Severity, Team
@@ -168,11 +170,62 @@ def _charts(
     }
 
 
-def repository_trends(repository: Repository, range_key: str) -> dict[str, Chart]:
+def _version(rollups: QuerySet[ScanRollup], group: str) -> Any:
+    """One string that changes whenever the rollups charted change: how many, the newest
+    scan id, the sum of the ids (a rollup that leaves the range as time passes) and the
+    newest scan time. Rollups are written once per scan and never change afterwards."""
+    return (
+        rollups.order_by()
+        .values(group)
+        .annotate(
+            v=Concat(
+                Cast(Count("scan_id"), CharField()),
+                Value(":"),
+                Cast(Max("scan_id"), CharField()),
+                Value(":"),
+                Cast(Sum("scan_id"), CharField()),
+                Value(":"),
+                Cast(Max("scanned_at"), CharField()),
+                output_field=CharField(),
+            )
+        )
+        .values("v")
+    )
+
+
+def team_trends_version(since: datetime) -> Subquery:
+    """For annotating teams: the version of their trend charts since `since` (see `_version`)."""
+    rollups = ScanRollup.objects.filter(
+        team=OuterRef("pk"), branch=F("repository__default_branch"), scanned_at__gte=since
+    )
+    return Subquery(_version(rollups, "team_id")[:1], output_field=CharField())
+
+
+def repository_trends_version(repository: Repository, since: datetime) -> str:
+    """The version of the repository's trend charts since `since` (see `_version`). One query."""
+    rollups = ScanRollup.objects.filter(
+        repository=repository, branch=repository.default_branch, scanned_at__gte=since
+    )
+    rows = list(_version(rollups, "repository_id")[:1])
+    return str(rows[0]["v"]) if rows else ""
+
+
+def trends_cache_key(subject: str, pk: int, range_key: str, version: str) -> str:
+    """Cache key of a subject's rendered charts: the charts are drawn in the current time
+    zone, from rollups that only change when a scan is ingested (the version)."""
+    raw = f"{subject}:{pk}:{range_key}:{timezone.get_current_timezone_name()}:{version}"
+    return "dashboard:trends:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def repository_trends(
+    repository: Repository, range_key: str, since: datetime | None = None
+) -> dict[str, Chart]:
     """Charts of the repository's default branch over the range. One query."""
     rows = list(
         ScanRollup.objects.filter(
-            repository=repository, branch=repository.default_branch, scanned_at__gte=range_since(range_key)
+            repository=repository,
+            branch=repository.default_branch,
+            scanned_at__gte=since or range_since(range_key),
         )
         .order_by("scanned_at")
         .values(*_ROLLUP_FIELDS)
@@ -180,12 +233,12 @@ def repository_trends(repository: Repository, range_key: str) -> dict[str, Chart
     return _charts([(r["scanned_at"], r) for r in rows], rows)
 
 
-def team_trends(team: Team, range_key: str) -> dict[str, Chart]:
+def team_trends(team: Team, range_key: str, since: datetime | None = None) -> dict[str, Chart]:
     """Charts of the team's repositories (default branches) over the range, one point per
     day: each repository contributes its latest scan up to that day. One query."""
     rows = list(
         ScanRollup.objects.filter(
-            team=team, branch=F("repository__default_branch"), scanned_at__gte=range_since(range_key)
+            team=team, branch=F("repository__default_branch"), scanned_at__gte=since or range_since(range_key)
         )
         .order_by("scanned_at")
         .values(*_ROLLUP_FIELDS)

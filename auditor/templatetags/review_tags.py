@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from auditor.models import FileTrust, Repository, Scan, TrustLevel
 from auditor.permissions import role_in_team
@@ -42,12 +44,23 @@ def repository_review_section(repository: Repository) -> dict[str, Any]:
     }
 
 
-@register.inclusion_tag("auditor/reviews/components/trust_badge.html")
-def trust_badge(level: int | None) -> dict[str, Any]:
+# Badges are simple tags (format_html escapes every argument) rather than inclusion tags,
+# which render a template per call; each ends with the newline its old template had.
+
+
+@register.simple_tag
+def trust_badge(level: int | None) -> SafeString:
     """A pill for a trust level (1 Quarantine, 2 Monitored, 3 Trusted); nothing for None."""
-    if level is None:
-        return {"level": None}
-    return {"level": int(level), "label": TrustLevel(int(level)).label}
+    if not level:
+        return mark_safe("\n")
+    value = int(level)
+    return format_html(
+        '<span class="badge trust-{}" title="Trust level {}">L{} · {}</span>\n',
+        value,
+        value,
+        value,
+        TrustLevel(value).label,
+    )
 
 
 @register.simple_tag
@@ -56,9 +69,16 @@ def file_trust(scan: Scan, path: str) -> FileTrust | None:
     return trust_for_file(scan, path)
 
 
-@register.inclusion_tag("auditor/reviews/components/gate_badge.html")
-def gate_badge(passed: bool | None) -> dict[str, Any]:
-    return {"passed": passed}
+_GATE_BADGES = {
+    None: mark_safe('<span class="badge gate-none">Gate not evaluated</span>\n'),
+    True: mark_safe('<span class="badge gate-pass">Gate passed</span>\n'),
+    False: mark_safe('<span class="badge gate-fail">Gate failed</span>\n'),
+}
+
+
+@register.simple_tag
+def gate_badge(passed: bool | None) -> SafeString:
+    return _GATE_BADGES[None if passed is None else bool(passed)]
 
 
 @register.filter

@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from auditor.models import Severity, Team
 from auditor.permissions import repository_for_user, teams_for_user
 from auditor.selectors.dashboard import team_overview
 from auditor.selectors.files import HOTSPOT_SORTS, hotspots
-from auditor.selectors.trends import DEFAULT_RANGE, RANGES, repository_trends, team_trends
+from auditor.selectors.trends import (
+    DEFAULT_RANGE,
+    RANGES,
+    Chart,
+    range_since,
+    repository_trends,
+    repository_trends_version,
+    team_trends,
+    team_trends_version,
+    trends_cache_key,
+)
 from auditor.services import risk
+from auditor.templatetags.dashboard_tags import trend_charts_html
+
+TRENDS_CACHE_SECONDS = 3600
 
 HOTSPOT_COLUMNS = [
     ("path", "File"),
@@ -29,7 +46,7 @@ def _team_id(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _pick_team(teams: list[Team], wanted: int | None) -> Team:
+def _pick_team(teams: Sequence[Team], wanted: int | None) -> Team:
     """`wanted` among the user's `teams` (already loaded by the permission helper), or
     his first team; 404 for any other team."""
     team = next((t for t in teams if t.pk == wanted), None) if wanted is not None else next(iter(teams), None)
@@ -57,19 +74,34 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _charts_html(key: str, build: Callable[[], dict[str, Chart]]) -> SafeString:
+    """The rendered charts under `key` (which carries the rollups' version), drawn on a miss.
+    Drawing a year of points costs milliseconds; the rollups change only at ingestion."""
+    html: SafeString | None = cache.get(key)
+    if html is None:
+        html = trend_charts_html(build())
+        cache.set(key, html, TRENDS_CACHE_SECONDS)
+    return html
+
+
 @login_required
 @require_GET
 def team_trends_page(request: HttpRequest) -> HttpResponse:
-    teams = list(teams_for_user(request.user).order_by("name"))
-    team = _pick_team(teams, _team_id(request))
     range_key = _range(request)
+    since = range_since(range_key)
+    # The chart version rides along with the membership query: no extra query.
+    teams = list(
+        teams_for_user(request.user).order_by("name").annotate(trends_version=team_trends_version(since))
+    )
+    team = _pick_team(teams, _team_id(request))
+    key = trends_cache_key("team", team.pk, range_key, str(team.trends_version))  # type: ignore[attr-defined]
     return render(
         request,
         "auditor/dashboard/trends.html",
         {
             "team": team,
             "teams": teams,
-            "charts": team_trends(team, range_key),
+            "charts_html": _charts_html(key, lambda: team_trends(team, range_key, since)),
             "range": range_key,
             "ranges": list(RANGES),
             "subject": team.name,
@@ -82,12 +114,15 @@ def team_trends_page(request: HttpRequest) -> HttpResponse:
 def repository_trends_page(request: HttpRequest, repository_id: int) -> HttpResponse:
     repository = repository_for_user(request.user, repository_id)
     range_key = _range(request)
+    since = range_since(range_key)
+    version = repository_trends_version(repository, since)
+    key = trends_cache_key("repository", repository.pk, range_key, version)
     return render(
         request,
         "auditor/dashboard/trends.html",
         {
             "repository": repository,
-            "charts": repository_trends(repository, range_key),
+            "charts_html": _charts_html(key, lambda: repository_trends(repository, range_key, since)),
             "range": range_key,
             "ranges": list(RANGES),
             "subject": repository.name,

@@ -118,7 +118,9 @@ def test_the_upload_command_sends_a_result_to_a_live_server(
 
 
 def test_an_oversized_upload_is_refused_before_parsing(
-    personas: Personas, repository: Repository, settings  # type: ignore[no-untyped-def]
+    personas: Personas,
+    repository: Repository,
+    settings,  # type: ignore[no-untyped-def]
 ) -> None:
     settings.CI_UPLOAD_MAX_BYTES = 1024
     url = f"/api/v1/repositories/{repository.pk}/results/"
