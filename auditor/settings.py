@@ -144,6 +144,19 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# --- Cache -----------------------------------------------------------------------------
+# Page fragments and counts are cached under keys that change with the data (latest scan,
+# triage state), so a shared cache is safe. In production point REDIS_CACHE_URL at a Redis
+# database of its own (not the broker's: clearing the cache must never drop queued scans).
+REDIS_CACHE_URL = env_str("REDIS_CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}
+        if REDIS_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # --- Celery ----------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":

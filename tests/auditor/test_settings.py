@@ -85,3 +85,16 @@ def test_a_malformed_boolean_is_an_error_not_a_guess(tmp_path: Path) -> None:
     done = _run([sys.executable, "-c", PROBE], _env(tmp_path, SECRET_KEY="k", DEBUG="maybe"))
     assert done.returncode != 0
     assert "DEBUG='maybe' is not a boolean" in done.stderr
+
+
+def test_the_cache_is_shared_through_redis_only_when_asked(tmp_path: Path) -> None:
+    probe = (
+        "import django; django.setup(); from django.conf import settings; "
+        "c = settings.CACHES['default']; print(c['BACKEND'], c.get('LOCATION', ''))"
+    )
+    local = _run([sys.executable, "-c", probe], _env(tmp_path, SECRET_KEY="k"))
+    shared = _run(
+        [sys.executable, "-c", probe], _env(tmp_path, SECRET_KEY="k", REDIS_CACHE_URL="redis://cache:6379/1")
+    )
+    assert local.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache"]
+    assert shared.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "redis://cache:6379/1"]
