@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from auditor.models import Category, Finding, Scan
-from auditor.selectors.scans import SEVERITY_ORDER, SEVERITY_VALUE
+from auditor.selectors.scans import SEVERITY_ORDER, finding_attribute_q
 
 # Rows fetched per database round trip; bounds the export's memory whatever its size.
 CHUNK_SIZE = 2000
@@ -78,16 +78,15 @@ class ExportFilters:
 
 def finding_filter(findings: QuerySet[Finding], filters: ExportFilters) -> QuerySet[Finding]:
     """Apply the attribute filters (not the scope) to `findings`."""
-    if filters.severity:
-        findings = findings.filter(severity=SEVERITY_VALUE[filters.severity])
-    if filters.min_severity:
-        findings = findings.filter(severity__gte=SEVERITY_VALUE[filters.min_severity])
-    if filters.category:
-        findings = findings.filter(category=filters.category)
-    if filters.rule:
-        findings = findings.filter(rule_id=filters.rule)
-    if filters.path:
-        findings = findings.filter(path__startswith=filters.path)
+    findings = findings.filter(
+        finding_attribute_q(
+            severity=filters.severity,
+            min_severity=filters.min_severity,
+            category=filters.category,
+            rule=filters.rule,
+            path=filters.path,
+        )
+    )
     return findings.order_by("scan_id", "-severity", "path", "line", "id")
 
 

@@ -57,15 +57,7 @@ class FindingFilters:
 
 
 def finding_queryset(scan: Scan, filters: FindingFilters) -> QuerySet[Finding]:
-    findings = Finding.objects.filter(scan=scan)
-    if filters.severity:
-        findings = findings.filter(severity=SEVERITY_VALUE[filters.severity])
-    if filters.category:
-        findings = findings.filter(category=filters.category)
-    if filters.rule:
-        findings = findings.filter(rule_id=filters.rule)
-    if filters.path:
-        findings = findings.filter(path__startswith=filters.path)
+    findings = Finding.objects.filter(scan=scan).filter(_filters_q(filters))
     if not filters.triaged:
         findings = findings.exclude(fingerprint__in=_triaged_fingerprints(scan))
     # Per-row lookups, evaluated only for the page's rows: the lifecycle this scan gave
@@ -97,17 +89,28 @@ def triaged_count(scan: Scan) -> int:
     return Finding.objects.filter(scan=scan, fingerprint__in=_triaged_fingerprints(scan)).count()
 
 
-def _filters_q(filters: FindingFilters) -> Q:
+def finding_attribute_q(
+    *, severity: str = "", min_severity: str = "", category: str = "", rule: str = "", path: str = ""
+) -> Q:
+    """The findings filters every page, export and API endpoint shares (empty = any)."""
     q = Q()
-    if filters.severity:
-        q &= Q(severity=SEVERITY_VALUE[filters.severity])
-    if filters.category:
-        q &= Q(category=filters.category)
-    if filters.rule:
-        q &= Q(rule_id=filters.rule)
-    if filters.path:
-        q &= Q(path__startswith=filters.path)
+    if severity:
+        q &= Q(severity=SEVERITY_VALUE[severity])
+    if min_severity:
+        q &= Q(severity__gte=SEVERITY_VALUE[min_severity])
+    if category:
+        q &= Q(category=category)
+    if rule:
+        q &= Q(rule_id=rule)
+    if path:
+        q &= Q(path__startswith=path)
     return q
+
+
+def _filters_q(filters: FindingFilters) -> Q:
+    return finding_attribute_q(
+        severity=filters.severity, category=filters.category, rule=filters.rule, path=filters.path
+    )
 
 
 def finding_page(
