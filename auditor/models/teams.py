@@ -8,6 +8,9 @@ class Team(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped after every committed change that a team's pages show (services/revisions.py);
+    # rendered page sections are cached under it, so they never need invalidating by hand.
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -310,6 +310,7 @@ class FindingHistory:
     triage_active: bool
     triage_events: list[AuditEvent]
     last_seen: Scan | None = None  # the newest scan it appears in
+    current_state: str = ""  # new / reopened / fixed / unchanged as of the branch's latest scan
 
 
 def _appearance_intervals(changes: list[FindingChange]) -> list[tuple[Any, Any]]:
@@ -355,7 +356,7 @@ def finding_history(tracked: TrackedFinding, limit: int = 50) -> FindingHistory:
         return any(start <= key and (end is None or key < end) for start, end in intervals)
 
     appearances = [s for s in scans if inside(s)]
-    tracked.current_state = current_state(tracked, scans[-1].pk if scans else None)  # type: ignore[attr-defined]
+    state = current_state(tracked, scans[-1].pk if scans else None)
     triage = Triage.objects.filter(
         repository_id=tracked.repository_id, fingerprint=tracked.fingerprint
     ).first()
@@ -376,4 +377,5 @@ def finding_history(tracked: TrackedFinding, limit: int = 50) -> FindingHistory:
         triage_active=active,
         triage_events=events,
         last_seen=appearances[-1] if appearances else None,
+        current_state=state,
     )

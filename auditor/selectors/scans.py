@@ -119,16 +119,17 @@ def finding_page(
     """One page of a scan's findings, most severe first.
 
     The paginator's count and the number of findings hidden by a triage (the lifecycle
-    section's note, `scan.triaged_hidden`) come from one aggregate instead of two counts."""
+    section's note, `page.triaged_hidden`) come from one aggregate instead of two counts."""
     triaged = Q(fingerprint__in=_triaged_fingerprints(scan))
     shown = _filters_q(filters) if filters.triaged else _filters_q(filters) & ~triaged
     counts = Finding.objects.filter(scan=scan).aggregate(
         shown=Count("id", filter=shown), hidden=Count("id", filter=triaged)
     )
-    scan.triaged_hidden = counts["hidden"]  # type: ignore[attr-defined]
     paginator = Paginator(finding_queryset(scan, filters), per_page)
     paginator.count = counts["shown"]
-    return paginator.get_page(page_number)
+    page = paginator.get_page(page_number)
+    page.triaged_hidden = counts["hidden"]  # type: ignore[attr-defined]
+    return page
 
 
 def severity_breakdown(scan: Scan) -> list[tuple[str, int]]:

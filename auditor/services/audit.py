@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 
 from auditor.models import AuditEvent, Team
+from auditor.services.revisions import team_changed
 
 
 def audit_record(
@@ -21,6 +22,7 @@ def audit_record(
     """Append one event: `actor` did `action` to `obj` in `team`. Call it inside the
     transaction of the change it records, so that both land or neither does."""
     user = actor if isinstance(actor, User) else None
+    team_changed(team.pk)  # what is worth an audit event is shown on some page
     return AuditEvent.objects.create(
         team=team,
         actor=user,

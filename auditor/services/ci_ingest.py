@@ -148,6 +148,9 @@ def scan_ingest_uploaded(
             started_at=now,
             heartbeat_at=now,
         )
+        scan_ingest(scan, result)
+        # After the ingestion, which locks the repository's row: the audit event locks the
+        # team's, and every writer takes the two in that order.
         audit_record(
             team=repository.team,
             actor=actor,
@@ -155,5 +158,4 @@ def scan_ingest_uploaded(
             obj=scan,
             details={"commit": scan.commit_sha, "branch": branch, "findings": len(result.findings)},
         )
-        scan_ingest(scan, result)
     return scan

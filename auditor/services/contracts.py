@@ -20,6 +20,7 @@ from auditor.models import (
 )
 from auditor.selectors.rules import rule_catalogue
 from auditor.services.audit import audit_record
+from auditor.services.revisions import team_changed
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ def contract_ensure(team: Team) -> ReviewContract:
         return current
     try:
         with transaction.atomic():
+            team_changed(team.pk)
             return _write_version(team, 1, DEFAULT_CONTRACT, None, "Default contract")
     except IntegrityError:
         return ReviewContract.objects.filter(team=team).order_by("-version").first()  # type: ignore[return-value]

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from auditor.models import RUNNING_STATUSES, Repository, Scan, ScanStatus, ScanTrigger
 from auditor.services.audit import audit_record
+from auditor.services.revisions import team_changed_by_scan
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ def scan_claim(scan_id: int) -> Scan | None:
     )
     if not claimed:
         return None
+    team_changed_by_scan(scan_id)
     return Scan.objects.select_related("repository").get(pk=scan_id)
 
 
@@ -71,6 +73,7 @@ def scan_advance(scan: Scan, status: str, **fields: object) -> bool:
         status=status, heartbeat_at=timezone.now(), **fields
     )
     if updated:
+        team_changed_by_scan(scan.pk)
         scan.status = status
         for name, value in fields.items():
             setattr(scan, name, value)
@@ -79,17 +82,19 @@ def scan_advance(scan: Scan, status: str, **fields: object) -> bool:
 
 def scan_requeue(scan: Scan) -> None:
     """Put a scan that hit a transient error back in the queue for the task's retry."""
-    Scan.objects.filter(pk=scan.pk, status__in=RUNNING_STATUSES).update(
+    if Scan.objects.filter(pk=scan.pk, status__in=RUNNING_STATUSES).update(
         status=ScanStatus.QUEUED, heartbeat_at=timezone.now()
-    )
+    ):
+        team_changed_by_scan(scan.pk)
 
 
 def scan_fail(scan_id: int, code: str, text: str) -> None:
     """Mark an unfinished scan failed with a user-readable reason."""
     now = timezone.now()
-    Scan.objects.filter(pk=scan_id, status__in=(ScanStatus.QUEUED, *RUNNING_STATUSES)).update(
+    if Scan.objects.filter(pk=scan_id, status__in=(ScanStatus.QUEUED, *RUNNING_STATUSES)).update(
         status=ScanStatus.FAILED, finished_at=now, heartbeat_at=now, error_code=code, error_text=text[:4000]
-    )
+    ):
+        team_changed_by_scan(scan_id)
 
 
 def scans_reap_stale() -> int:

@@ -118,9 +118,10 @@ def change_list(title: str, items: list[FindingChange], total: int) -> SafeStrin
 
 
 @register.inclusion_tag("auditor/dashboard/components/scan_section.html")
-def scan_lifecycle_section(scan: Scan) -> dict[str, Any]:
-    """New / fixed / reopened / unchanged for the scan page."""
-    hidden = getattr(scan, "triaged_hidden", None)  # counted with the page's findings
+def scan_lifecycle_section(scan: Scan, findings_page: Any = None) -> dict[str, Any]:
+    """New / fixed / reopened / unchanged for the scan page. The number of findings a
+    triage hides is counted with the page's findings (`finding_page`) when it is given."""
+    hidden = getattr(findings_page, "triaged_hidden", None)
     return {
         "scan": scan,
         "lifecycle": scan_lifecycle(scan),

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
@@ -15,6 +16,7 @@ from auditor.models import Severity, Team
 from auditor.permissions import repository_for_user, teams_for_user
 from auditor.selectors.dashboard import team_overview
 from auditor.selectors.files import HOTSPOT_SORTS, hotspots
+from auditor.selectors.page_cache import page_cache_key
 from auditor.selectors.trends import (
     DEFAULT_RANGE,
     RANGES,
@@ -70,7 +72,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "auditor/dashboard/overview.html",
-        {"overview": team_overview(team), "team": team, "teams": teams},
+        {
+            "overview": SimpleLazyObject(lambda: team_overview(team)),
+            "team": team,
+            "teams": teams,
+            "section_key": page_cache_key(request, team, "overview"),
+        },
     )
 
 
@@ -141,7 +148,8 @@ def repository_hotspots(request: HttpRequest, repository_id: int) -> HttpRespons
         "auditor/dashboard/hotspots.html",
         {
             "repository": repository,
-            "hot": hotspots(repository, sort),
+            "hot": SimpleLazyObject(lambda: hotspots(repository, sort)),
+            "section_key": page_cache_key(request, repository.team, "hotspots"),
             "sort": sort,
             "hotspot_columns": HOTSPOT_COLUMNS,
         },

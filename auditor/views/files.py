@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from auditor.permissions import scan_for_user
 from auditor.selectors.files import file_view
+from auditor.selectors.page_cache import page_cache_key
 
 
 @login_required
@@ -16,9 +18,14 @@ from auditor.selectors.files import file_view
 def file_detail(request: HttpRequest, scan_id: int) -> HttpResponse:
     scan = scan_for_user(request.user, scan_id)
     path = request.GET.get("path", "")[:1000]
-    view = file_view(scan, path)
     return render(
         request,
         "auditor/files/detail.html",
-        {"scan": scan, "repository": scan.repository, "path": path, "view": view},
+        {
+            "scan": scan,
+            "repository": scan.repository,
+            "path": path,
+            "view": SimpleLazyObject(lambda: file_view(scan, path)),
+            "section_key": page_cache_key(request, scan.repository.team, "file"),
+        },
     )

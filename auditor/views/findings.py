@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
 from auditor.models import Category, Role, TriageStatus
@@ -19,6 +20,7 @@ from auditor.selectors.findings import (
     finding_history,
     finding_list,
 )
+from auditor.selectors.page_cache import page_cache_key
 from auditor.services.triage import TriageError, triage_clear, triage_set
 
 FINDINGS_PAGE_SIZE = 50
@@ -54,9 +56,10 @@ def finding_detail(request: HttpRequest, tracked_id: int) -> HttpResponse:
         {
             "tracked": tracked,
             "repository": tracked.repository,
-            "history": finding_history(tracked),
+            "history": SimpleLazyObject(lambda: finding_history(tracked)),
             "can_triage": can(request.user, tracked.team_id, Role.REVIEWER),
             "triage_choices": TriageStatus.choices,
+            "section_key": page_cache_key(request, tracked.repository.team, "finding"),
         },
     )
 

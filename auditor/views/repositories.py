@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from auditor.models import Role
 from auditor.permissions import can, repository_for_user
+from auditor.selectors.page_cache import page_cache_key
 from auditor.selectors.repositories import repository_list_for_user
 from auditor.selectors.scans import scan_page_for_repository
 
@@ -24,13 +26,14 @@ def repository_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def repository_detail(request: HttpRequest, repository_id: int) -> HttpResponse:
     repository = repository_for_user(request.user, repository_id)
-    page = scan_page_for_repository(repository, request.GET.get("page"))
+    number = request.GET.get("page")
     return render(
         request,
         "auditor/repositories/detail.html",
         {
             "repository": repository,
-            "page": page,
+            "page": SimpleLazyObject(lambda: scan_page_for_repository(repository, number)),
             "can_scan": can(request.user, repository.team_id, Role.REVIEWER),
+            "section_key": page_cache_key(request, repository.team, "repository"),
         },
     )

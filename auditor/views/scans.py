@@ -7,10 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
 from auditor.models import Category, Role, ScanTrigger
 from auditor.permissions import repository_for_user, scan_for_user
+from auditor.selectors.page_cache import page_cache_key
 from auditor.selectors.scans import (
     SEVERITY_ORDER,
     FindingFilters,
@@ -35,20 +37,22 @@ def scan_create(request: HttpRequest, repository_id: int) -> HttpResponse:
 def scan_detail(request: HttpRequest, scan_id: int) -> HttpResponse:
     scan = scan_for_user(request.user, scan_id)
     filters = FindingFilters.from_query(request.GET.dict())
-    page = finding_page(scan, filters, request.GET.get("page"), settings.SCAN_FINDINGS_PAGE_SIZE)
+    number = request.GET.get("page")
+    size = settings.SCAN_FINDINGS_PAGE_SIZE
     return render(
         request,
         "auditor/scans/detail.html",
         {
             "scan": scan,
             "repository": scan.repository,
-            "page": page,
+            "page": SimpleLazyObject(lambda: finding_page(scan, filters, number, size)),
             "filters": filters,
             "filter_query": filters.as_query(),
             "severities": severity_breakdown(scan),
             "categories": category_breakdown(scan),
             "severity_choices": SEVERITY_ORDER,
             "category_choices": Category.choices,
+            "section_key": page_cache_key(request, scan.repository.team, "scan"),
         },
     )
 

@@ -5,8 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 
 from auditor.models import Membership, Repository, Role, Team
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: ids repeat across tests whose rows were rolled
+    back, so a page section cached by one test could otherwise be served to the next."""
+    cache.clear()
 
 
 @dataclass

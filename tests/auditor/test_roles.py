@@ -24,6 +24,7 @@ from auditor.models import (
     ReviewContract,
     Scan,
     SignOff,
+    Team,
     TeamSettings,
 )
 from auditor.services.contracts import contract_ensure
@@ -134,6 +135,7 @@ def _state() -> tuple[int, ...]:
         Scan.objects.count(),
         *Membership.objects.order_by("id").values_list("role", flat=True),
         Membership.objects.count(),
+        *Team.objects.order_by("id").values_list("revision", flat=True),
     )
 
 
@@ -155,6 +157,7 @@ def test_role_matrix(world: World, endpoint: Endpoint, persona: str) -> None:
         client.force_login(world.user(persona))
     url = reverse(endpoint.name, kwargs=endpoint.kwargs(world))
     before = _state()
+    revision = Team.objects.get(pk=world.personas.team.pk).revision
     response = getattr(client, endpoint.method)(url, endpoint.data(world))
     expected = _expected(endpoint, persona)
     assert response.status_code == expected, (persona, endpoint.name, response.status_code)
@@ -164,6 +167,8 @@ def test_role_matrix(world: World, endpoint: Endpoint, persona: str) -> None:
         assert _state() == before, "a refused request changed something"
     elif endpoint.method == "post":
         assert _state() != before, "an allowed POST changed nothing"
+        # ... and moved the team's revision, or its cached pages would not show the change
+        assert Team.objects.get(pk=world.personas.team.pk).revision > revision
 
 
 def test_users_see_only_their_teams_in_lists(world: World) -> None:

@@ -1,0 +1,157 @@
+"""Cached page sections: a hit runs no section query, every change shows at once, and
+each request gets its own CSRF token."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from auditor.models import Repository, Scan, ScanStatus, Team, TrackedFinding
+from auditor.services.scans import scan_advance, scan_claim, scan_fail
+from auditor.services.triage import triage_set
+from tests.auditor.conftest import Personas
+from tests.auditor.test_dashboard_factories import ingest
+
+pytestmark = pytest.mark.django_db
+
+ROWS = [("B602", "app/api.py", 12, "fp-shell", 4), ("AI303", "app/net.py", 3, "fp-timeout", 2)]
+
+
+def _client(user: object, **kwargs: object) -> Client:
+    client = Client(**kwargs)
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def _revision(team: Team) -> int:
+    return Team.objects.values_list("revision", flat=True).get(pk=team.pk)
+
+
+def _pages(scan: Scan, tracked: TrackedFinding) -> list[str]:
+    return [
+        reverse("team-overview") + f"?team={scan.repository.team_id}",
+        reverse("repository-detail", args=[scan.repository_id]),
+        reverse("repository-hotspots", args=[scan.repository_id]),
+        reverse("scan-detail", args=[scan.pk]),
+        reverse("finding-detail", args=[tracked.pk]),
+        reverse("file-detail", args=[scan.pk]) + "?path=app/api.py",
+    ]
+
+
+def _without_tokens(response: object) -> str:
+    """The page with its CSRF tokens blanked: each response masks the token afresh."""
+    html = response.content.decode()  # type: ignore[attr-defined]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_a_second_request_runs_only_the_session_user_and_permission_queries(
+    personas: Personas, repository: Repository, django_assert_max_num_queries
+) -> None:
+    scan = ingest(repository, ROWS)
+    tracked = TrackedFinding.objects.get(fingerprint="fp-shell")
+    client = _client(personas.reviewer)
+    for url in _pages(scan, tracked):
+        first = client.get(url)
+        assert first.status_code == 200, url
+        # session, user, the object with the member's role (the overview: his teams)
+        with django_assert_max_num_queries(3):
+            second = client.get(url)
+        assert _without_tokens(second) == _without_tokens(first), url
+
+
+def test_a_triage_shows_at_once_on_every_page(personas: Personas, repository: Repository) -> None:
+    scan = ingest(repository, ROWS)
+    tracked = TrackedFinding.objects.get(fingerprint="fp-shell")
+    client = _client(personas.reviewer)
+    before = {url: client.get(url).content.decode() for url in _pages(scan, tracked)}
+    revision = _revision(personas.team)
+    response = client.post(
+        reverse("finding-triage", args=[tracked.pk]),
+        {"status": "false_positive", "reason": "fixture", "expires_at": ""},
+    )
+    assert response.status_code == 302
+    assert _revision(personas.team) == revision + 1
+    finding_page = client.get(reverse("finding-detail", args=[tracked.pk])).content.decode()
+    assert "Not triaged" in before[reverse("finding-detail", args=[tracked.pk])]
+    assert "Not triaged" not in finding_page
+    assert "False positive" in finding_page
+    scan_page = client.get(reverse("scan-detail", args=[scan.pk])).content.decode()
+    assert "1 triaged finding hidden below" in scan_page
+    assert "1 triaged finding hidden below" not in before[reverse("scan-detail", args=[scan.pk])]
+
+
+def test_each_phase_of_a_scan_moves_the_revision_and_the_repository_page_follows(
+    personas: Personas, repository: Repository
+) -> None:
+    client = _client(personas.viewer)
+    url = reverse("repository-detail", args=[repository.pk])
+    scan = Scan.objects.create(repository=repository, branch="main")
+    seen = [_revision(personas.team)]
+    claimed = scan_claim(scan.pk)
+    assert claimed is not None
+    seen.append(_revision(personas.team))
+    assert "Cloning" in client.get(url).content.decode()
+    assert scan_advance(claimed, ScanStatus.SCANNING)
+    seen.append(_revision(personas.team))
+    assert "Scanning" in client.get(url).content.decode()
+    scan_fail(scan.pk, "clone_failed", "The repository could not be cloned.")
+    seen.append(_revision(personas.team))
+    assert "Failed" in client.get(url).content.decode()
+    assert seen == sorted(set(seen)), seen  # strictly increasing
+    scan_fail(scan.pk, "clone_failed", "again")  # already finished: nothing changes
+    assert _revision(personas.team) == seen[-1]
+
+
+def test_another_teams_change_leaves_this_teams_revision(personas: Personas, repository: Repository) -> None:
+    other = Repository.objects.create(
+        team=personas.other_team, name="search", slug="search", clone_url="https://example.com/s.git"
+    )
+    before = _revision(personas.team)
+    ingest(other, ROWS)
+    triage_set(
+        repository=other,
+        fingerprint="fp-shell",
+        status="wont_fix",
+        reason="",
+        expires_at=None,
+        actor=personas.outsider,  # type: ignore[arg-type]
+    )
+    assert _revision(personas.team) == before
+    assert _revision(personas.other_team) >= 2
+
+
+def _token(html: str) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert match, "no form on the page"
+    return match.group(1)
+
+
+def test_a_cached_form_carries_each_browsers_own_csrf_token(
+    personas: Personas, repository: Repository
+) -> None:
+    ingest(repository, ROWS)
+    tracked = TrackedFinding.objects.get(fingerprint="fp-shell")
+    url = reverse("finding-detail", args=[tracked.pk])
+    # The same person in two browsers: two CSRF cookies, one cached section.
+    laptop = _client(personas.reviewer, enforce_csrf_checks=True)
+    phone = _client(personas.reviewer, enforce_csrf_checks=True)
+    laptop_token = _token(laptop.get(url).content.decode())
+    phone_page = phone.get(url).content.decode()
+    phone_token = _token(phone_page)
+    assert "csrf-placeholder" not in phone_page
+    assert phone_token != laptop_token
+    triage = reverse("finding-triage", args=[tracked.pk])
+    data = {"status": "wont_fix", "reason": "", "expires_at": ""}
+    assert phone.post(triage, {**data, "csrfmiddlewaretoken": phone_token}).status_code == 302
+    assert laptop.post(triage, {**data, "csrfmiddlewaretoken": laptop_token}).status_code == 302
+
+
+def test_viewers_and_reviewers_get_their_own_section(personas: Personas, repository: Repository) -> None:
+    ingest(repository, ROWS)
+    tracked = TrackedFinding.objects.get(fingerprint="fp-shell")
+    url = reverse("finding-detail", args=[tracked.pk])
+    assert 'data-testid="triage-form"' in _client(personas.reviewer).get(url).content.decode()
+    assert 'data-testid="triage-form"' not in _client(personas.viewer).get(url).content.decode()
