@@ -24,6 +24,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -248,18 +249,54 @@ def _timed(client: Client, url: str) -> float:
     return elapsed
 
 
-def _paired_ms(client: Client, url: str, runs: int, cold: bool = False) -> tuple[float, float]:
+def _paired_ms(
+    client: Client, url: str, runs: int, before: Callable[[], None] | None = None
+) -> tuple[float, float]:
     """Median time of `url` and of the trivial page, requested alternately so that load
-    from other processes on a shared machine affects both alike. `cold`: the cache is
-    emptied before each request (the findings list's counts are cached)."""
+    from other processes on a shared machine affects both alike. `before` runs (untimed)
+    before each request of `url`: emptying the cache, or changing what the page shows."""
     client.get(url)  # warm-up (template loading, connection)
     page, trivial = [], []
     for _ in range(runs):
         trivial.append(_timed(client, TRIVIAL))
-        if cold:
-            cache.clear()
+        if before is not None:
+            before()
         page.append(_timed(client, url))
     return statistics.median(page), statistics.median(trivial)
+
+
+def _toggle_triage() -> Callable[[], None]:
+    """A change to the first repository, made through the service as a reviewer would:
+    triage one of its findings, then clear it again on the next call. It moves the team's
+    revision and that repository's triage state, so the next request of any of its pages
+    is the first view after a change."""
+    from django.contrib.auth.models import User
+
+    from auditor.models import Repository, TrackedFinding
+    from auditor.services.triage import triage_clear, triage_set
+
+    repository = Repository.objects.select_related("team").order_by("pk").first()
+    tracked = TrackedFinding.objects.filter(repository=repository, is_open=True).order_by("-pk").first()
+    actor = User.objects.get(username="lead")
+    assert repository is not None
+    assert tracked is not None
+    state = {"set": False}
+
+    def toggle() -> None:
+        if state["set"]:
+            triage_clear(repository=repository, fingerprint=tracked.fingerprint, actor=actor)
+        else:
+            triage_set(
+                repository=repository,
+                fingerprint=tracked.fingerprint,
+                status="wont_fix",
+                reason="bench",
+                expires_at=None,
+                actor=actor,
+            )
+        state["set"] = not state["set"]
+
+    return toggle
 
 
 def pages() -> list[tuple[str, str]]:
@@ -297,6 +334,13 @@ def pages() -> list[tuple[str, str]]:
         ("findings list", findings),
         ("findings list (cold)", findings),
         (f"findings list, last page ({last}) (cold)", findings + f"?page={last}"),
+        ("findings list (after a triage)", findings),
+        ("overview (after a triage)", reverse("team-overview") + f"?team={team.pk}"),
+        ("repository page (after a triage)", reverse("repository-detail", args=[repo.pk])),
+        ("scan page (after a triage)", reverse("scan-detail", args=[scan.pk])),
+        ("overview (cold)", reverse("team-overview") + f"?team={team.pk}"),
+        ("repository page (cold)", reverse("repository-detail", args=[repo.pk])),
+        ("scan page (cold)", reverse("scan-detail", args=[scan.pk])),
         (f"findings list, last page ({last})", findings + f"?page={last}"),
         ("findings list, sorted by path, last page", findings + f"?sort=path&page={last}"),
         ("findings list, high + new only", findings + "?severity=high&new=1"),
@@ -312,9 +356,11 @@ def measure(runs: int) -> list[dict[str, Any]]:
     client = Client()
     client.force_login(User.objects.get(username="lead"))
     rows = []
+    toggle = _toggle_triage()
     for name, url in pages():
-        cold = name.endswith("(cold)")
-        ms, trivial = _paired_ms(client, url, runs, cold=cold)
+        before = cache.clear if name.endswith("(cold)") else None
+        before = toggle if name.endswith("(after a triage)") else before
+        ms, trivial = _paired_ms(client, url, runs, before)
         rows.append(
             {
                 "page": name,

@@ -141,36 +141,56 @@ def _scoped_to(repositories: list[Repository]) -> QuerySet[TrackedFinding]:
     return TrackedFinding.objects.filter(scope)
 
 
+Grid = dict[int, dict[str, int]]  # severity → {"open": n, "triaged": n, "fixed": n}
+
+
 def _count_grid(
     narrowed: QuerySet[TrackedFinding], repositories: list[Repository], f: FindingListFilters, today: date
-) -> dict[int, dict[str, int]]:
+) -> Grid:
     """Per severity, how many identities are open / triaged / fixed under the filters.
 
-    One pass over the identities (tens of thousands at a million findings) costs tens of
-    milliseconds, so the result is cached under a key that changes whenever it could:
-    the newest ingested scan and the triage state of these repositories, the filters and
-    the day (expiry). A new scan or triage makes a new key; nothing is invalidated by hand.
+    Counting every identity (tens of thousands at a million findings) costs tens of
+    milliseconds, so each repository's grid is cached under a key that changes whenever
+    it could: the repository's newest ingested scan and triage state (loaded with the
+    list), the filters and the day (expiry). After a scan or a triage only that
+    repository is counted again; nothing is invalidated by hand.
     """
-    # Per repository: its latest scan and its triage state, loaded with the list itself.
-    version = [(r.pk, r.latest_scan, r.triage_at, r.triage_n) for r in repositories]  # type: ignore[attr-defined]
-    filters = {**asdict(f), "page": "", "sort": "", "severity": "", "status": ""}
-    raw = repr((version, filters, today))
-    key = "dashboard:finding-counts:" + hashlib.sha256(raw.encode()).hexdigest()
-    grid: dict[int, dict[str, int]] | None = cache.get(key)
-    if grid is None:
+    filters = repr({**asdict(f), "page": "", "sort": "", "severity": "", "status": "", "repository": ""})
+    keys = {
+        r.pk: "dashboard:finding-counts:"
+        + hashlib.sha256(
+            repr((r.pk, r.latest_scan, r.triage_at, r.triage_n, filters, today)).encode()  # type: ignore[attr-defined]
+        ).hexdigest()
+        for r in repositories
+        if not f.repository or str(r.pk) == f.repository
+    }
+    cached: dict[str, Grid] = cache.get_many(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in cached]
+    if missing:
         active = triage_active_q(today)
-        grid = {
-            row["severity"]: row
-            for row in narrowed.order_by()
-            .values("severity")
+        counted: dict[int, Grid] = {pk: {} for pk in missing}
+        rows = (
+            narrowed.filter(repository_id__in=missing)
+            .order_by()
+            .values("repository_id", "severity")
             .annotate(
                 open=Count("id", filter=Q(is_open=True) & ~active),
                 triaged=Count("id", filter=Q(is_open=True) & active),
                 fixed=Count("id", filter=Q(is_open=False)),
             )
-        }
-        cache.set(key, grid, COUNTS_CACHE_SECONDS)
-    return grid
+        )
+        for row in rows:
+            counted[row["repository_id"]][row["severity"]] = {k: row[k] for k in ("open", "triaged", "fixed")}
+        fresh = {keys[pk]: grid for pk, grid in counted.items()}
+        cache.set_many(fresh, COUNTS_CACHE_SECONDS)
+        cached.update(fresh)
+    total: Grid = {}
+    for grid in cached.values():
+        for severity, row in grid.items():
+            into = total.setdefault(severity, {"open": 0, "triaged": 0, "fixed": 0})
+            for k, n in row.items():
+                into[k] += n
+    return total
 
 
 def _latest_scan_ids() -> QuerySet[Repository, Any]:

@@ -12,7 +12,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
 from auditor.models import Category, Role, TriageStatus
-from auditor.permissions import can, tracked_finding_for_user
+from auditor.permissions import can, teams_for_user, tracked_finding_for_user
 from auditor.selectors.findings import (
     SORTS,
     STATUSES,
@@ -30,18 +30,21 @@ FINDINGS_PAGE_SIZE = 50
 @require_GET
 def finding_index(request: HttpRequest) -> HttpResponse:
     filters = FindingListFilters.from_query(request.GET.dict())
-    listing = finding_list(request.user, filters, request.GET.get("page"), FINDINGS_PAGE_SIZE)
+    number = request.GET.get("page")
+    listing = SimpleLazyObject(lambda: finding_list(request.user, filters, number, FINDINGS_PAGE_SIZE))
     return render(
         request,
         "auditor/findings/list.html",
         {
             "listing": listing,
-            "page": listing.page,
+            "page": SimpleLazyObject(lambda: listing.page),  # type: ignore[attr-defined]
             "filters": filters,
             "filter_query": filters.as_query(),
             "category_choices": Category.choices,
             "statuses": STATUSES,
             "sorts": list(SORTS),
+            # The list spans all of the user's teams: one small query for their revisions.
+            "section_key": page_cache_key(request, "findings", teams_for_user(request.user).only("revision")),
         },
     )
 
@@ -59,7 +62,7 @@ def finding_detail(request: HttpRequest, tracked_id: int) -> HttpResponse:
             "history": SimpleLazyObject(lambda: finding_history(tracked)),
             "can_triage": can(request.user, tracked.team_id, Role.REVIEWER),
             "triage_choices": TriageStatus.choices,
-            "section_key": page_cache_key(request, tracked.repository.team, "finding"),
+            "section_key": page_cache_key(request, "finding", tracked.repository.team),
         },
     )
 

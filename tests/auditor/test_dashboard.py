@@ -43,17 +43,20 @@ def _history(repository: Repository, scans: int) -> Scan:
 
 
 def _pages(repository: Repository, scan: Scan) -> list[tuple[str, int]]:
-    """(url, query budget). Session + user are 2 of each; the repository and scan pages
-    also carry other feature areas' sections."""
+    """(url, query budget) of a page drawn afresh (its cached section missing). Session +
+    user are 2 of each; the repository and scan pages also carry other feature areas'
+    sections; the findings list reads its user's teams' revisions; the team trends read
+    their charts' version apart from the teams. A cached section runs
+    none of these (tests/auditor/test_page_cache.py)."""
     return [
         (reverse("team-overview"), 9),
-        (reverse("team-trends") + "?range=90d", 4),
+        (reverse("team-trends") + "?range=90d", 5),
         (reverse("repository-trends", args=[repository.pk]), 5),
         (reverse("repository-hotspots", args=[repository.pk]) + "?sort=findings", 7),
         (reverse("repository-detail", args=[repository.pk]), 15),
         (reverse("scan-detail", args=[scan.pk]), 12),
         (reverse("help-risk"), 2),
-        (reverse("finding-index") + "?status=all", 5),
+        (reverse("finding-index") + "?status=all", 6),
         (reverse("file-detail", args=[scan.pk]) + "?path=pkg/" + EVIL + ".py", 9),
         (
             reverse(

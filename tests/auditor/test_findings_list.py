@@ -116,9 +116,9 @@ def test_pages_and_the_last_page_within_a_fixed_query_budget(
     ingest(repository, [("R1", f"m{i:03}.py", i + 1, f"fp{i}", i % 5) for i in range(130)])
     client = _client(personas.viewer)
     for query in ["", "?page=2", "?page=3&sort=path", "?page=last"]:
-        # session, user, repositories (with what the cached counts depend on), counts
-        # (when not cached), page
-        with django_assert_max_num_queries(5):
+        # session, user, the teams' revisions (the section's cache key), repositories
+        # (with what the cached counts depend on), counts (when not cached), page
+        with django_assert_max_num_queries(6):
             response = client.get(reverse("finding-index") + query)
         assert response.status_code == 200
     body = client.get(reverse("finding-index") + "?page=3&sort=path").content.decode()
@@ -139,3 +139,40 @@ def test_pages_read_from_the_end_hold_the_same_rows_as_from_the_start(
     seen = [t.pk for n in paginator.page_range for t in paginator.page(n).object_list]
     assert seen == expected
     assert len(paginator.page(5).object_list) == 3
+
+
+def test_after_a_triage_only_that_repositorys_counts_are_taken_again(
+    personas: Personas, two_repos: Repository
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from auditor.services.triage import triage_set
+
+    other = Repository.objects.filter(team=personas.team).exclude(pk=two_repos.pk).get()
+    client = _client(personas.viewer)
+    url = reverse("finding-index") + "?status=all"
+
+    def count_queries() -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"] and "GROUP BY" in q["sql"]]
+
+    first = count_queries()
+    assert len(first) == 1  # both repositories, one query
+    triage_set(
+        repository=other,
+        fingerprint=TrackedFinding.objects.filter(repository=other).values_list("fingerprint", flat=True)[0],
+        status="wont_fix",
+        reason="",
+        expires_at=None,
+        actor=personas.reviewer,  # type: ignore[arg-type]
+    )
+    (again,) = count_queries()
+    assert f"IN ({other.pk})" in again.replace('"', "")
+    tabs = client.get(url).context["listing"].status_counts
+    mine = TrackedFinding.objects.filter(team=personas.team)
+    total, fixed = mine.count(), mine.filter(is_open=False).count()
+    assert (total, fixed) == (5, 1)
+    assert tabs == {"open": total - fixed - 1, "triaged": 1, "fixed": fixed, "all": total}

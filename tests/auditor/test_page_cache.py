@@ -38,6 +38,9 @@ def _pages(scan: Scan, tracked: TrackedFinding) -> list[str]:
         reverse("scan-detail", args=[scan.pk]),
         reverse("finding-detail", args=[tracked.pk]),
         reverse("file-detail", args=[scan.pk]) + "?path=app/api.py",
+        reverse("finding-index") + "?status=all&sort=path",
+        reverse("team-trends") + f"?team={scan.repository.team_id}&range=90d",
+        reverse("repository-trends", args=[scan.repository_id]),
     ]
 
 
@@ -56,7 +59,8 @@ def test_a_second_request_runs_only_the_session_user_and_permission_queries(
     for url in _pages(scan, tracked):
         first = client.get(url)
         assert first.status_code == 200, url
-        # session, user, the object with the member's role (the overview: his teams)
+        # session, user, the object with the member's role (the overview and the findings
+        # list: his teams)
         with django_assert_max_num_queries(3):
             second = client.get(url)
         assert _without_tokens(second) == _without_tokens(first), url
