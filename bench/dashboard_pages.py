@@ -14,7 +14,8 @@ the findings list too at its last page. Exit status 1 when a page misses it.
 Pages keep their data sections in the cache (templatetags/page_cache.py), so these
 medians are repeated views. The first view after a change is timed too and reported apart,
 never hidden: "(after a triage)" rows triage a finding of the first repository (then clear
-it) through the service before each request, which moves the team's revision; "(cold)"
+it) through the service before each request, which moves its and its team's revisions;
+"(after a triage elsewhere)" do so in another repository of the team; "(cold)"
 rows empty the whole cache before each request (after a restart, or a filter combination
 nobody has asked for yet).
 
@@ -272,17 +273,20 @@ def _paired_ms(
     return statistics.median(page), statistics.median(trivial)
 
 
-def _toggle_triage() -> Callable[[], None]:
-    """A change to the first repository, made through the service as a reviewer would:
-    triage one of its findings, then clear it again on the next call. It moves the team's
-    revision and that repository's triage state, so the next request of any of its pages
-    is the first view after a change."""
+def _toggle_triage(nth: int = 0) -> Callable[[], None]:
+    """A change to the `nth` repository of the timed team, made through the service as a reviewer would:
+    triage one of its findings, then clear it again on the next call. It moves that
+    repository's and its team's revisions and its triage state, so the next request of any
+    of its pages, or of its team's, is the first view after a change."""
     from django.contrib.auth.models import User
 
     from auditor.models import Repository, TrackedFinding
     from auditor.services.triage import triage_clear, triage_set
 
-    repository = Repository.objects.select_related("team").order_by("pk").first()
+    first = Repository.objects.order_by("pk").first()
+    assert first is not None
+    # The `nth` repository of the first repository's team (whose pages are timed).
+    repository = Repository.objects.select_related("team").filter(team_id=first.team_id).order_by("pk")[nth]
     tracked = TrackedFinding.objects.filter(repository=repository, is_open=True).order_by("-pk").first()
     actor = User.objects.get(username="lead")
     assert repository is not None
@@ -345,6 +349,8 @@ def pages() -> list[tuple[str, str]]:
         ("overview (after a triage)", reverse("team-overview") + f"?team={team.pk}"),
         ("repository page (after a triage)", reverse("repository-detail", args=[repo.pk])),
         ("scan page (after a triage)", reverse("scan-detail", args=[scan.pk])),
+        ("repository page (after a triage elsewhere)", reverse("repository-detail", args=[repo.pk])),
+        ("scan page (after a triage elsewhere)", reverse("scan-detail", args=[scan.pk])),
         ("overview (cold)", reverse("team-overview") + f"?team={team.pk}"),
         ("repository page (cold)", reverse("repository-detail", args=[repo.pk])),
         ("scan page (cold)", reverse("scan-detail", args=[scan.pk])),
@@ -363,10 +369,13 @@ def measure(runs: int) -> list[dict[str, Any]]:
     client = Client()
     client.force_login(User.objects.get(username="lead"))
     rows = []
-    toggle = _toggle_triage()
+    here, elsewhere = _toggle_triage(0), _toggle_triage(1)
     for name, url in pages():
-        before = cache.clear if name.endswith("(cold)") else None
-        before = toggle if name.endswith("(after a triage)") else before
+        before = {
+            "(cold)": cache.clear,
+            "(after a triage)": here,
+            "(after a triage elsewhere)": elsewhere,
+        }.get(name[name.rfind("(") :])
         ms, trivial = _paired_ms(client, url, runs, before)
         rows.append(
             {

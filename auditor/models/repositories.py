@@ -20,6 +20,9 @@ class Repository(models.Model):
     webhook_secret = models.CharField(max_length=64, default=_new_webhook_secret, editable=False)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moves with every change to this repository's scans, findings, triage, reviews or
+    # schedule: its pages are cached under it (services/revisions.py).
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -8,9 +8,12 @@ class Team(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Bumped after every committed change that a team's pages show (services/revisions.py);
-    # rendered page sections are cached under it, so they never need invalidating by hand.
+    # Rendered page sections are cached under these (services/revisions.py), so they never
+    # need invalidating by hand. `revision` moves with every change in the team (its pages
+    # span its repositories); `shared_revision` only with what every repository's pages
+    # show: settings, the review contract, members.
     revision = models.PositiveBigIntegerField(default=0, editable=False)
+    shared_revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -2,12 +2,14 @@
 
 A key names everything a section's HTML depends on, so a stale entry is never read and
 nothing is invalidated by hand:
-- the revision of each team the section shows, moved after every committed change its
-  pages show (services/revisions.py);
+- the revisions of what the section shows (services/revisions.py): a repository's pages
+  take its own revision and its team's shared one (settings, contract, members), so a scan
+  of another repository leaves them cached; pages spanning a team take the team's revision;
 - the user, since sections differ by role (buttons, forms) and some by person;
 - the full path with its query string (filters, sort, page);
 - the current minute and time zone: relative times ("3 minutes ago") and expiry dates are
-  drawn against the clock, so a section is drawn again at most once a minute.
+  drawn against the clock, so a section is drawn again at most once a minute (which also
+  bounds how long a write that bypassed the services, say in the admin, can go unseen).
 """
 
 from __future__ import annotations
@@ -18,19 +20,27 @@ from collections.abc import Iterable
 from django.http import HttpRequest
 from django.utils import timezone
 
-from auditor.models import Team
+from auditor.models import Repository, Team
 
 SECTION_CACHE_SECONDS = 120  # a key outlives its minute only by the cache's own slack
 
+Scope = Team | Repository
 
-def page_cache_key(request: HttpRequest, section: str, *teams: Team | Iterable[Team]) -> str:
-    """The cache key of `section` of the page `request` asks for, showing `teams`' data
-    (each argument a team or several)."""
+
+def _version(scope: Scope) -> tuple[str, int, int, int]:
+    if isinstance(scope, Repository):  # its team is loaded with it by the permission helpers
+        return ("repository", scope.pk, scope.revision, scope.team.shared_revision)
+    return ("team", scope.pk, scope.revision, 0)
+
+
+def page_cache_key(request: HttpRequest, section: str, *scopes: Scope | Iterable[Scope]) -> str:
+    """The cache key of `section` of the page `request` asks for, showing the data of
+    `scopes` (each argument a team or repository, or several)."""
     now = timezone.localtime()
-    flat = [t for arg in teams for t in ((arg,) if isinstance(arg, Team) else arg)]
+    flat = [s for arg in scopes for s in ((arg,) if isinstance(arg, (Team, Repository)) else arg)]
     parts = (
         section,
-        sorted((t.pk, t.revision) for t in flat),
+        sorted(_version(s) for s in flat),
         request.user.pk,
         request.get_full_path(),
         now.strftime("%Y-%m-%dT%H:%M"),

@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 
-from auditor.models import AuditEvent, Team
-from auditor.services.revisions import team_changed
+from auditor.models import AuditEvent, Repository, Team
+from auditor.services.revisions import repository_changed, repository_changed_by_scan, team_changed
 
 
 def audit_record(
@@ -22,8 +22,7 @@ def audit_record(
     """Append one event: `actor` did `action` to `obj` in `team`. Call it inside the
     transaction of the change it records, so that both land or neither does."""
     user = actor if isinstance(actor, User) else None
-    team_changed(team.pk)  # what is worth an audit event is shown on some page
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         team=team,
         actor=user,
         actor_name=user.get_username() if user else "system",
@@ -33,3 +32,19 @@ def audit_record(
         object_repr=str(obj)[:300],
         details=details or {},
     )
+    _pages_changed(team, obj)
+    return event
+
+
+def _pages_changed(team: Team, obj: models.Model) -> None:
+    """What is worth an audit event is shown on some page: move the revisions of the
+    repository the object belongs to (a repository, or anything with a repository or a
+    scan), or of the whole team (settings, contract, members)."""
+    if isinstance(obj, Repository):
+        repository_changed(obj.pk)
+    elif getattr(obj, "repository_id", None) is not None:
+        repository_changed(obj.repository_id)  # type: ignore[attr-defined]
+    elif getattr(obj, "scan_id", None) is not None:
+        repository_changed_by_scan(obj.scan_id)  # type: ignore[attr-defined]
+    else:
+        team_changed(team.pk)

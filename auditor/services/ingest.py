@@ -12,7 +12,7 @@ from django.utils import timezone
 from auditor.models import FileMetric, Finding, Repository, Scan, ScanStatus, Severity
 from auditor.services.gate import scan_review_derive
 from auditor.services.lifecycle import scan_lifecycle_compute
-from auditor.services.revisions import team_changed_by_scan
+from auditor.services.revisions import repository_changed_by_scan
 from scanners.model import ScanResult
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,7 @@ def scan_ingest(scan: Scan, result: ScanResult) -> Scan:
         }
         Scan.objects.filter(pk=scan.pk).update(**fields)
         scan_review_derive(scan)  # trust levels and the quality gate (services/gate.py)
-        team_changed_by_scan(scan.pk)  # last: it holds the team's row until the commit
+        repository_changed_by_scan(scan.pk)  # last: it holds the team's row until the commit
     for name, value in fields.items():
         setattr(scan, name, value)
     return scan

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from auditor.models import RUNNING_STATUSES, Repository, Scan, ScanStatus, ScanTrigger
 from auditor.services.audit import audit_record
-from auditor.services.revisions import team_changed_by_scan
+from auditor.services.revisions import repository_changed_by_scan
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def scan_claim(scan_id: int) -> Scan | None:
     )
     if not claimed:
         return None
-    team_changed_by_scan(scan_id)
+    repository_changed_by_scan(scan_id)
     return Scan.objects.select_related("repository").get(pk=scan_id)
 
 
@@ -73,7 +73,7 @@ def scan_advance(scan: Scan, status: str, **fields: object) -> bool:
         status=status, heartbeat_at=timezone.now(), **fields
     )
     if updated:
-        team_changed_by_scan(scan.pk)
+        repository_changed_by_scan(scan.pk)
         scan.status = status
         for name, value in fields.items():
             setattr(scan, name, value)
@@ -85,7 +85,7 @@ def scan_requeue(scan: Scan) -> None:
     if Scan.objects.filter(pk=scan.pk, status__in=RUNNING_STATUSES).update(
         status=ScanStatus.QUEUED, heartbeat_at=timezone.now()
     ):
-        team_changed_by_scan(scan.pk)
+        repository_changed_by_scan(scan.pk)
 
 
 def scan_fail(scan_id: int, code: str, text: str) -> None:
@@ -94,7 +94,7 @@ def scan_fail(scan_id: int, code: str, text: str) -> None:
     if Scan.objects.filter(pk=scan_id, status__in=(ScanStatus.QUEUED, *RUNNING_STATUSES)).update(
         status=ScanStatus.FAILED, finished_at=now, heartbeat_at=now, error_code=code, error_text=text[:4000]
     ):
-        team_changed_by_scan(scan_id)
+        repository_changed_by_scan(scan_id)
 
 
 def scans_reap_stale() -> int:
@@ -148,6 +148,9 @@ def scan_cancel(*, scan: Scan, actor: User | AnonymousUser | None) -> bool:
 
     now = timezone.now()
     with transaction.atomic():
+        # Repository first, as ingestion locks it before the scan: the audit event below
+        # moves the repository's revision, and the opposite order could deadlock.
+        Repository.objects.select_for_update().filter(pk=scan.repository_id).first()
         cancelled = Scan.objects.filter(pk=scan.pk, status__in=ACTIVE_STATUSES).update(
             status=ScanStatus.CANCELLED, finished_at=now, heartbeat_at=now
         )

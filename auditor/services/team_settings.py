@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from auditor.models import Team, TeamSettings
+from auditor.models import Repository, Team, TeamSettings
 
 EDITABLE_FIELDS = (
     "required_reviewers",
@@ -52,6 +52,11 @@ def team_settings_update(
             raise ValidationError("The Trusted threshold must not be below the Monitored threshold.")
         if not changes:
             return row
+        # Every repository of the team, in one order, before the re-levelling, approvals and
+        # gate flips below touch them: an ingestion locks its repository first and the team
+        # last (services/revisions.py), so taking them one by one after the team's row could
+        # deadlock with it.
+        list(Repository.objects.select_for_update().filter(team=team).order_by("pk").values_list("pk"))
         row.save()
         if {"trust_monitored_after", "trust_trusted_after"} & set(changes):
             trust_relevel_team(team, row)

@@ -28,6 +28,14 @@ def _validate(status: str, reason: str, expires_at: date | None, today: date) ->
             raise TriageError("The expiry date must be in the future.")
 
 
+def _lock_repository(repository: Repository) -> None:
+    """Lock the repository's row before the identities' rows, the order ingestion takes
+    them in (the audit event moves the repository's revision, which would otherwise lock
+    it after them and could deadlock with an ingestion). A triage also never interleaves
+    with the lifecycle computation of the same repository."""
+    Repository.objects.select_for_update().filter(pk=repository.pk).first()
+
+
 def triage_set(
     *,
     repository: Repository,
@@ -45,6 +53,7 @@ def triage_set(
     """
     _validate(status, reason, expires_at, today or timezone.localdate())
     with transaction.atomic():
+        _lock_repository(repository)
         triage = (
             Triage.objects.select_for_update().filter(repository=repository, fingerprint=fingerprint).first()
         )
@@ -76,6 +85,7 @@ def triage_set(
 def triage_clear(*, repository: Repository, fingerprint: str, actor: User | AnonymousUser) -> bool:
     """Re-open a triaged fingerprint; False when it was not triaged. Audited."""
     with transaction.atomic():
+        _lock_repository(repository)
         triage = (
             Triage.objects.select_for_update().filter(repository=repository, fingerprint=fingerprint).first()
         )

@@ -141,7 +141,7 @@ def repository_trends_page(request: HttpRequest, repository_id: int) -> HttpResp
             "range": range_key,
             "ranges": list(RANGES),
             "subject": repository.name,
-            "section_key": page_cache_key(request, "trends", repository.team),
+            "section_key": page_cache_key(request, "trends", repository),
         },
     )
 
@@ -158,7 +158,7 @@ def repository_hotspots(request: HttpRequest, repository_id: int) -> HttpRespons
         {
             "repository": repository,
             "hot": SimpleLazyObject(lambda: hotspots(repository, sort)),
-            "section_key": page_cache_key(request, "hotspots", repository.team),
+            "section_key": page_cache_key(request, "hotspots", repository),
             "sort": sort,
             "hotspot_columns": HOTSPOT_COLUMNS,
         },

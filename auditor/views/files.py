@@ -26,6 +26,6 @@ def file_detail(request: HttpRequest, scan_id: int) -> HttpResponse:
             "repository": scan.repository,
             "path": path,
             "view": SimpleLazyObject(lambda: file_view(scan, path)),
-            "section_key": page_cache_key(request, "file", scan.repository.team),
+            "section_key": page_cache_key(request, "file", scan.repository),
         },
     )

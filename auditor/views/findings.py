@@ -62,7 +62,7 @@ def finding_detail(request: HttpRequest, tracked_id: int) -> HttpResponse:
             "history": SimpleLazyObject(lambda: finding_history(tracked)),
             "can_triage": can(request.user, tracked.team_id, Role.REVIEWER),
             "triage_choices": TriageStatus.choices,
-            "section_key": page_cache_key(request, "finding", tracked.repository.team),
+            "section_key": page_cache_key(request, "finding", tracked.repository),
         },
     )
 

@@ -34,6 +34,6 @@ def repository_detail(request: HttpRequest, repository_id: int) -> HttpResponse:
             "repository": repository,
             "page": SimpleLazyObject(lambda: scan_page_for_repository(repository, number)),
             "can_scan": can(request.user, repository.team_id, Role.REVIEWER),
-            "section_key": page_cache_key(request, "repository", repository.team),
+            "section_key": page_cache_key(request, "repository", repository),
         },
     )

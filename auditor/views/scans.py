@@ -52,7 +52,7 @@ def scan_detail(request: HttpRequest, scan_id: int) -> HttpResponse:
             "categories": category_breakdown(scan),
             "severity_choices": SEVERITY_ORDER,
             "category_choices": Category.choices,
-            "section_key": page_cache_key(request, "scan", scan.repository.team),
+            "section_key": page_cache_key(request, "scan", scan.repository),
         },
     )
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from auditor.models import FileMetric, Finding, Repository, Scan, ScanStatus
 from auditor.services.lifecycle import scan_lifecycle_compute
-from auditor.services.revisions import team_changed_by_scan
+from auditor.services.revisions import repository_changed_by_scan
 
 # (rule, path, line, fingerprint, severity)
 Row = tuple[str, str, int, str, int]
@@ -79,6 +79,6 @@ def ingest(
         severity_counts=scan.rollup.severity_counts,
         category_counts=scan.rollup.category_counts,
     )
-    team_changed_by_scan(scan.pk)  # as ingestion does
+    repository_changed_by_scan(scan.pk)  # as ingestion does
     scan.refresh_from_db()
     return scan

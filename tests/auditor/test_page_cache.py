@@ -106,6 +106,7 @@ def test_each_phase_of_a_scan_moves_the_revision_and_the_repository_page_follows
     seen.append(_revision(personas.team))
     assert "Failed" in client.get(url).content.decode()
     assert seen == sorted(set(seen)), seen  # strictly increasing
+    assert Repository.objects.get(pk=repository.pk).revision == 3  # claim, scanning, failed
     scan_fail(scan.pk, "clone_failed", "again")  # already finished: nothing changes
     assert _revision(personas.team) == seen[-1]
 
@@ -160,3 +161,40 @@ def test_viewers_and_reviewers_get_their_own_section(personas: Personas, reposit
     url = reverse("finding-detail", args=[tracked.pk])
     assert 'data-testid="triage-form"' in _client(personas.reviewer).get(url).content.decode()
     assert 'data-testid="triage-form"' not in _client(personas.viewer).get(url).content.decode()
+
+
+def test_a_scan_of_another_repository_leaves_this_repositorys_pages_cached(
+    personas: Personas, repository: Repository, django_assert_max_num_queries
+) -> None:
+    scan = ingest(repository, ROWS)
+    tracked = TrackedFinding.objects.get(fingerprint="fp-shell")
+    client = _client(personas.viewer)
+    pages = [url for url in _pages(scan, tracked) if "team" not in url and "findings/?" not in url]
+    overview = reverse("team-overview")
+    for url in [*pages, overview]:
+        client.get(url)
+    ledger = Repository.objects.create(
+        team=personas.team, name="ledger", slug="ledger", clone_url="https://example.com/l.git"
+    )
+    before = Repository.objects.get(pk=repository.pk).revision
+    ingest(ledger, [("B105", "pay.py", 4, "fp-ledger", 3)])
+    assert Repository.objects.get(pk=repository.pk).revision == before
+    for url in pages:
+        with django_assert_max_num_queries(3):
+            assert client.get(url).status_code == 200, url
+    assert "ledger" in client.get(overview).content.decode()  # the team's pages are redrawn
+
+
+def test_a_team_setting_redraws_every_repositorys_pages(personas: Personas, repository: Repository) -> None:
+    from auditor.services.team_settings import team_settings_update
+
+    scan = ingest(repository, ROWS)
+    client = _client(personas.viewer)
+    url = reverse("scan-detail", args=[scan.pk])
+    assert "required by the gate" not in client.get(url).content.decode()
+    shared = Team.objects.get(pk=personas.team.pk).shared_revision
+    own = Repository.objects.get(pk=repository.pk).revision
+    team_settings_update(team=personas.team, actor=personas.admin, values={"gate_require_review": True})  # type: ignore[arg-type]
+    assert Team.objects.get(pk=personas.team.pk).shared_revision == shared + 1
+    assert Repository.objects.get(pk=repository.pk).revision == own  # the team's revision did it
+    assert "required by the gate" in client.get(url).content.decode()
