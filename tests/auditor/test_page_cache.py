@@ -45,6 +45,12 @@ def _pages(scan: Scan, tracked: TrackedFinding) -> list[str]:
     ]
 
 
+def _scanned(repository: Repository) -> tuple[Scan, TrackedFinding]:
+    """A succeeded scan of `repository` holding ROWS, and the identity of its first row."""
+    scan = ingest(repository, ROWS)
+    return scan, TrackedFinding.objects.get(fingerprint="fp-shell")
+
+
 def _without_tokens(response: object) -> str:
     """The page with its CSRF tokens blanked: each response masks the token afresh."""
     html = response.content.decode()  # type: ignore[attr-defined]
@@ -54,8 +60,7 @@ def _without_tokens(response: object) -> str:
 def test_a_second_request_runs_only_the_session_user_and_permission_queries(
     personas: Personas, repository: Repository, django_assert_max_num_queries
 ) -> None:
-    scan = ingest(repository, ROWS)
-    tracked = TrackedFinding.objects.get(fingerprint="fp-shell")
+    scan, tracked = _scanned(repository)
     client = _client(personas.reviewer)
     for url in _pages(scan, tracked):
         first = client.get(url)
@@ -68,8 +73,7 @@ def test_a_second_request_runs_only_the_session_user_and_permission_queries(
 
 
 def test_a_triage_shows_at_once_on_every_page(personas: Personas, repository: Repository) -> None:
-    scan = ingest(repository, ROWS)
-    tracked = TrackedFinding.objects.get(fingerprint="fp-shell")
+    scan, tracked = _scanned(repository)
     client = _client(personas.reviewer)
     before = {url: client.get(url).content.decode() for url in _pages(scan, tracked)}
     revision = _revision(personas.team)
@@ -166,8 +170,7 @@ def test_viewers_and_reviewers_get_their_own_section(personas: Personas, reposit
 def test_a_scan_of_another_repository_leaves_this_repositorys_pages_cached(
     personas: Personas, repository: Repository, django_assert_max_num_queries
 ) -> None:
-    scan = ingest(repository, ROWS)
-    tracked = TrackedFinding.objects.get(fingerprint="fp-shell")
+    scan, tracked = _scanned(repository)
     client = _client(personas.viewer)
     pages = [url for url in _pages(scan, tracked) if "team" not in url and "findings/?" not in url]
     overview = reverse("team-overview")
