@@ -107,21 +107,11 @@ def can(user: User, team_id: int, role: str) -> bool:
 def tracked_finding_for_user(user: User, tracked_id: int, role: str = Role.VIEWER) -> TrackedFinding:
     """A finding's identity (dashboard) if `user` is a member of its team with at least `role`.
 
-    Returns it with its repository, team and first/last scans loaded.
+    Returns it with its repository and team loaded (its scans and latest occurrence come
+    with its history, `selectors.findings.finding_history`, when a page draws them).
     """
     tracked = _with_role(
-        TrackedFinding.objects.select_related(
-            "repository", "repository__team", "first_seen_scan", "latest_finding"
-        )
-        # The first scan's per-file warnings and counts (JSON, large) are not needed
-        # with the finding; they load on access if ever wanted.
-        .defer(
-            "first_seen_scan__warnings",
-            "first_seen_scan__scanner_versions",
-            "first_seen_scan__severity_counts",
-            "first_seen_scan__category_counts",
-        )
-        .filter(pk=tracked_id),
+        TrackedFinding.objects.select_related("repository", "repository__team").filter(pk=tracked_id),
         user,
         "team_id",
     ).first()

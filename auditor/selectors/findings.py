@@ -353,7 +353,15 @@ _SCAN_JSON = ("warnings", "scanner_versions", "severity_counts", "category_count
 
 def finding_history(tracked: TrackedFinding, limit: int = 50) -> FindingHistory:
     """The finding's transitions, the scans it appears in (newest first, up to `limit`),
-    its triage and the triage's audit trail. Five queries."""
+    its triage and the triage's audit trail; loads `tracked`'s first scan and latest
+    occurrence too. Six queries."""
+    details = (
+        TrackedFinding.objects.select_related("first_seen_scan", "latest_finding")
+        .defer(*(f"first_seen_scan__{name}" for name in _SCAN_JSON))  # large, unused here
+        .get(pk=tracked.pk)
+    )
+    tracked.first_seen_scan = details.first_seen_scan
+    tracked.latest_finding = details.latest_finding
     changes = list(
         tracked.changes.select_related("scan")
         .defer(*(f"scan__{name}" for name in _SCAN_JSON))  # large, unused here
