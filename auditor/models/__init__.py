@@ -3,6 +3,7 @@ from auditor.models.contracts import ContractItem, ContractSection, EvidenceKind
 from auditor.models.dashboard import (
     FileBlob,
     FindingChange,
+    FindingTally,
     Lifecycle,
     ScanRollup,
     TrackedFinding,
@@ -45,6 +46,7 @@ __all__ = [
     "FileTrust",
     "Finding",
     "FindingChange",
+    "FindingTally",
     "GateResult",
     "Lifecycle",
     "Membership",

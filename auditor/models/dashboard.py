@@ -14,6 +14,10 @@ Design (see docs in templates/auditor/dashboard/help_risk.html for the risk form
   status is copied onto the tracked rows so the list can hide triaged findings with an
   index-friendly filter. Expiry is evaluated at read time from ``expires_at``.
 * ``ScanRollup`` is written once per scan so that charts never recount findings.
+* ``FindingTally`` counts a repository's default-branch identities per value of every
+  attribute the findings list filters and counts by (all but the path), rewritten whenever
+  those identities change: the list's counts add up a few hundred rows per repository
+  instead of counting tens of thousands of identities.
 * ``FileBlob`` stores a scanned file's text once per content hash: a file that did not
   change between scans costs nothing more, and the page never needs a checkout.
 """
@@ -186,6 +190,28 @@ class ScanRollup(models.Model):
 
     def __str__(self) -> str:
         return f"rollup of scan {self.scan_id}"
+
+
+class FindingTally(models.Model):
+    """How many of a repository's default-branch identities share these attributes
+    (services/tally.py). `is_new`: new in the branch's latest scan. Triage expiry stays a
+    column, so whether a triage is in force is decided at read time, as for the list."""
+
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="+")
+    severity = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=32)
+    rule_id = models.CharField(max_length=32)
+    is_open = models.BooleanField()
+    is_new = models.BooleanField()
+    triage_status = models.CharField(max_length=32, blank=True, default="")
+    triage_expires_at = models.DateField(null=True, blank=True)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["repository", "severity"], name="tally_repo_sev_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.n} x {self.rule_id} (severity {self.severity}) in repository {self.repository_id}"
 
 
 class FileBlob(models.Model):

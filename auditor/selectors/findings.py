@@ -11,13 +11,15 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from auditor.models import (
     AuditEvent,
     Category,
     FindingChange,
+    FindingTally,
     Lifecycle,
     Membership,
     Repository,
@@ -149,9 +151,8 @@ def _count_grid(
 ) -> Grid:
     """Per severity, how many identities are open / triaged / fixed under the filters.
 
-    Counting every identity (tens of thousands at a million findings) costs tens of
-    milliseconds, so each repository's grid is cached under a key that changes whenever
-    it could: the repository's newest ingested scan and triage state (loaded with the
+    Read from the tally (`_grid_rows`), and each repository's grid is cached under a key
+    that changes whenever it could: the repository's newest ingested scan and triage state (loaded with the
     list), the filters and the day (expiry). After a scan or a triage only that
     repository is counted again; nothing is invalidated by hand.
     """
@@ -167,19 +168,8 @@ def _count_grid(
     cached: dict[str, Grid] = cache.get_many(list(keys.values()))
     missing = [pk for pk, key in keys.items() if key not in cached]
     if missing:
-        active = triage_active_q(today)
         counted: dict[int, Grid] = {pk: {} for pk in missing}
-        rows = (
-            narrowed.filter(repository_id__in=missing)
-            .order_by()
-            .values("repository_id", "severity")
-            .annotate(
-                open=Count("id", filter=Q(is_open=True) & ~active),
-                triaged=Count("id", filter=Q(is_open=True) & active),
-                fixed=Count("id", filter=Q(is_open=False)),
-            )
-        )
-        for row in rows:
+        for row in _grid_rows(narrowed, missing, f, today):
             counted[row["repository_id"]][row["severity"]] = {k: row[k] for k in ("open", "triaged", "fixed")}
         fresh = {keys[pk]: grid for pk, grid in counted.items()}
         cache.set_many(fresh, COUNTS_CACHE_SECONDS)
@@ -191,6 +181,39 @@ def _count_grid(
             for k, n in row.items():
                 into[k] += n
     return total
+
+
+def _grid_rows(
+    narrowed: QuerySet[TrackedFinding], repository_ids: list[int], f: FindingListFilters, today: date
+) -> QuerySet[Any, dict[str, Any]]:
+    """(repository, severity) → open / triaged / fixed for `repository_ids` under `f`.
+
+    From the tally (a few hundred rows per repository) unless `f` filters by path, which
+    the tally does not keep: then from the identities themselves (`narrowed`)."""
+    active = triage_active_q(today)
+    opened, triaged, fixed = Q(is_open=True) & ~active, Q(is_open=True) & active, Q(is_open=False)
+    if f.path:
+        rows: QuerySet[Any, Any] = narrowed.filter(repository_id__in=repository_ids)
+        sums: dict[str, Any] = {
+            "open": Count("id", filter=opened),
+            "triaged": Count("id", filter=triaged),
+            "fixed": Count("id", filter=fixed),
+        }
+    else:
+        rows = FindingTally.objects.filter(repository_id__in=repository_ids)
+        if f.category:
+            rows = rows.filter(category=f.category)
+        if f.rule:
+            rows = rows.filter(rule_id=f.rule)
+        if f.new:
+            rows = rows.filter(is_new=True)
+        sums = {
+            "open": Coalesce(Sum("n", filter=opened), 0),
+            "triaged": Coalesce(Sum("n", filter=triaged), 0),
+            "fixed": Coalesce(Sum("n", filter=fixed), 0),
+        }
+    grid: QuerySet[Any, dict[str, Any]] = rows.order_by().values("repository_id", "severity").annotate(**sums)
+    return grid
 
 
 def _latest_scan_ids() -> QuerySet[Repository, Any]:

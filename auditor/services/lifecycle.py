@@ -22,6 +22,7 @@ from auditor.models import (
     Triage,
 )
 from auditor.services.risk import scan_risk_compute
+from auditor.services.tally import finding_tally_refresh
 
 BATCH_SIZE = 2000
 _DISPLAY_FIELDS = ("rule_id", "category", "severity", "confidence", "path", "line", "message")
@@ -136,6 +137,8 @@ def scan_lifecycle_compute(scan: Scan) -> ScanRollup:
     )
     rollup = _rollup_write(scan, previous, rows, counts)
     scan_risk_compute(scan)
+    if scan.branch == repository.default_branch:
+        finding_tally_refresh(repository)
     return rollup
 
 

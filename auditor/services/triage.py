@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from auditor.models import Repository, TrackedFinding, Triage, TriageStatus
 from auditor.services.audit import audit_record
+from auditor.services.tally import finding_tally_refresh
 
 
 class TriageError(ValueError):
@@ -66,6 +67,7 @@ def triage_set(
         TrackedFinding.objects.filter(repository=repository, fingerprint=fingerprint).update(
             triage_status=status, triage_expires_at=expires_at
         )
+        finding_tally_refresh(repository)
         audit_record(
             team=repository.team,
             actor=actor,
@@ -102,4 +104,5 @@ def triage_clear(*, repository: Repository, fingerprint: str, actor: User | Anon
         TrackedFinding.objects.filter(repository=repository, fingerprint=fingerprint).update(
             triage_status="", triage_expires_at=None
         )
+        finding_tally_refresh(repository)
     return True

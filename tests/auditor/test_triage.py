@@ -52,7 +52,9 @@ def test_a_triage_survives_a_line_shift_and_hides_the_finding_in_later_scans(
     assert set(shown) == {"fp1", "fp2"}
 
 
-def test_an_accepted_risk_expires_on_time_and_reopens(personas: Personas, repository: Repository) -> None:
+def test_an_accepted_risk_expires_on_time_and_reopens(
+    personas: Personas, repository: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ingest(repository, [("B602", "a.py", 5, "fp1", 3)])
     today = timezone.localdate()
     triage_set(
@@ -64,15 +66,11 @@ def test_an_accepted_risk_expires_on_time_and_reopens(personas: Personas, reposi
         actor=personas.reviewer,
     )
     assert _listed(personas.viewer) == []
-    # Read time decides: on the expiry day it still holds, the day after it is open again.
-    # (Written directly, bypassing the service, so the list's cached counts are dropped too.)
-    TrackedFinding.objects.update(triage_expires_at=today)
-    Triage.objects.update(expires_at=today)
-    cache.clear()
+    # Read time decides: on the expiry day it still holds, the day after it is open again,
+    # with nothing written in between (the cached counts are keyed by the day too).
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today + timedelta(days=3))
     assert _listed(personas.viewer) == []
-    TrackedFinding.objects.update(triage_expires_at=today - timedelta(days=1))
-    Triage.objects.update(expires_at=today - timedelta(days=1))
-    cache.clear()
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today + timedelta(days=4))
     assert _listed(personas.viewer) == ["fp1"]
     later = ingest(repository, [("B602", "a.py", 6, "fp1", 3)])
     assert list(finding_queryset(later, FindingFilters()).values_list("fingerprint", flat=True)) == ["fp1"]
