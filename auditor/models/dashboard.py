@@ -89,13 +89,6 @@ class TrackedFinding(models.Model):
             )
         ]
         indexes = [
-            # The findings list's counts per status and severity: an index-only scan on
-            # PostgreSQL (the columns its filters and the default-branch join read).
-            models.Index(
-                fields=["team", "is_open", "severity"],
-                include=["repository", "branch", "triage_status", "triage_expires_at"],
-                name="tracked_team_counts_idx",
-            ),
             # The list narrowed to one repository.
             models.Index(
                 fields=["repository", "is_open", "-severity", "id"], name="tracked_repo_open_sev_idx"

@@ -23,7 +23,7 @@ from auditor.models import (
     ScanRollup,
     Team,
 )
-from auditor.selectors.trends import rollups_daily_sum
+from auditor.selectors.trends import ROLLUP_FIELDS, rollups_daily_sum
 
 SEVERE = ("critical", "high")
 # A scan's JSON columns (per-file warnings can run to thousands of entries): the overview
@@ -193,19 +193,7 @@ def team_overview(team: Team) -> TeamOverview:
             team=team, branch=F("repository__default_branch"), scanned_at__gte=now - timedelta(days=30)
         )
         .order_by("scanned_at")
-        .values(
-            "repository_id",
-            "scanned_at",
-            "new_count",
-            "reopened_count",
-            "fixed_count",
-            "open_total",
-            "severity_counts",
-            "category_counts",
-            "complexity_mean",
-            "complexity_max",
-            "maintainability_mean",
-        )
+        .values(*ROLLUP_FIELDS)
     )
     daily = rollups_daily_sum(month)
     # The eight are picked first and only they are joined to their scan and repository:

@@ -40,11 +40,13 @@ CATEGORY_COLOURS = {
     "complexity": "#4b5563",
     "observability": "#16a34a",
 }
-_ROLLUP_FIELDS = (
+# What `rollups_daily_sum` and the charts read of each rollup (the overview too).
+ROLLUP_FIELDS = (
     "scan_id",
     "repository_id",
     "scanned_at",
     "new_count",
+    "reopened_count",
     "fixed_count",
     "open_total",
     "severity_counts",
@@ -228,7 +230,7 @@ def repository_trends(
             scanned_at__gte=since or range_since(range_key),
         )
         .order_by("scanned_at")
-        .values(*_ROLLUP_FIELDS)
+        .values(*ROLLUP_FIELDS)
     )
     return _charts([(r["scanned_at"], r) for r in rows], rows)
 
@@ -241,7 +243,7 @@ def team_trends(team: Team, range_key: str, since: datetime | None = None) -> di
             team=team, branch=F("repository__default_branch"), scanned_at__gte=since or range_since(range_key)
         )
         .order_by("scanned_at")
-        .values(*_ROLLUP_FIELDS)
+        .values(*ROLLUP_FIELDS)
     )
     return _charts(rollups_daily_sum(rows), rows)
 

@@ -100,8 +100,10 @@ def team_trends_page(request: HttpRequest) -> HttpResponse:
     team = _pick_team(teams, _team_id(request))
 
     def charts() -> SafeString:
-        version = Team.objects.filter(pk=team.pk).annotate(v=team_trends_version(since)).values_list("v")
-        key = trends_cache_key("team", team.pk, range_key, str(version.get()[0]))
+        version = (
+            Team.objects.filter(pk=team.pk).annotate(v=team_trends_version(since)).values_list("v", flat=True)
+        )
+        key = trends_cache_key("team", team.pk, range_key, str(version.get()))
         return _charts_html(key, lambda: team_trends(team, range_key, since))
 
     return render(

@@ -63,6 +63,12 @@ def test_scan_of_an_unknown_repository_is_an_error() -> None:
         _call("scan", "nope")
 
 
+@pytest.mark.parametrize("command", ["export", "gate"])
+def test_commands_naming_an_unknown_scan_say_which(command: str) -> None:
+    with pytest.raises(CommandError, match=r"^No scan #999999\.$"):
+        call_command(command, "999999", stdout=StringIO())
+
+
 def test_createdemo_builds_the_demo_and_queues_one_scan(repos_root: Path, settings) -> None:  # type: ignore[no-untyped-def]
     settings.DATABASE_URL = ""
     first = _call("createdemo")

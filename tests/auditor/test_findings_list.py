@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -13,12 +12,6 @@ from tests.auditor.conftest import Personas
 from tests.auditor.test_dashboard_factories import ingest
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    """The findings list caches its counts; ids repeat across tests on SQLite."""
-    cache.clear()
 
 
 def _client(user: object) -> Client:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,12 +17,6 @@ from tests.auditor.conftest import Personas
 from tests.auditor.test_dashboard_factories import ingest
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    """The findings list caches its counts; ids repeat across tests on SQLite."""
-    cache.clear()
 
 
 def _listed(user: object, **query: str) -> list[str]:

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from auditor.models import Finding, Scan
+from auditor.management.scan_argument import scan_or_error
+from auditor.models import Finding
 from auditor.services.exports import FORMATS, ExportMeta, export_stream
 
 
@@ -20,13 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", default="-", help="file to write; '-' (default) is standard output")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        scan = (
-            Scan.objects.select_related("repository", "repository__team")
-            .filter(pk=options["scan_id"])
-            .first()
-        )
-        if scan is None:
-            raise CommandError(f"no scan with id {options['scan_id']}")
+        scan = scan_or_error(options["scan_id"])
         fmt, output = options["format"], options["output"]
         if fmt == "pdf":
             from auditor.services.exports_report import report_pdf_for_scan

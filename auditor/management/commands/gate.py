@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from auditor.models import Scan, ScanStatus
+from auditor.management.scan_argument import scan_or_error
+from auditor.models import ScanStatus
 from auditor.selectors.contracts import team_settings_for
 from auditor.selectors.gate import gate_evaluate, gate_result_for
 
@@ -20,13 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        scan = (
-            Scan.objects.select_related("repository", "repository__team")
-            .filter(pk=options["scan_id"])
-            .first()
-        )
-        if scan is None:
-            raise CommandError(f"No scan #{options['scan_id']}.")
+        scan = scan_or_error(options["scan_id"])
         if scan.status != ScanStatus.SUCCEEDED:
             raise CommandError(
                 f"Scan #{scan.pk} is {scan.status}: the gate is evaluated on succeeded scans only."
