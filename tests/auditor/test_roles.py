@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+import auditor.urls
 from auditor.models import (
     AuditEvent,
     ContractItem,
@@ -257,9 +258,8 @@ def test_no_view_shows_or_changes_another_teams_scan_or_repository(world: World)
 
 
 def test_the_matrix_covers_every_route_of_the_review_area_and_the_foundation() -> None:
-    import auditor.urls_reviews
-
-    mine = {p.name for p in auditor.urls_reviews.urlpatterns if isinstance(p, URLPattern)}
+    routes = auditor.urls.review_routes + auditor.urls.team_routes
+    mine = {p.name for p in routes if isinstance(p, URLPattern)}
     foundation = {"repository-list", "repository-detail", "scan-create", "scan-detail", "scan-status"}
     assert mine | foundation | {"rule-index", "rule-detail"} <= {e.name for e in ENDPOINTS}
 
