@@ -6,8 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from auditor.api.selectors import scan_gate
 from auditor.models import Finding, Repository, Scan, Severity
+from auditor.selectors.gate import scan_gate
 
 
 class RepositorySerializer(serializers.ModelSerializer[Repository]):

@@ -12,7 +12,6 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from auditor.api.selectors import repository_list_for_api
 from auditor.api.serializers import (
     FindingSerializer,
     RepositorySerializer,
@@ -23,6 +22,7 @@ from auditor.api.serializers import (
 from auditor.models import Finding, Repository, Role, ScanTrigger
 from auditor.permissions import repository_for_user, scan_for_user
 from auditor.selectors.exports import ExportFilters, finding_export_queryset, finding_filter
+from auditor.selectors.repositories import repository_list_for_api
 from auditor.services.ci_ingest import ResultRejected, scan_ingest_uploaded
 from auditor.services.exports import ExportMeta
 from auditor.services.scans import scan_cancel, scan_request

@@ -1,16 +1,17 @@
 from auditor.models.audit import AppendOnlyError, AuditEvent
 from auditor.models.contracts import ContractItem, ContractSection, EvidenceKind, ReviewContract
-from auditor.models.dashboard import (
-    FileBlob,
+from auditor.models.findings import (
+    Category,
+    Confidence,
+    Finding,
     FindingChange,
     FindingTally,
     Lifecycle,
-    ScanRollup,
+    Severity,
     TrackedFinding,
     Triage,
     TriageStatus,
 )
-from auditor.models.findings import Category, Confidence, FileMetric, Finding, Severity
 from auditor.models.gate import GateResult
 from auditor.models.integrations import ApiToken, RepositorySchedule, ScheduleKind
 from auditor.models.repositories import Repository
@@ -19,7 +20,10 @@ from auditor.models.scans import (
     ACTIVE_STATUSES,
     FINISHED_STATUSES,
     RUNNING_STATUSES,
+    FileBlob,
+    FileMetric,
     Scan,
+    ScanRollup,
     ScanStatus,
     ScanTrigger,
 )

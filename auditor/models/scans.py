@@ -1,9 +1,18 @@
+"""Scans: one run of the engine over one commit, its files, their texts and its rollup.
+
+* ``FileMetric`` holds the engine's metrics for one file of one scan, plus churn and risk.
+* ``FileBlob`` stores a scanned file's text once per content hash: a file that did not
+  change between scans costs nothing more, and the page never needs a checkout.
+* ``ScanRollup`` is written once per succeeded scan so that charts never recount findings.
+"""
+
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 
 from auditor.models.repositories import Repository
+from auditor.models.teams import Team
 
 
 class ScanStatus(models.TextChoices):
@@ -85,3 +94,73 @@ class Scan(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class FileMetric(models.Model):
+    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="file_metrics")
+    path = models.CharField(max_length=1000)
+    language = models.CharField(max_length=32)
+    lines = models.PositiveIntegerField(default=0)
+    sloc = models.PositiveIntegerField(default=0)
+    comments = models.PositiveIntegerField(default=0)
+    blank = models.PositiveIntegerField(default=0)
+    complexity_max = models.PositiveIntegerField(default=0)
+    complexity_mean = models.FloatField(default=0)
+    maintainability = models.FloatField(null=True, blank=True)
+    parse_ok = models.BooleanField(default=True)
+    functions = models.JSONField(default=list, blank=True)
+    content_sha256 = models.CharField(max_length=64, blank=True)
+    # Filled by later stages (dashboard): commits touching the file in 90 days, risk, trust.
+    churn = models.PositiveIntegerField(null=True, blank=True)
+    risk_score = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [models.UniqueConstraint(fields=["scan", "path"], name="filemetric_unique_scan_path")]
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class ScanRollup(models.Model):
+    """What the trend charts need about one succeeded scan, written at ingestion."""
+
+    scan = models.OneToOneField(Scan, primary_key=True, on_delete=models.CASCADE, related_name="rollup")
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="rollups")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    branch = models.CharField(max_length=255)
+    scanned_at = models.DateTimeField()
+    previous_scan = models.ForeignKey(Scan, null=True, on_delete=models.SET_NULL, related_name="+")
+    new_count = models.PositiveIntegerField(default=0)
+    fixed_count = models.PositiveIntegerField(default=0)
+    reopened_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    open_total = models.PositiveIntegerField(default=0)
+    severity_counts = models.JSONField(default=dict)
+    category_counts = models.JSONField(default=dict)
+    complexity_mean = models.FloatField(default=0)
+    complexity_max = models.PositiveIntegerField(default=0)
+    maintainability_mean = models.FloatField(null=True)
+    risk_max = models.FloatField(default=0)
+    risk_total = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["scanned_at"]
+        indexes = [
+            models.Index(fields=["repository", "branch", "scanned_at"], name="rollup_repo_time_idx"),
+            models.Index(fields=["team", "scanned_at"], name="rollup_team_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"rollup of scan {self.scan_id}"
+
+
+class FileBlob(models.Model):
+    """A scanned file's text, stored once per content hash."""
+
+    sha256 = models.CharField(max_length=64, primary_key=True)
+    text = models.TextField()
+    truncated = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.sha256

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count
 
-from auditor.api.selectors import scan_gate
-from auditor.models import FileMetric, Finding, Scan, ScanStatus, Severity
+from auditor.models import FileMetric, Finding, Scan, ScanStatus, Severity, SignOff
+from auditor.selectors.gate import scan_gate
 from auditor.selectors.scans import category_breakdown, severity_breakdown
 
 TREND_SCANS = 10
@@ -30,16 +29,12 @@ class ScanReport:
 
 
 def _signoffs(scan: Scan) -> list[dict[str, Any]]:
-    try:
-        signoff_model = apps.get_model("auditor", "SignOff")
-    except LookupError:  # the reviews feature is not installed
-        return []
-    rows: list[dict[str, Any]] = list(
-        signoff_model.objects.filter(review__scan=scan)
+    rows = (
+        SignOff.objects.filter(review__scan=scan)
         .order_by("created_at", "id")
         .values("item__text", "reviewer_name", "decision", "comment", "created_at")[:200]
     )
-    return rows
+    return [dict(row) for row in rows]
 
 
 def scan_report(scan: Scan) -> ScanReport:

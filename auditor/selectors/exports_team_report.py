@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, OuterRef, Subquery
 
-from auditor.models import FileMetric, Repository, Scan, ScanStatus, Team
+from auditor.models import FileMetric, GateResult, Repository, Scan, ScanRollup, ScanStatus, SignOff, Team
 from auditor.selectors.scans import SEVERITY_ORDER
 
 RISKY_FILES = 15
@@ -40,18 +39,8 @@ class TeamReport:
     signoffs: list[dict[str, Any]]
 
 
-def _model(name: str) -> Any:
-    try:
-        return apps.get_model("auditor", name)
-    except LookupError:  # that feature area is not installed
-        return None
-
-
 def _weeks(team: Team, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    rollup = _model("ScanRollup")
-    if rollup is None:
-        return []
-    rows = rollup.objects.filter(team=team, scanned_at__gte=start, scanned_at__lt=end).values(
+    rows = ScanRollup.objects.filter(team=team, scanned_at__gte=start, scanned_at__lt=end).values(
         "scanned_at", "new_count", "fixed_count"
     )[:MAX_ROLLUPS]
     buckets: dict[date, dict[str, Any]] = defaultdict(lambda: {"scans": 0, "new": 0, "fixed": 0})
@@ -77,8 +66,7 @@ def team_report(team: Team, start: datetime, end: datetime) -> TeamReport:
         Repository.objects.filter(team=team).annotate(latest_id=Subquery(latest_id)).order_by("name")
     )
     latest = Scan.objects.in_bulk([r.latest_id for r in repositories if r.latest_id])
-    gate = _model("GateResult")
-    gates = dict(gate.objects.filter(scan_id__in=latest).values_list("scan_id", "passed")) if gate else {}
+    gates = dict(GateResult.objects.filter(scan_id__in=latest).values_list("scan_id", "passed"))
     per_repo = dict(
         in_period.values_list("repository_id").annotate(n=Count("id")).values_list("repository_id", "n")
     )
@@ -101,27 +89,21 @@ def team_report(team: Team, start: datetime, end: datetime) -> TeamReport:
         .order_by("-risk_score", "-complexity_max", "path")
         .values("path", "scan__repository__name", "sloc", "complexity_max", "risk_score")[:RISKY_FILES]
     ]
-    signoff = _model("SignOff")
-    signoffs: list[dict[str, Any]] = []
-    signoff_counts: dict[str, int] = {}
-    if signoff is not None:
-        period = signoff.objects.filter(
-            review__scan__repository__team=team, created_at__gte=start, created_at__lt=end
-        )
-        signoff_counts = dict(
-            period.values_list("decision").annotate(n=Count("id")).values_list("decision", "n")
-        )
-        signoffs = [
-            dict(row)
-            for row in period.order_by("-created_at", "-id").values(
-                "created_at",
-                "reviewer_name",
-                "decision",
-                "item__text",
-                "review__scan_id",
-                "review__scan__repository__name",
-            )[:RECENT_SIGNOFFS]
-        ]
+    period = SignOff.objects.filter(
+        review__scan__repository__team=team, created_at__gte=start, created_at__lt=end
+    )
+    signoff_counts = dict(period.values_list("decision").annotate(n=Count("id")).values_list("decision", "n"))
+    signoffs = [
+        dict(row)
+        for row in period.order_by("-created_at", "-id").values(
+            "created_at",
+            "reviewer_name",
+            "decision",
+            "item__text",
+            "review__scan_id",
+            "review__scan__repository__name",
+        )[:RECENT_SIGNOFFS]
+    ]
     return TeamReport(
         team=team,
         start=start,

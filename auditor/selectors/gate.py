@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from auditor.models import Category, Finding, GateResult, Review, Scan, ScanStatus, Severity, TeamSettings
+from auditor.models import (
+    Category,
+    Finding,
+    GateResult,
+    Review,
+    Scan,
+    ScanStatus,
+    Severity,
+    TeamSettings,
+    Triage,
+)
 
 
 def scan_previous_successful(scan: Scan) -> Scan | None:
@@ -39,7 +50,6 @@ def scan_new_fingerprints(scan: Scan) -> set[str]:
 def open_findings(scan: Scan) -> QuerySet[Finding]:
     """The scan's findings minus those triaged away (false positive, accepted, won't fix) and
     not expired: the ones that still count as evidence or against the gate."""
-    from auditor.models.dashboard import Triage  # the dashboard owns triage
 
     today = timezone.localdate()
     triaged = Triage.objects.filter(repository_id=scan.repository_id).filter(
@@ -116,3 +126,9 @@ def gate_latest_for_repository(repository_id: int) -> GateResult | None:
         .order_by("-scan__created_at", "-scan__id")
         .first()
     )
+
+
+def scan_gate(scan: Scan) -> dict[str, Any] | None:
+    """The gate verdict of `scan` as plain data (API, report), or None until one is computed."""
+    row = GateResult.objects.filter(scan_id=scan.pk).values("passed", "failures").first()
+    return dict(row) if row else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from auditor.models import Repository, Scan
 
@@ -27,3 +27,14 @@ def repository_list_for_user(user: User | AnonymousUser) -> list[Any]:
     for repository in repositories:
         repository.last_scan = scans.get(repository.last_scan_id)
     return repositories
+
+
+def repository_list_for_api(user: User | AnonymousUser) -> QuerySet[Repository]:
+    """Repositories of the user's teams, by team then name (the API's paginated list)."""
+    if not user.is_authenticated:
+        return Repository.objects.none()
+    return (
+        Repository.objects.filter(team__memberships__user=user)
+        .select_related("team")
+        .order_by("team__name", "name", "id")
+    )

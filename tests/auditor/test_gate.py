@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from auditor.models import AuditEvent, Category, ContractItem, GateResult, Repository, Severity
+from auditor.models import AuditEvent, Category, ContractItem, GateResult, Repository, Severity, Triage
 from auditor.selectors.gate import scan_new_fingerprints
 from auditor.services.contracts import contract_ensure
 from auditor.services.reviews import ItemDecision, review_sign
@@ -52,7 +52,6 @@ def test_defaults_fail_on_new_high_or_critical_and_new_context_findings(reposito
 
 
 def test_triaged_new_findings_do_not_fail_the_gate(repository: Repository) -> None:
-    from auditor.models.dashboard import Triage
 
     Triage.objects.create(repository=repository, fingerprint="fp-import", status="accepted_risk")
     assert _gate(make_scan(repository, [unresolved_import()])).passed

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.models import Category, ContractItem, FileMetric, FileTrust, Repository, Severity, TrustLevel
+from auditor.models import (
+    Category,
+    ContractItem,
+    FileMetric,
+    FileTrust,
+    Repository,
+    Severity,
+    Triage,
+    TrustLevel,
+)
 from auditor.selectors.trust import file_metrics_with_trust, trust_by_path, trust_summary_for_repository
 from auditor.services.contracts import contract_ensure
 from auditor.services.reviews import ItemDecision, review_sign
@@ -59,7 +68,6 @@ def test_trust_rises_with_clean_scans_and_drops_on_a_high_finding(
 
 
 def test_triaged_high_findings_do_not_reset_trust(personas: Personas, repository: Repository) -> None:
-    from auditor.models.dashboard import Triage
 
     Triage.objects.create(repository=repository, fingerprint="secret", status="false_positive")
     scan = make_scan(repository, [HIGH_IN_RISKY], files=FILES)
