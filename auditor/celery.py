@@ -8,6 +8,8 @@ import os
 from celery import Celery
 from celery.signals import worker_init, worker_process_init
 
+from auditor.checks import fail_closed
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "auditor.settings")
 
 app = Celery("auditor")
@@ -18,8 +20,6 @@ app.autodiscover_tasks()
 @worker_init.connect
 def _refuse_unsafe_configuration(**_: object) -> None:
     # Workers do not run Django's system checks; fail closed here as the web does.
-    from auditor.checks import fail_closed
-
     fail_closed()
 
 

@@ -213,6 +213,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step (and its stylesheet parse at import) at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}},
 }
 
 # Static entries that beat keeps in django-celery-beat's tables (repository schedules

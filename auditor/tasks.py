@@ -1,4 +1,9 @@
-"""Celery tasks: thin wrappers around one service each."""
+"""Celery tasks: thin wrappers around one service each.
+
+`services/scans.py` enqueues `run_scan`, so the services that import it (the pipeline,
+scans, schedules) are imported inside the tasks that call them: importing them here at
+module level would close the cycle tasks -> services.scans -> tasks.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from celery import shared_task
 from django.conf import settings
 
 from auditor.errors import TransientScanError
+from auditor.services.engine_cache import engine_cache_prune
 
 
 @shared_task(
@@ -41,8 +47,6 @@ def reap_stale_scans() -> int:
 
 @shared_task(name="auditor.prune_engine_cache", ignore_result=True)
 def prune_engine_cache() -> int:
-    from auditor.services.engine_cache import engine_cache_prune
-
     return engine_cache_prune()
 
 

@@ -4,6 +4,7 @@ import secrets
 
 from django.db import models
 
+from auditor.git import scrub_credentials
 from auditor.models.teams import Team
 
 
@@ -39,6 +40,4 @@ class Repository(models.Model):
     def display_url(self) -> str:
         """The clone URL without any credentials it carries (deploy tokens in https URLs):
         the only form of it that pages, the API and exports show."""
-        from auditor.git import scrub_credentials
-
         return scrub_credentials(self.clone_url)

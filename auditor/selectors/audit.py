@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -80,8 +81,6 @@ def csv_safe(value: object) -> str:
 
 def audit_csv_rows(team: Team, filters: AuditFilters) -> Iterator[list[str]]:
     """Header then one row per event, streamed from the database in chunks."""
-    import json
-
     yield CSV_HEADER
     for e in audit_events(team, filters).iterator(chunk_size=2000):
         yield [

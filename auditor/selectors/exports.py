@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from auditor.models import Category, Finding, Scan
+from auditor.selectors.findings import FindingListFilters, finding_list_queryset
 from auditor.selectors.scans import SEVERITY_ORDER, finding_attribute_q
 
 # Rows fetched per database round trip; bounds the export's memory whatever its size.
@@ -112,8 +113,6 @@ def finding_export_queryset(user: User | AnonymousUser, query: dict[str, str]) -
 
 def _listed_identities(user: User, query: dict[str, str]) -> QuerySet[Any]:
     """Exactly the identities the findings list shows for the same query string."""
-    from auditor.selectors.findings import FindingListFilters, finding_list_queryset
-
     return finding_list_queryset(user, FindingListFilters.from_query(query))
 
 

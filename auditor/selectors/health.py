@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import connection
 
+from auditor.celery import app
+
 
 def _database_ok() -> tuple[bool, str]:
     try:
@@ -18,8 +20,6 @@ def _database_ok() -> tuple[bool, str]:
 
 
 def _broker_ok() -> tuple[bool, str]:
-    from auditor.celery import app
-
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from weasyprint import HTML
 
 from auditor.models import Scan, Team
 from auditor.selectors.exports_report import scan_report
@@ -23,8 +24,6 @@ def report_html_for_scan(scan: Scan, *, for_pdf: bool = False) -> str:
 
 def report_pdf_for_scan(scan: Scan) -> bytes:
     """The report as PDF bytes (WeasyPrint lays out the same HTML and print CSS)."""
-    from weasyprint import HTML  # imported here: it loads Pango, which only this path needs
-
     pdf = HTML(string=report_html_for_scan(scan, for_pdf=True)).write_pdf()
     return bytes(pdf or b"")
 
@@ -52,7 +51,5 @@ def report_html_for_team(team: Team, days: str | None, *, for_pdf: bool = False)
 
 
 def report_pdf_for_team(team: Team, days: str | None) -> bytes:
-    from weasyprint import HTML
-
     pdf = HTML(string=report_html_for_team(team, days, for_pdf=True)).write_pdf()
     return bytes(pdf or b"")

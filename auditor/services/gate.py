@@ -8,6 +8,7 @@ from auditor.models import GateResult, Scan, ScanStatus, Team
 from auditor.selectors.contracts import team_settings_for
 from auditor.selectors.gate import gate_evaluate
 from auditor.services.audit import audit_record
+from auditor.services.trust import trust_record_scan
 
 
 def gate_refresh(scan: Scan, *, record_flip: bool = True) -> GateResult:
@@ -40,7 +41,6 @@ def gate_refresh(scan: Scan, *, record_flip: bool = True) -> GateResult:
 def scan_review_derive(scan: Scan) -> None:
     """Called by ingestion inside its transaction, after findings and file metrics are
     written: per-file trust for this scan, then the gate's first verdict."""
-    from auditor.services.trust import trust_record_scan
 
     trust_record_scan(scan)
     gate_refresh(scan, record_flip=False)

@@ -14,6 +14,8 @@ from auditor.selectors.contracts import team_settings_for
 from auditor.selectors.reviews import approval_compute, evidence_for_items
 from auditor.services.audit import audit_record
 from auditor.services.contracts import contract_ensure
+from auditor.services.gate import gate_refresh
+from auditor.services.trust import trust_apply_review
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,6 @@ def review_sign(*, scan: Scan, reviewer: User, decisions: list[ItemDecision]) ->
 def review_refresh_approval(review: Review, *, scan: Scan, settings_required: int) -> bool:
     """Recompute the stored approval from the sign-offs; on a change, record it, count it
     in the files' trust and refresh the gate. Returns the approval."""
-    from auditor.services.gate import gate_refresh
-    from auditor.services.trust import trust_apply_review
 
     items = ContractItem.objects.filter(section__contract_id=review.contract_id)
     signoffs = SignOff.objects.filter(review=review).order_by("created_at", "id")

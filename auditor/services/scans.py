@@ -11,9 +11,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from auditor.models import RUNNING_STATUSES, Repository, Scan, ScanStatus, ScanTrigger
+from auditor.errors import USER_TEXT, WORKER_LOST
+from auditor.models import ACTIVE_STATUSES, RUNNING_STATUSES, Repository, Scan, ScanStatus, ScanTrigger
 from auditor.services.audit import audit_record
 from auditor.services.revisions import repository_changed_by_scan
+from auditor.tasks import run_scan
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +32,6 @@ def scan_request(
     The row exists before the task is queued, so the page can show it at once and a
     worker never receives an id it cannot read.
     """
-    from auditor.tasks import run_scan  # tasks import services; avoid the cycle at import time
-
     with transaction.atomic():
         scan = Scan.objects.create(
             repository=repository,
@@ -99,8 +99,6 @@ def scan_fail(scan_id: int, code: str, text: str) -> None:
 
 def scans_reap_stale() -> int:
     """Fail running scans whose worker has been silent for longer than the hard time limit."""
-    from auditor.errors import USER_TEXT, WORKER_LOST
-
     cutoff = timezone.now() - timedelta(seconds=settings.SCAN_HARD_TIME_LIMIT + 60)
     stale = list(
         Scan.objects.filter(status__in=RUNNING_STATUSES, heartbeat_at__lt=cutoff).values_list("pk", flat=True)
@@ -119,8 +117,6 @@ def scans_requeue_lost() -> int:
     to publish). Sending a duplicate is harmless: the claim is a compare-and-set, so
     whichever delivery comes first runs the scan and the others do nothing.
     """
-    from auditor.tasks import run_scan
-
     now = timezone.now()
     cutoff = now - timedelta(seconds=settings.SCAN_REQUEUE_AFTER)
     lost = list(
@@ -144,8 +140,6 @@ def scan_cancel(*, scan: Scan, actor: User | AnonymousUser | None) -> bool:
     A compare-and-set update: the worker notices at its next phase boundary, because
     `scan_advance` (and ingestion's row lock) refuse a scan that left the running phases.
     """
-    from auditor.models import ACTIVE_STATUSES
-
     now = timezone.now()
     with transaction.atomic():
         # Repository first, as ingestion locks it before the scan: the audit event below

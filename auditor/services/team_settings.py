@@ -9,6 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from auditor.models import Repository, Team, TeamSettings
+from auditor.services.audit import audit_record
+from auditor.services.gate import gate_refresh_latest
+from auditor.services.reviews import reviews_reapprove_latest
+from auditor.services.trust import trust_relevel_team
 
 EDITABLE_FIELDS = (
     "required_reviewers",
@@ -30,10 +34,6 @@ def team_settings_update(
 
     Raises ValidationError for out-of-range values or an unknown field name.
     """
-    from auditor.services.audit import audit_record
-    from auditor.services.gate import gate_refresh_latest
-    from auditor.services.reviews import reviews_reapprove_latest
-    from auditor.services.trust import trust_relevel_team
 
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:

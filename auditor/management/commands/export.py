@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from auditor.management.scan_argument import scan_or_error
 from auditor.models import Finding
 from auditor.services.exports import FORMATS, ExportMeta, export_stream
+from auditor.services.exports_report import report_pdf_for_scan
 
 
 class Command(BaseCommand):
@@ -24,8 +25,6 @@ class Command(BaseCommand):
         scan = scan_or_error(options["scan_id"])
         fmt, output = options["format"], options["output"]
         if fmt == "pdf":
-            from auditor.services.exports_report import report_pdf_for_scan
-
             if output == "-":
                 raise CommandError("--output FILE is required for pdf")
             with open(output, "wb") as fh:
