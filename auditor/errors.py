@@ -1,4 +1,4 @@
-"""Scan failure reasons that are not the clone's (those live in auditor/git.py).
+"""Scan failure reasons that are not the clone's (those live in auditor/git/errors.py).
 
 Ids are namespaced: `scan:user:*` the user can fix, `scan:system:*` are ours.
 """

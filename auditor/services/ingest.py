@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from collections.abc import Mapping
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,7 +34,7 @@ class ScanNoLongerRunning(Exception):
     """The scan was cancelled or reaped while we worked; its result is dropped."""
 
 
-def _file_metric_rows(scan: Scan, result: ScanResult) -> list[FileMetric]:
+def _file_metric_rows(scan: Scan, result: ScanResult, churn: Mapping[str, int] | None) -> list[FileMetric]:
     return [
         FileMetric(
             scan=scan,
@@ -52,6 +53,7 @@ def _file_metric_rows(scan: Scan, result: ScanResult) -> list[FileMetric]:
                 for fn in f.functions
             ],
             content_sha256=f.sha256,
+            churn=None if churn is None else churn.get(f.path, 0),
         )
         for f in result.files
     ]
@@ -87,14 +89,16 @@ def _finding_rows(scan: Scan, result: ScanResult) -> tuple[list[Finding], int]:
     return rows, duplicates
 
 
-def scan_ingest(scan: Scan, result: ScanResult) -> Scan:
+def scan_ingest(scan: Scan, result: ScanResult, *, churn: Mapping[str, int] | None = None) -> Scan:
     """Store `result` for `scan` and mark it succeeded, atomically.
 
-    Idempotent: rows a previous attempt may have left are replaced. Raises
+    `churn` (commits per path in the churn window, read from the checkout) is stored with
+    the file metrics, so risk is scored once, here; None when there is no history to read
+    (a CI upload). Idempotent: rows a previous attempt may have left are replaced. Raises
     ScanNoLongerRunning (and writes nothing) when the scan is no longer ingesting.
     """
     started = time.monotonic()
-    metrics = _file_metric_rows(scan, result)
+    metrics = _file_metric_rows(scan, result, churn)
     findings, duplicates = _finding_rows(scan, result)
     if duplicates:
         log.warning("scan %s: engine returned %d duplicate fingerprints", scan.pk, duplicates)

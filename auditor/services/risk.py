@@ -57,11 +57,11 @@ def triaged_fingerprints(repository_id: int, fingerprints: list[str], today: dat
     )
 
 
-def scan_risk_compute(scan: Scan, churn: dict[str, int] | None = None) -> None:
-    """Score every file of `scan` (and store `churn` when given); update its rollup.
+def scan_risk_compute(scan: Scan) -> None:
+    """Score every file of `scan` from its stored findings, metrics and churn; update its rollup.
 
-    Runs inside ingestion (without churn) and again once the checkout's history has
-    been read (with churn).
+    Runs once, inside ingestion: churn is read from the checkout before it (the pipeline)
+    and stored with the file metrics.
     """
     rows = list(
         Finding.objects.filter(scan=scan).values_list("path", "severity", "confidence", "fingerprint")
@@ -75,12 +75,10 @@ def scan_risk_compute(scan: Scan, churn: dict[str, int] | None = None) -> None:
         FileMetric.objects.filter(scan=scan).only("pk", "path", "complexity_max", "maintainability", "churn")
     )
     for metric in metrics:
-        if churn is not None:
-            metric.churn = churn.get(metric.path, 0)
         metric.risk_score = file_risk_score(
             by_path.get(metric.path, []), metric.complexity_max, metric.maintainability, metric.churn
         )
-    FileMetric.objects.bulk_update(metrics, ["churn", "risk_score"], batch_size=2000)
+    FileMetric.objects.bulk_update(metrics, ["risk_score"], batch_size=2000)
     scores = [m.risk_score or 0.0 for m in metrics]
     ScanRollup.objects.filter(scan=scan).update(
         risk_max=max(scores, default=0.0), risk_total=round(sum(scores), 1)

@@ -15,14 +15,18 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from auditor import errors
-from auditor.git import CloneError, clone_repository, workspace
+from auditor.git import CloneError, checkout_churn, clone_repository, workspace
 from auditor.models import Scan, ScanStatus
+from auditor.services.file_texts import scan_file_texts_store
 from auditor.services.ingest import ScanNoLongerRunning, scan_ingest
-from auditor.services.risk_sources import HISTORY_DEPTH, scan_checkout_record
+from auditor.services.risk import CHURN_WINDOW_DAYS
 from auditor.services.scans import scan_advance, scan_claim, scan_fail, scan_requeue
 from scanners.engine import EngineConfig, scan_directory
 
 log = logging.getLogger(__name__)
+
+# Commits of history to fetch so that 90 days of churn can be counted on busy repositories.
+HISTORY_DEPTH = 1000
 
 
 class Outcome(StrEnum):
@@ -37,13 +41,13 @@ def engine_config() -> EngineConfig:
     return EngineConfig(workers=settings.SCAN_ENGINE_WORKERS or None, cache_dir=cache_dir)
 
 
-def _record_checkout_facts(scan: Scan, checkout: Path) -> None:
-    # The scan has succeeded by now (its findings are stored); churn, file text and risk
-    # scores are extras whose failure must not be reported as a failed scan.
+def _store_file_texts(scan: Scan, checkout: Path) -> None:
+    # The scan has succeeded by now (its findings are stored); file texts are for the
+    # file page, and failing to store them must not be reported as a failed scan.
     try:
-        scan_checkout_record(scan, checkout)
+        scan_file_texts_store(scan, checkout)
     except Exception:
-        log.exception("scan %s succeeded, but recording churn, file text and risk failed", scan.pk)
+        log.exception("scan %s succeeded, but storing its file texts failed", scan.pk)
 
 
 def scan_execute(scan_id: int, *, final_attempt: bool = True) -> Outcome:
@@ -80,12 +84,14 @@ def scan_execute(scan_id: int, *, final_attempt: bool = True) -> Outcome:
 
             started = time.monotonic()
             result = scan_directory(clone.path, engine_config())
+            # Read before ingestion, so that risk is scored once, with churn.
+            churn = checkout_churn(clone.path, days=CHURN_WINDOW_DAYS)
             if not scan_advance(
                 scan, ScanStatus.INGESTING, scan_seconds=round(time.monotonic() - started, 3)
             ):
                 return Outcome.ABANDONED
-            scan_ingest(scan, result)
-            _record_checkout_facts(scan, clone.path)
+            scan_ingest(scan, result, churn=churn)
+            _store_file_texts(scan, clone.path)
         return Outcome.SUCCEEDED
     except CloneError as exc:
         if exc.transient and not final_attempt:

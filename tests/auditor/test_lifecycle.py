@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.models import FindingChange, Lifecycle, Repository, Scan, ScanRollup, TrackedFinding
+from auditor.models import FileBlob, FindingChange, Lifecycle, Repository, Scan, ScanRollup, TrackedFinding
 from auditor.selectors.findings import current_state, finding_history
+from auditor.services.risk import file_risk_score
 from auditor.services.scan_pipeline import Outcome, scan_execute
 from tests.auditor.conftest import Personas
 from tests.auditor.test_dashboard_factories import ingest
@@ -91,11 +92,12 @@ def test_the_pipeline_stores_churn_risk_and_file_text(personas: Personas, git_re
     scan = _scan(repository)
     metric = scan.file_metrics.get(path="app/service.py")
     assert metric.churn == 2
-    assert metric.risk_score is not None
-    assert metric.risk_score > 0
+    findings = [(f.severity, f.confidence) for f in scan.findings.filter(path="app/service.py")]
+    assert findings
+    # Scored once, at ingestion, with the churn read before it.
+    assert metric.risk_score == file_risk_score(findings, metric.complexity_max, metric.maintainability, 2)
+    assert metric.risk_score != file_risk_score(findings, metric.complexity_max, metric.maintainability, 0)
     assert ScanRollup.objects.get(scan=scan).risk_max == metric.risk_score
-    from auditor.models import FileBlob
-
     assert "shell=True" in FileBlob.objects.get(sha256=metric.content_sha256).text
 
 

@@ -206,9 +206,9 @@ def test_a_failure_after_ingestion_does_not_report_a_stored_scan_as_failed(
     from auditor.services import scan_pipeline
 
     def broken(scan: Scan, checkout: Path) -> None:
-        raise RuntimeError("churn backend down")
+        raise RuntimeError("blob storage down")
 
-    monkeypatch.setattr(scan_pipeline, "scan_checkout_record", broken)
+    monkeypatch.setattr(scan_pipeline, "scan_file_texts_store", broken)
     scan = _scan_of(personas, git_repo_factory("svc", {"app/service.py": SERVICE}))
 
     assert scan_execute(scan.pk) is Outcome.SUCCEEDED

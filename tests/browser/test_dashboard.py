@@ -80,7 +80,9 @@ def _history(repository: Repository, seed: int) -> Scan:
         scan = ingest(
             repository, rows, files=FILES, rules=RULES, at=now - timedelta(days=day, hours=rnd.randint(0, 5))
         )
-        scan_risk_compute(scan, {p: rnd.randint(0, 12) for p in paths})
+        for path in paths:
+            FileMetric.objects.filter(scan=scan, path=path).update(churn=rnd.randint(0, 12))
+        scan_risk_compute(scan)
     assert scan is not None
     return scan
 

@@ -1,10 +1,9 @@
-"""Safe cloning of hostile repositories: real git, real repositories built in tmp_path."""
+"""Cloning hostile repositories: real git, real repositories built in tmp_path (success, hooks, failures)."""
 
 from __future__ import annotations
 
 import os
 import socket
-import stat
 import subprocess
 import time
 from collections.abc import Iterator
@@ -12,88 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from auditor import git as auditor_git
 from auditor.git import (
     AUTH_FAILED,
     BRANCH_NOT_FOUND,
-    CLONE_REFUSED,
     CLONE_TIMEOUT,
     COMMIT_NOT_FOUND,
-    INVALID_REF,
     NETWORK_ERROR,
     REPO_NOT_FOUND,
     REPO_TOO_LARGE,
     CloneError,
     clone_repository,
     scrub_credentials,
-    validate_clone_url,
-    workspace,
 )
-
-# Fixture repositories are built with a fixed identity and dates, and without the
-# host's git configuration.
-FIXED_GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Fixture Author",
-    "GIT_AUTHOR_EMAIL": "author@example.com",
-    "GIT_AUTHOR_DATE": "2024-01-02T03:04:05+00:00",
-    "GIT_COMMITTER_NAME": "Fixture Author",
-    "GIT_COMMITTER_EMAIL": "author@example.com",
-    "GIT_COMMITTER_DATE": "2024-01-02T03:04:05+00:00",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def run_git(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
-    merged = {**os.environ, **FIXED_GIT_ENV, **(env or {})}
-    result = subprocess.run(["git", *args], cwd=cwd, env=merged, capture_output=True, text=True, check=True)
-    return result.stdout.strip()
-
-
-def make_repo(path: Path, commits: list[dict[str, str | bytes]]) -> Path:
-    run_git("init", "--quiet", "--initial-branch=main", str(path))
-    for number, files in enumerate(commits, start=1):
-        for name, content in files.items():
-            target = path / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content)
-        run_git("add", "--all", cwd=path)
-        run_git("commit", "--quiet", "-m", f"commit {number}\n\nbody line", cwd=path)
-    return path
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    """The allowed local repository root (AUDITOR_LOCAL_REPO_ROOTS)."""
-    path = tmp_path / "repos"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
-def source(root: Path) -> Path:
-    repo = make_repo(
-        root / "source",
-        [
-            {"README.md": "first\n", "app/main.py": "print('v1')\n"},
-            {"app/main.py": "print('v2')\n"},
-        ],
-    )
-    run_git("tag", "v1.0", "HEAD~1", cwd=repo)
-    return repo
-
-
-@pytest.fixture
-def dest(tmp_path: Path) -> Path:
-    return tmp_path / "work" / "checkout"
-
-
-def clone(url: str | Path, dest: Path, root: Path, **kwargs: object) -> auditor_git.CloneResult:
-    return clone_repository(str(url), "main", dest, local_roots=[root], **kwargs)  # type: ignore[arg-type]
-
+from tests.auditor.git.conftest import clone, make_repo, run_git
 
 # --------------------------------------------------------------------------- success
 
@@ -213,123 +143,6 @@ def test_it_does_not_clone_submodules(root: Path, dest: Path) -> None:
     assert (dest / "vendor/lib").is_dir()
     assert list((dest / "vendor/lib").iterdir()) == []
     assert not (dest / ".git/modules").exists()
-
-
-# --------------------------------------------------------------------------- refused URLs
-
-
-@pytest.mark.parametrize(
-    ("url", "reason"),
-    [
-        ("", "empty"),
-        ("-uhello", "starts with '-'"),
-        ("--upload-pack=touch /tmp/x", "starts with '-'"),
-        ("ext::sh -c touch% /tmp/pwned", "remote-helper"),
-        ("fd::3", "remote-helper"),
-        ("http://example.com/repo.git", "use https://"),
-        ("ftp://example.com/repo.git", "not supported"),
-        ("https://example.com/repo\n.git", "control characters"),
-        ("https://example.com/re\x00po.git", "control characters"),
-        ("https://exa mple.com/repo.git", "whitespace"),
-        ("ssh://-oProxyCommand=touch%20x/repo", "host"),
-        ("ssh://-user@example.com/repo", "user name"),
-        ("https:///repo.git", "host"),
-        ("relative/path", "not a recognised"),
-        ("file://otherhost/srv/repo", "local path"),
-    ],
-)
-def test_it_refuses_dangerous_or_unsupported_urls(url: str, reason: str, root: Path) -> None:
-    with pytest.raises(CloneError) as caught:
-        validate_clone_url(url, [root])
-
-    assert caught.value.code == CLONE_REFUSED
-    assert not caught.value.transient
-    assert reason in caught.value.message
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "https://github.com/org/repo.git",
-        "https://user:token@gitlab.example.com:8443/group/repo.git",
-        "ssh://git@github.com/org/repo.git",
-        "ssh://git@[::1]:2222/repo.git",
-        "git://example.org/repo.git",
-        "git@github.com:org/repo.git",
-        "example.org:repo.git",
-    ],
-)
-def test_it_accepts_network_urls(url: str, root: Path) -> None:
-    validate_clone_url(url, [root])
-
-
-def test_it_refuses_the_ext_transport_and_runs_nothing(tmp_path: Path, dest: Path, root: Path) -> None:
-    marker = tmp_path / "pwned"
-
-    with pytest.raises(CloneError) as caught:
-        clone(f"ext::sh -c touch% {marker}", dest, root)
-
-    assert caught.value.code == CLONE_REFUSED
-    assert not marker.exists()
-    assert not dest.exists()
-
-
-def test_git_refuses_other_transports_even_if_validation_were_bypassed(
-    tmp_path: Path, dest: Path, root: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    marker = tmp_path / "pwned"
-    url = f"ext::sh -c touch% {marker}"
-    monkeypatch.setattr(
-        auditor_git, "_check_url", lambda *_: auditor_git._ValidatedUrl(git_url=url, protocol="https")
-    )
-
-    with pytest.raises(CloneError) as caught:
-        clone(url, dest, root)
-
-    assert "not allowed" in caught.value.message
-    assert not marker.exists()
-    assert not dest.exists()
-
-
-def test_it_refuses_a_file_url_outside_the_allowed_roots(tmp_path: Path, dest: Path, root: Path) -> None:
-    outside = make_repo(tmp_path / "outside", [{"secret.txt": "x\n"}])
-
-    for url in (f"file://{outside}", str(outside), f"{root}/../outside"):
-        with pytest.raises(CloneError) as caught:
-            clone(url, dest, root)
-        assert caught.value.code == CLONE_REFUSED
-        assert "outside the allowed local repository roots" in caught.value.message
-    assert not dest.exists()
-
-
-def test_it_judges_a_symlink_by_where_it_points(tmp_path: Path, dest: Path, root: Path) -> None:
-    outside = make_repo(tmp_path / "outside", [{"secret.txt": "x\n"}])
-    (root / "link").symlink_to(outside)
-
-    with pytest.raises(CloneError) as caught:
-        clone(root / "link", dest, root)
-
-    assert caught.value.code == CLONE_REFUSED
-
-
-def test_it_refuses_local_paths_when_no_root_is_configured(source: Path) -> None:
-    with pytest.raises(CloneError, match="AUDITOR_LOCAL_REPO_ROOTS"):
-        validate_clone_url(str(source), [])
-
-
-@pytest.mark.parametrize("branch", ["-x", "a..b", "a b", "", "refs/heads/x~1", "x.lock"])
-def test_it_refuses_invalid_branch_names(branch: str, source: Path, dest: Path, root: Path) -> None:
-    with pytest.raises(CloneError) as caught:
-        clone_repository(str(source), branch, dest, local_roots=[root])
-
-    assert caught.value.code == INVALID_REF
-
-
-def test_it_refuses_an_abbreviated_commit(source: Path, dest: Path, root: Path) -> None:
-    with pytest.raises(CloneError) as caught:
-        clone(source, dest, root, commit="abc123")
-
-    assert caught.value.code == INVALID_REF
 
 
 # --------------------------------------------------------------------------- failures
@@ -482,44 +295,3 @@ def test_it_refuses_a_destination_that_is_not_empty(source: Path, dest: Path, ro
         clone(source, dest, root)
 
     assert (dest / "keep.txt").exists()
-
-
-# --------------------------------------------------------------------------- workspaces
-
-
-class ScanFailed(Exception):
-    pass
-
-
-def test_the_workspace_is_removed_on_exception(tmp_path: Path) -> None:
-    base = tmp_path / "workspaces"
-
-    def scan_that_fails() -> Path:
-        with workspace(base) as path:
-            (path / "ro-dir").mkdir()
-            (path / "ro-dir/pack.idx").write_text("x")
-            (path / "ro-dir/pack.idx").chmod(0o444)
-            (path / "ro-dir").chmod(stat.S_IRUSR | stat.S_IXUSR)
-            (path / "link").symlink_to(tmp_path)
-            raise ScanFailed(path)
-
-    with pytest.raises(ScanFailed) as caught:
-        scan_that_fails()
-
-    path = caught.value.args[0]
-
-    assert not path.exists()
-    assert base.exists()
-    assert tmp_path.exists()
-
-
-def test_the_workspace_is_fresh_and_removed_after_a_clone(source: Path, root: Path, tmp_path: Path) -> None:
-    base = tmp_path / "workspaces"
-
-    with workspace(base) as first, workspace(base) as second:
-        assert first != second
-        assert list(first.iterdir()) == []
-        clone(source, first / "checkout", root)
-
-    assert not first.exists()
-    assert not second.exists()

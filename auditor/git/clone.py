@@ -1,0 +1,209 @@
+"""Safe cloning of untrusted git repositories.
+
+Everything a scan checks out comes from a user, so every repository is treated as
+hostile: its URL is validated (``urls.py``), git runs with an isolated configuration
+and environment (``runner.py``), and the clone is bounded in time and size.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from auditor.git.errors import (
+    AUTH_FAILED,
+    BRANCH_NOT_FOUND,
+    CLONE_FAILED,
+    COMMIT_NOT_FOUND,
+    NETWORK_ERROR,
+    REPO_NOT_FOUND,
+    REPO_TOO_LARGE,
+    CloneError,
+)
+from auditor.git.runner import Git, GitRun, human_bytes, tree_size
+from auditor.git.urls import check_ref, checked_url, scrub_credentials, url_secrets
+from auditor.git.workspace import remove_tree
+
+DEFAULT_TIMEOUT_SECONDS = 300
+DEFAULT_MAX_BYTES = 1024**3  # 1 GiB on disk: pack + working tree
+DEFAULT_DEPTH = 1
+
+
+@dataclass(frozen=True)
+class CloneResult:
+    """A checkout on disk, at ``commit_sha``, with what the scan records about it."""
+
+    path: Path
+    branch: str
+    commit_sha: str
+    commit_message: str
+    author_name: str
+    committed_at: datetime
+    size_bytes: int
+
+
+# Ordered: the first matching pattern decides. Authentication comes before the
+# generic "could not read from remote" / "hung up" lines that follow it.
+_FAILURE_PATTERNS: tuple[tuple[str, str], ...] = (
+    (AUTH_FAILED, r"authentication failed|terminal prompts disabled|could not read (username|password)"
+     r"|permission denied \(|host key verification failed|returned error: 40[13]"),
+    (BRANCH_NOT_FOUND, r"remote branch .* not found|couldn't find remote ref"),
+    (COMMIT_NOT_FOUND, r"not our ref|unadvertised object|no such remote ref"),
+    (REPO_NOT_FOUND, r"repository .* (not found|does not exist)|does not appear to be a git repository"
+     r"|repository not found|not exported|no such repository|returned error: 404"),
+    (NETWORK_ERROR, r"could not resolve host|unable to connect|connection (refused|timed out|reset)"
+     r"|failed to connect|couldn't connect to server"
+     r"|network is unreachable|no route to host|temporary failure in name resolution"
+     r"|remote end hung up|early eof|rpc failed|returned error: 5\d\d|operation timed out"
+     r"|ssl_error|gnutls_handshake"),
+)  # fmt: skip
+
+
+def _classify(stderr: str) -> str:
+    lowered = stderr.lower()
+    for code, pattern in _FAILURE_PATTERNS:
+        if re.search(pattern, lowered):
+            return code
+    return CLONE_FAILED
+
+
+def _failure(run: GitRun, url: str) -> CloneError:
+    lines = [line for line in run.stderr.strip().splitlines() if line.strip()]
+    detail = scrub_credentials(" / ".join(lines[-6:]), url) or f"git exited with status {run.returncode}"
+    return CloneError(_classify(run.stderr), detail)
+
+
+def clone_repository(
+    url: str,
+    branch: str,
+    dest: Path,
+    *,
+    local_roots: Sequence[Path],
+    commit: str | None = None,
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    depth: int | None = DEFAULT_DEPTH,
+    git_executable: str = "git",
+) -> CloneResult:
+    """Clone ``branch`` of ``url`` into ``dest`` (which must not exist or be empty).
+
+    Shallow (``depth`` commits; ``None`` for full history), one branch, no tags, no
+    submodules, no hooks, no inherited configuration. With ``commit`` (a full SHA)
+    that commit is fetched directly at ``depth`` and checked out detached (``branch``
+    is then only recorded, not checked); servers that refuse fetching by id fail
+    with ``scan:user:commit-not-found``.
+
+    The whole operation is bounded by ``timeout_seconds`` (``scan:system:clone-timeout``,
+    transient) and by ``max_bytes`` on disk, watched while git runs and checked after
+    (``scan:user:repo-too-large``). On any failure ``dest`` is removed. Errors are
+    ``CloneError``s whose text never contains the URL's credentials.
+    """
+    validated = checked_url(url, local_roots)
+    check_ref(branch, commit)
+    if depth is not None and depth < 1:
+        raise ValueError("depth must be a positive number of commits, or None")
+    dest = Path(dest)
+    existed = dest.exists()
+    if existed and (not dest.is_dir() or any(dest.iterdir())):
+        raise ValueError(f"clone destination {dest} must be absent or an empty directory")
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="auditor-git-home-") as home:
+            git = Git(
+                executable=git_executable,
+                protocol=validated.protocol,
+                home=Path(home),
+                deadline=time.monotonic() + timeout_seconds,
+                dest=dest,
+                max_bytes=max_bytes,
+            )
+            depth_args = [f"--depth={depth}"] if depth is not None else []
+            if commit is None:
+                _clone_branch(git, url, validated.git_url, branch, depth_args)
+            else:
+                _fetch_commit(git, url, validated.git_url, commit, depth_args)
+            size = tree_size(dest)
+            if size > max_bytes:
+                raise CloneError(
+                    REPO_TOO_LARGE, f"{human_bytes(size)} on disk, limit {human_bytes(max_bytes)}"
+                )
+            return _read_head(git, url, branch, size)
+    except BaseException:
+        remove_tree(dest)
+        if existed:
+            dest.mkdir(parents=True, exist_ok=True)
+        raise
+
+
+def _clone_branch(git: Git, url: str, git_url: str, branch: str, depth_args: list[str]) -> None:
+    run = git(
+        "clone",
+        # No template directory: nothing (sample hooks, info/exclude) is copied
+        # from GIT_TEMPLATE_DIR, init.templateDir or the system's templates.
+        "--template=",
+        # Local sources go through upload-pack like remote ones: no hard links into
+        # the source's objects (our cleanup chmods what it removes), no copy of its
+        # .git internals, and --depth applies (it is ignored by local clones).
+        "--no-local",
+        # Scanners need the tree, not the history.
+        *depth_args,
+        # Only the branch asked for: other branches are not fetched at all.
+        "--single-branch",
+        f"--branch={branch}",
+        # Tags would fetch objects outside the branch.
+        "--no-tags",
+        # Submodule URLs come from the repository and are not validated.
+        "--no-recurse-submodules",
+        # Everything after this is a URL and a path, never an option.
+        "--",
+        git_url,
+        str(git.dest),
+        in_dest=False,
+        watch=True,
+    )
+    if run.returncode != 0:
+        raise _failure(run, url)
+    if url_secrets(url):
+        # Do not leave a token in the checkout's .git/config.
+        git("remote", "set-url", "origin", scrub_credentials(url))
+
+
+def _fetch_commit(git: Git, url: str, git_url: str, commit: str, depth_args: list[str]) -> None:
+    git.dest.mkdir(parents=True, exist_ok=True)
+    run = git("init", "--quiet", "--template=", "--", str(git.dest), in_dest=False)
+    if run.returncode != 0:
+        raise _failure(run, url)
+    # The URL is given on the command line, never stored as a remote. Fetching an
+    # unadvertised commit needs protocol v2 or uploadpack.allow*SHA1InWant on the
+    # server; most forges allow it for reachable commits.
+    run = git("fetch", "--quiet", *depth_args, "--no-tags", "--no-recurse-submodules", "--", git_url, commit,
+              watch=True)  # fmt: skip
+    if run.returncode != 0:
+        error = _failure(run, url)
+        raise CloneError(COMMIT_NOT_FOUND, error.detail) if error.code == BRANCH_NOT_FOUND else error
+    run = git("checkout", "--quiet", "--detach", commit, watch=True)
+    if run.returncode != 0:
+        raise _failure(run, url)
+
+
+def _read_head(git: Git, url: str, branch: str, size: int) -> CloneResult:
+    run = git("log", "-1", "--format=%H%x00%an%x00%ct%x00%s", "HEAD")
+    if run.returncode != 0:
+        raise _failure(run, url)
+    sha, author, timestamp, subject = [*run.stdout.rstrip("\n").split("\x00", 3), "", "", ""][:4]
+    if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha) or not timestamp.isdigit():
+        raise CloneError(CLONE_FAILED, "the checkout has no valid HEAD commit")
+    return CloneResult(
+        path=git.dest,
+        branch=branch,
+        commit_sha=sha,
+        commit_message=subject.splitlines()[0][:500] if subject else "",
+        author_name=author[:200],
+        committed_at=datetime.fromtimestamp(int(timestamp), tz=UTC),
+        size_bytes=size,
+    )
