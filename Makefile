@@ -40,8 +40,9 @@ format: $(TEST_STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+## make typecheck: mypy, strict on the engine, with django-stubs on the app.
 typecheck: $(TEST_STAMP)
-	$(VENV)/bin/mypy scanners
+	$(VENV)/bin/mypy scanners auditor
 
 bench: $(TEST_STAMP)
 	$(PY) bench/engine_vs_cli.py

@@ -6,20 +6,16 @@ Ids are namespaced: `scan:user:*` the user can fix, `scan:system:*` are ours.
 from __future__ import annotations
 
 TIME_LIMIT = "scan:system:time-limit"
-ENGINE_CRASHED = "scan:system:engine-crashed"
 WORKER_LOST = "scan:system:worker-lost"
 UNEXPECTED = "scan:system:unexpected"
-RETRIES_EXHAUSTED = "scan:system:retries-exhausted"
 
 USER_TEXT: dict[str, str] = {
     TIME_LIMIT: "The scan took longer than the time limit and was stopped.",
-    ENGINE_CRASHED: "The scanning engine failed unexpectedly.",
     WORKER_LOST: "The worker running this scan stopped responding; queue the scan again.",
     UNEXPECTED: (
         "The scan failed because of an internal error; "
         "the administrators can see the details in the worker log."
     ),
-    RETRIES_EXHAUSTED: "The scan failed several times because of a temporary problem",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from auditor.models import Finding, Repository, Scan, Severity
@@ -51,6 +52,7 @@ class ScanSerializer(serializers.ModelSerializer[Scan]):
             "gate",
         ]
 
+    @extend_schema_field(GateSerializer(allow_null=True))
     def get_gate(self, scan: Scan) -> dict[str, Any] | None:
         return scan_gate(scan)
 

@@ -102,14 +102,6 @@ class ItemState:
     # Each reviewer's latest decision on this item, oldest reviewer first.
     latest: list[SignOff]
 
-    @property
-    def failed(self) -> bool:
-        return any(s.decision == Decision.FAIL for s in self.latest)
-
-    @property
-    def passed_by(self) -> list[str]:
-        return [s.reviewer_name for s in self.latest if s.decision != Decision.FAIL]
-
 
 @dataclass(frozen=True)
 class Approval:

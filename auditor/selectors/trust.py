@@ -1,33 +1,17 @@
-"""Reads for per-file trust: one file, one scan, a repository summary, a filter for hotspots."""
+"""Reads for per-file trust: one file, and a repository's summary."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count
 
-from auditor.models import FileMetric, FileTrust, Repository, Scan, ScanStatus, TrustLevel
+from auditor.models import FileTrust, Repository, Scan, ScanStatus, TrustLevel
 
 
 def trust_for_file(scan: Scan, path: str) -> FileTrust | None:
     """The trust row of `path` as of `scan` (None for scans ingested before trust existed)."""
     return FileTrust.objects.filter(scan=scan, path=path).first()
-
-
-def trust_by_path(scan: Scan, paths: list[str] | None = None) -> dict[str, FileTrust]:
-    """path → trust row for a scan's files (or the given ones): one query, for list pages."""
-    rows = FileTrust.objects.filter(scan=scan)
-    if paths is not None:
-        rows = rows.filter(path__in=paths)
-    return {t.path: t for t in rows}
-
-
-def file_metrics_with_trust(metrics: QuerySet[FileMetric], level: int) -> QuerySet[FileMetric]:
-    """Narrow a FileMetric queryset to files at trust `level` in their own scan (hotspot filter)."""
-    TrustLevel(level)
-    return metrics.filter(
-        Exists(FileTrust.objects.filter(scan_id=OuterRef("scan_id"), path=OuterRef("path"), level=level))
-    )
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.cache import cache
 
 from auditor.models import Membership, Repository, Role, Team
@@ -21,17 +22,17 @@ def _empty_cache() -> None:
 class Personas:
     team: Team
     other_team: Team
-    viewer: object
-    reviewer: object
-    admin: object
-    outsider: object  # member of other_team only
+    viewer: User
+    reviewer: User
+    admin: User
+    outsider: User  # member of other_team only
 
 
 @pytest.fixture
-def personas(db, django_user_model) -> Personas:  # type: ignore[no-untyped-def]
+def personas(db: None, django_user_model: type[User]) -> Personas:
     team = Team.objects.create(name="Payments", slug="payments")
     other = Team.objects.create(name="Search", slug="search")
-    users = {}
+    users: dict[str, User] = {}
     for name, role, member_of in [
         ("vera", Role.VIEWER, team),
         ("rita", Role.REVIEWER, team),

@@ -64,7 +64,7 @@ def test_the_worker_stops_at_the_next_phase_boundary(
 
     def clone_then_cancel(*args: object, **kwargs: object) -> object:
         result = real_clone(*args, **kwargs)  # type: ignore[arg-type]
-        scan_cancel(scan=Scan.objects.get(pk=scan.pk), actor=personas.reviewer)  # type: ignore[arg-type]
+        scan_cancel(scan=Scan.objects.get(pk=scan.pk), actor=personas.reviewer)
         return result
 
     monkeypatch.setattr(scan_pipeline, "clone_repository", clone_then_cancel)

@@ -22,7 +22,7 @@ def test_findings_are_annotated_at_their_lines_and_source_is_escaped(
     FileMetric.objects.filter(scan__repository=repository).update(content_sha256="h1", risk_score=4.2)
     FileBlob.objects.create(sha256="h1", text=SOURCE)
     client = Client()
-    client.force_login(personas.viewer)  # type: ignore[arg-type]
+    client.force_login(personas.viewer)
     url = reverse("file-detail", args=[scan.pk]) + "?path=app/x.py"
     with django_assert_max_num_queries(10):
         response = client.get(url)
@@ -39,7 +39,7 @@ def test_findings_are_annotated_at_their_lines_and_source_is_escaped(
 def test_unknown_files_and_outsiders_get_404(personas: Personas, repository: Repository) -> None:
     scan = ingest(repository, [("B404", "app/x.py", 1, "fp1", 1)])
     client = Client()
-    client.force_login(personas.viewer)  # type: ignore[arg-type]
+    client.force_login(personas.viewer)
     assert client.get(reverse("file-detail", args=[scan.pk]) + "?path=nope.py").status_code == 404
-    client.force_login(personas.outsider)  # type: ignore[arg-type]
+    client.force_login(personas.outsider)
     assert client.get(reverse("file-detail", args=[scan.pk]) + "?path=app/x.py").status_code == 404

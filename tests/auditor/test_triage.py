@@ -130,11 +130,11 @@ def test_only_reviewers_and_admins_can_triage(
     tracked = TrackedFinding.objects.get()
     url = reverse("finding-triage", args=[tracked.pk])
     body = {"status": TriageStatus.FALSE_POSITIVE, "reason": "no"}
-    client.force_login(personas.viewer)  # type: ignore[arg-type]
+    client.force_login(personas.viewer)
     assert client.post(url, body).status_code == 403
-    client.force_login(personas.outsider)  # type: ignore[arg-type]
+    client.force_login(personas.outsider)
     assert client.post(url, body).status_code == 404
-    client.force_login(personas.reviewer)  # type: ignore[arg-type]
+    client.force_login(personas.reviewer)
     response = client.post(url, body)
     assert response.status_code == 302
     assert Triage.objects.get().status == TriageStatus.FALSE_POSITIVE
