@@ -16,6 +16,7 @@ from django.test import Client
 from auditor.models import Finding, Repository
 from auditor.services import exports
 from auditor.services.exports import CSV_COLUMNS, neutralise_cell
+from auditor.services.lifecycle import scan_lifecycle_compute
 from tests.auditor.conftest import Personas
 from tests.auditor.integration_factories import make_scan
 
@@ -123,7 +124,6 @@ def test_exports_are_team_scoped(personas: Personas, repository: Repository) -> 
 def test_findings_list_export_follows_the_list_pages_query_string(
     personas: Personas, repository: Repository
 ) -> None:
-    from auditor.services.lifecycle import scan_lifecycle_compute
 
     first = make_scan(repository, findings=2)
     scan_lifecycle_compute(first)

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-import pytest
-from django.test import Client
-from django.urls import reverse
+from datetime import timedelta
 
-from auditor.models import Repository, TrackedFinding
-from auditor.selectors.findings import FindingListFilters
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from auditor.models import Repository, ScanRollup, TrackedFinding
+from auditor.selectors.findings import (
+    FindingListFilters,
+    TwoEndedPaginator,
+    _scoped_to,
+    _user_repositories,
+    finding_list,
+)
+from auditor.services.triage import triage_set
 from tests.auditor.conftest import Personas
 from tests.auditor.test_dashboard_factories import ingest
 
@@ -123,7 +135,6 @@ def test_pages_and_the_last_page_within_a_fixed_query_budget(
 def test_pages_read_from_the_end_hold_the_same_rows_as_from_the_start(
     personas: Personas, repository: Repository
 ) -> None:
-    from auditor.selectors.findings import TwoEndedPaginator
 
     ingest(repository, [("R1", f"m{i:03}.py", i + 1, f"fp{i}", i % 5) for i in range(23)])
     rows = TrackedFinding.objects.order_by("-severity", "id")
@@ -137,10 +148,6 @@ def test_pages_read_from_the_end_hold_the_same_rows_as_from_the_start(
 def test_after_a_triage_only_that_repositorys_counts_are_taken_again(
     personas: Personas, two_repos: Repository
 ) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from auditor.services.triage import triage_set
 
     other = Repository.objects.filter(team=personas.team).exclude(pk=two_repos.pk).get()
     client = _client(personas.viewer)
@@ -177,13 +184,6 @@ def test_the_tally_counts_exactly_what_the_identities_hold(
     """The list's counts come from the tally; an independent count over the identities
     (in Python) must agree for every filter combination, through new / fixed / reopened
     transitions, a feature branch, and triages in force, expired and without expiry."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from auditor.models import ScanRollup
-    from auditor.selectors.findings import _scoped_to, _user_repositories, finding_list
-    from auditor.services.triage import triage_set
 
     rules = {"B602": ("security", "shell"), "AI101": ("context", "import"), "AI303": ("happy-path", "t")}
     ingest(

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from auditor.models import AuditEvent, Category, ContractItem, GateResult, Repository, Severity, Triage
-from auditor.selectors.gate import scan_new_fingerprints
+from auditor.selectors.gate import gate_latest_for_repository, scan_new_fingerprints
 from auditor.services.contracts import contract_ensure
 from auditor.services.reviews import ItemDecision, review_sign
 from auditor.services.team_settings import team_settings_update
@@ -124,7 +124,6 @@ def test_changing_the_gate_re_evaluates_each_repositorys_latest_scan(
 def test_the_repository_badge_follows_the_default_branch_not_a_feature_branch(
     personas: Personas, repository: Repository
 ) -> None:
-    from auditor.selectors.gate import gate_latest_for_repository
 
     main = make_scan(repository, commit="m1")
     make_scan(repository, commit="f1", branch="feature/x")

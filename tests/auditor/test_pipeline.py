@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from auditor.errors import WORKER_LOST, TransientScanError
 from auditor.models import FileMetric, Finding, Repository, Scan, ScanStatus
+from auditor.services import scan_pipeline
 from auditor.services.ingest import scan_ingest
 from auditor.services.scan_pipeline import Outcome, scan_execute
 from auditor.services.scans import scans_reap_stale
@@ -203,7 +204,6 @@ def test_a_failure_after_ingestion_does_not_report_a_stored_scan_as_failed(
     git_repo_factory,
     monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    from auditor.services import scan_pipeline
 
     def broken(scan: Scan, checkout: Path) -> None:
         raise RuntimeError("blob storage down")

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from auditor.models import FileMetric, Repository
+from auditor.services.lifecycle import scan_lifecycle_compute
 from tests.auditor.conftest import Personas
 from tests.auditor.integration_factories import make_scan
 
@@ -79,7 +80,6 @@ TEAM_HEADINGS = ("Summary", "Trend", "Riskiest files", "Review sign-offs")
 
 @pytest.fixture
 def team_scans(repository: Repository) -> list[object]:
-    from auditor.services.lifecycle import scan_lifecycle_compute
 
     scans = []
     for count in (4, 9):

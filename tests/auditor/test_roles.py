@@ -8,6 +8,7 @@ team's objects), 403 (too low a role), and change nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -199,7 +200,6 @@ def _walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterato
 
 def _fill(route: str, w: World) -> str:
     """A concrete path for `route`, pointing at the world's objects where the name says which."""
-    import re
 
     values = {
         "scan_id": w.scan.pk,

@@ -10,7 +10,13 @@ from django.test import Client
 from django_celery_beat.models import PeriodicTask
 
 from auditor.models import AuditEvent, Repository, RepositorySchedule, Scan, ScanStatus, ScanTrigger
-from auditor.services.schedules import schedule_describe, schedule_save, scheduled_scan_run
+from auditor.services.schedules import (
+    schedule_describe,
+    schedule_save,
+    schedule_set_enabled,
+    scheduled_scan_run,
+)
+from auditor.tasks import run_scheduled_scan
 from tests.auditor.conftest import Personas
 
 
@@ -109,7 +115,6 @@ def test_an_active_scan_of_another_branch_does_not_block(personas: Personas, rep
 
 
 def test_a_paused_schedule_does_not_scan(personas: Personas, repository: Repository) -> None:
-    from auditor.services.schedules import schedule_set_enabled
 
     schedule_save(repository=repository, actor=None, kind="interval", interval_minutes=60)
     schedule_set_enabled(repository=repository, actor=None, enabled=False)
@@ -118,7 +123,6 @@ def test_a_paused_schedule_does_not_scan(personas: Personas, repository: Reposit
 
 
 def test_the_beat_task_is_a_thin_wrapper(personas: Personas, repository: Repository) -> None:
-    from auditor.tasks import run_scheduled_scan
 
     schedule_save(repository=repository, actor=None, kind="cron", cron="0 * * * *")
     assert PeriodicTask.objects.get().task == run_scheduled_scan.name

@@ -3,6 +3,9 @@ append-only records, and reviews that never carry over to a new commit."""
 
 from __future__ import annotations
 
+import pathlib
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -11,8 +14,10 @@ from auditor.models import (
     AppendOnlyError,
     AuditEvent,
     ContractItem,
+    Membership,
     Repository,
     Review,
+    Role,
     SignOff,
     TeamSettings,
 )
@@ -40,7 +45,6 @@ def _pass_required(items: dict[str, ContractItem], **justifications: str) -> lis
 
 @pytest.fixture
 def second_reviewer(personas: Personas, django_user_model):  # type: ignore[no-untyped-def]
-    from auditor.models import Membership, Role
 
     user = django_user_model.objects.create_user(username="rosa", password="pw-rosa")
     Membership.objects.create(user=user, team=personas.team, role=Role.REVIEWER)
@@ -167,8 +171,6 @@ def test_sign_offs_cannot_be_updated_or_deleted_through_any_orm_path(
 
 def test_no_code_path_updates_or_deletes_sign_offs_or_audit_events() -> None:
     """Static guard: outside the models that forbid it, nothing calls update/delete on them."""
-    import pathlib
-    import re
 
     root = pathlib.Path(__file__).resolve().parents[2] / "auditor"
     pattern = re.compile(r"(SignOff|AuditEvent)\.objects\.[^\n]*\.(update|delete|bulk_update)\(")

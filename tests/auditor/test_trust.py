@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from auditor.models import (
     Category,
@@ -105,7 +106,6 @@ def test_summary_and_hotspot_filter(personas: Personas, repository: Repository) 
 
 
 def test_repository_page_shows_trust_and_gate(personas: Personas, repository: Repository, client) -> None:  # type: ignore[no-untyped-def]
-    from django.urls import reverse
 
     make_scan(repository, [HIGH_IN_RISKY], files=FILES)
     client.force_login(personas.viewer)

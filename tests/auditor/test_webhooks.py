@@ -10,6 +10,8 @@ import pytest
 from django.test import Client
 
 from auditor.models import AuditEvent, Repository, Scan, ScanTrigger
+from auditor.services.scan_pipeline import scan_execute
+from tests.conftest import git
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 
@@ -117,7 +119,6 @@ def test_gitlab_missing_or_wrong_token_records_nothing(repository: Repository) -
 def test_the_pipeline_clones_the_requested_commit(
     repository: Repository, git_repo_factory: object, settings: object
 ) -> None:
-    from tests.conftest import git
 
     path = git_repo_factory("pushed", {"app.py": "x = 1\n"})  # type: ignore[operator]
     first = git(path, "rev-parse", "HEAD")
@@ -125,7 +126,6 @@ def test_the_pipeline_clones_the_requested_commit(
     git(path, "commit", "-qam", "second")
     repository.clone_url = str(path)
     repository.save()
-    from auditor.services.scan_pipeline import scan_execute
 
     scan = Scan.objects.create(repository=repository, branch="main", requested_commit=first)
     scan_execute(scan.pk)
