@@ -107,7 +107,7 @@ def generate(repos: int, scans: int, findings: int, seed: int = 7) -> dict[str, 
     """Teams, repositories and `scans` scans holding about `findings` findings."""
     from django.contrib.auth.models import User
 
-    from auditor.models import FileBlob, Membership, Repository, Role, Scan, ScanStatus, Team
+    from auditor.models import FileBlob, FileBlobOwner, Membership, Repository, Role, Scan, ScanStatus, Team
     from auditor.services.lifecycle import scan_lifecycle_compute
 
     rnd = random.Random(seed)
@@ -129,6 +129,7 @@ def generate(repos: int, scans: int, findings: int, seed: int = 7) -> dict[str, 
             slug=f"service-{r:02}",
             clone_url=f"https://git.example.com/s{r}.git",
         )
+        FileBlobOwner.objects.create(blob_id="bench-blob", repository=repo)
         paths = [f"{rnd.choice(DIRS)}/module_{i:03}.py" for i in range(FILES_PER_REPO)]
         pool: dict[str, tuple[str, str, str, int, int]] = {}
         next_fp = 0

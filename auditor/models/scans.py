@@ -3,6 +3,9 @@
 * ``FileMetric`` holds the engine's metrics for one file of one scan, plus churn and risk.
 * ``FileBlob`` stores a scanned file's text once per content hash: a file that did not
   change between scans costs nothing more, and the page never needs a checkout.
+* ``FileBlobOwner`` says which repositories a text was read from. A page shows a text
+  only to the repositories that own it: the same bytes in another team's repository, or
+  a hash named by a CI upload that sent no text, reveal nothing.
 * ``ScanRollup`` is written once per succeeded scan so that charts never recount findings.
 """
 
@@ -164,3 +167,19 @@ class FileBlob(models.Model):
 
     def __str__(self) -> str:
         return self.sha256
+
+
+class FileBlobOwner(models.Model):
+    """`repository` had a file with this text in a checkout a worker scanned."""
+
+    blob = models.ForeignKey(FileBlob, on_delete=models.CASCADE, related_name="owners")
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            # Also the file page's lookup: (blob, repository).
+            models.UniqueConstraint(fields=["blob", "repository"], name="blobowner_unique_blob_repo")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blob_id[:12]} in repository {self.repository_id}"

@@ -54,8 +54,11 @@ class FileView:
 
 def file_view(scan: Scan, path: str) -> FileView:
     """The file `path` as `scan` saw it, each line with its findings. Four queries."""
-    # The file's text comes with its metric (content-addressed, no foreign key to join).
-    blobs = FileBlob.objects.filter(sha256=OuterRef("content_sha256"))
+    # The file's text comes with its metric (content-addressed, no foreign key to join),
+    # and only when this repository owns it: a hash alone opens nothing.
+    blobs = FileBlob.objects.filter(
+        sha256=OuterRef("content_sha256"), owners__repository_id=scan.repository_id
+    )
     metric = (
         FileMetric.objects.filter(scan=scan, path=path)
         .annotate(

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from auditor.models import FileBlob, FileMetric, Repository
+from auditor.models import FileBlob, FileBlobOwner, FileMetric, Repository
 from tests.auditor.conftest import Personas
 from tests.auditor.test_dashboard_factories import ingest
 
@@ -20,7 +20,8 @@ def test_findings_are_annotated_at_their_lines_and_source_is_escaped(
     ingest(repository, [("B404", "app/x.py", 1, "fp-old", 1)])
     scan = ingest(repository, [("B404", "app/x.py", 1, "fp1", 1), ("AI303", "app/x.py", 5, "fp2", 3)])
     FileMetric.objects.filter(scan__repository=repository).update(content_sha256="h1", risk_score=4.2)
-    FileBlob.objects.create(sha256="h1", text=SOURCE)
+    blob = FileBlob.objects.create(sha256="h1", text=SOURCE)
+    FileBlobOwner.objects.create(blob=blob, repository=repository)
     client = Client()
     client.force_login(personas.viewer)
     url = reverse("file-detail", args=[scan.pk]) + "?path=app/x.py"

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from auditor.models import (
     FileBlob,
+    FileBlobOwner,
     FileMetric,
     GateResult,
     Membership,
@@ -100,7 +101,9 @@ def team_data(django_user_model: Any) -> dict[str, Any]:
         scans[name] = _history(repo, seed=i)
     GateResult.objects.create(scan=scans["billing"], passed=False, failures=[{"code": "new-severe-findings"}])
     GateResult.objects.create(scan=scans["ledger"], passed=True)
-    FileBlob.objects.create(sha256="export-v1", text=EXPORT_PY)
+    blob = FileBlob.objects.create(sha256="export-v1", text=EXPORT_PY)
+    for repo in Repository.objects.filter(team=team):
+        FileBlobOwner.objects.create(blob=blob, repository=repo)
     FileMetric.objects.filter(path="billing/export.py").update(content_sha256="export-v1")
     return {"team": team, "scans": scans}
 
