@@ -8,6 +8,7 @@ the dashboard share one engine and one history.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -29,10 +30,36 @@ from scanners.model import (
 )
 
 MAX_FINDINGS = 200_000  # a request body bigger than this is not a CI result
+MAX_PATH_CHARS = 1000  # the path columns' width
+PATH_REFUSED = "upload:path-refused"
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
 
 class ResultRejected(ValueError):
     """The uploaded result is not the engine's JSON; the message says what is wrong."""
+
+
+def repository_path(raw: str) -> tuple[str | None, str]:
+    """`raw` as a relative POSIX path inside the repository, or (None, why not).
+
+    The engine writes such paths; a result from elsewhere may not. `./` and empty
+    segments are dropped; absolute paths, drive letters, any `..` segment (even one that
+    would stay inside), NUL characters and paths longer than the columns hold are
+    refused rather than guessed at, so nothing outside the repository is ever named.
+    """
+    if "\x00" in raw:
+        return None, "the path contains a NUL character"
+    if raw.startswith("/") or _WINDOWS_DRIVE.match(raw):
+        return None, "the path is absolute; paths must be relative to the repository's root"
+    segments = [s for s in raw.split("/") if s not in ("", ".")]
+    if ".." in segments:
+        return None, "the path contains '..'; paths must stay inside the repository"
+    if not segments:
+        return None, "the path is empty"
+    path = "/".join(segments)
+    if len(path) > MAX_PATH_CHARS:
+        return None, f"the path is longer than {MAX_PATH_CHARS} characters"
+    return path, ""
 
 
 def _field(data: dict[str, Any], name: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -40,6 +67,20 @@ def _field(data: dict[str, Any], name: str, kind: type | tuple[type, ...], where
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise ResultRejected(f"{where}.{name}: expected {getattr(kind, '__name__', kind)}")
     return value
+
+
+class _PathRefused(Exception):
+    def __init__(self, raw: str, reason: str) -> None:
+        super().__init__(reason)
+        self.warning = ScanWarning(PATH_REFUSED, raw[:MAX_PATH_CHARS], f"Not stored: {reason}.")
+
+
+def _path(data: dict[str, Any], where: str) -> str:
+    raw = _field(data, "path", str, where)
+    path, reason = repository_path(raw)
+    if path is None:
+        raise _PathRefused(raw, reason)
+    return path
 
 
 def _finding(data: Any, where: str) -> Finding:
@@ -52,7 +93,7 @@ def _finding(data: Any, where: str) -> Finding:
             category=Category(_field(data, "category", str, where)),
             severity=Severity.parse(_field(data, "severity", str, where)),
             confidence=Confidence.parse(_field(data, "confidence", str, where)),
-            path=_field(data, "path", str, where)[:1000],
+            path=_path(data, where),
             line=max(_field(data, "line", int, where), 0),
             end_line=max(_field(data, "end_line", int, where), 0),
             column=max(_field(data, "column", int, where), 0),
@@ -66,6 +107,17 @@ def _finding(data: Any, where: str) -> Finding:
         raise ResultRejected(f"{where}: {exc}") from None
 
 
+def _kept(parse: Any, items: list[Any], where: str, refused: list[ScanWarning]) -> tuple[Any, ...]:
+    """Each of `items` parsed, but for those whose path is refused: a warning each instead."""
+    kept = []
+    for i, item in enumerate(items):
+        try:
+            kept.append(parse(item, f"{where}[{i}]"))
+        except _PathRefused as exc:
+            refused.append(exc.warning)
+    return tuple(kept)
+
+
 def _file(data: Any, where: str) -> FileMetrics:
     if not isinstance(data, dict):
         raise ResultRejected(f"{where}: expected an object")
@@ -74,7 +126,7 @@ def _file(data: Any, where: str) -> FileMetrics:
         raise ResultRejected(f"{where}.functions: expected a list")
     maintainability = data.get("maintainability")
     return FileMetrics(
-        path=_field(data, "path", str, where)[:1000],
+        path=_path(data, where),
         language=_field(data, "language", str, where)[:32],
         lines=max(_field(data, "lines", int, where), 0),
         sloc=max(int(data.get("sloc") or 0), 0),
@@ -109,18 +161,20 @@ def result_from_payload(payload: Any) -> ScanResult:
         raise ResultRejected("result: findings, files and warnings must be lists")
     if len(findings) > MAX_FINDINGS:
         raise ResultRejected(f"result: more than {MAX_FINDINGS} findings")
+    refused: list[ScanWarning] = []
     try:
         return ScanResult(
             root=str(payload.get("root") or ""),
             engine_version=str(payload.get("engine_version") or "")[:32],
             scanner_versions={str(k): str(v) for k, v in dict(payload.get("scanner_versions") or {}).items()},
-            files=tuple(_file(f, f"result.files[{i}]") for i, f in enumerate(files)),
-            findings=tuple(_finding(f, f"result.findings[{i}]") for i, f in enumerate(findings)),
+            files=_kept(_file, files, "result.files", refused),
+            findings=_kept(_finding, findings, "result.findings", refused),
             warnings=tuple(
                 ScanWarning(str(w.get("code", "")), str(w.get("path", "")), str(w.get("message", "")))
                 for w in warnings
                 if isinstance(w, dict)
-            ),
+            )
+            + tuple(refused),
             suppressed=max(int(payload.get("suppressed") or 0), 0),
         )
     except (TypeError, ValueError) as exc:

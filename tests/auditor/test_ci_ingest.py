@@ -117,14 +117,79 @@ def test_the_upload_command_sends_a_result_to_a_live_server(
     assert upload.main(argv) == 2
 
 
-def test_an_oversized_upload_is_refused_before_parsing(
+def test_a_result_above_djangos_body_cap_but_within_the_documented_limit_is_stored(
+    personas: Personas, repository: Repository, engine_result: dict[str, object]
+) -> None:
+    finding = dict(engine_result["findings"][0])  # type: ignore[index]
+    many = []
+    for i in range(3000):
+        many.append({**finding, "fingerprint": f"{i:064x}", "line": i + 1, "message": "m" * 1000})
+    body = json.dumps({"commit": SHA, "branch": "main", "result": {**engine_result, "findings": many}})
+    assert len(body) > 3 * 2**20  # above Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MiB)
+
+    response = _api(personas.reviewer).post(
+        f"/api/v1/repositories/{repository.pk}/results/", body, content_type="application/json"
+    )
+
+    assert response.status_code == 201, response.content[:300]
+    assert Finding.objects.filter(scan=Scan.objects.get()).count() == 3000
+
+
+def test_an_oversized_or_broken_body_gets_a_json_error(
     personas: Personas,
     repository: Repository,
     settings,  # type: ignore[no-untyped-def]
 ) -> None:
     settings.CI_UPLOAD_MAX_BYTES = 1024
     url = f"/api/v1/repositories/{repository.pk}/results/"
-    body = {"commit": SHA, "result": {"findings": [], "padding": "x" * 2048}}
-    response = _api(personas.reviewer).post(url, body, content_type="application/json")
-    assert response.status_code == 413
+    client = _api(personas.reviewer)
+    too_big = client.post(
+        url, {"commit": SHA, "result": {"pad": "x" * 2048}}, content_type="application/json"
+    )
+    broken = client.post(url, "{not json", content_type="application/json")
+
+    assert (too_big.status_code, too_big["Content-Type"]) == (413, "application/json")
+    assert too_big.json()["detail"].startswith("The result is larger than")
+    assert broken.status_code == 400
+    assert broken.json()["detail"].startswith("the body is not valid JSON")
     assert not Scan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("app/x.py", "app/x.py"),
+        ("./app//./x.py", "app/x.py"),
+        ("../../etc/passwd", None),
+        ("app/../../etc/passwd", None),
+        ("app/../x.py", None),
+        ("/etc/passwd", None),
+        ("C:\\\\Windows\\\\win.ini", None),
+        ("c:/repo/x.py", None),
+        ("a\x00b.py", None),
+        ("", None),
+        ("d/" * 600 + "x.py", None),
+    ],
+)
+def test_uploaded_paths_are_relative_paths_inside_the_repository(raw: str, stored: str | None) -> None:
+    finding = {
+        "rule_id": "B602",
+        "scanner": "bandit",
+        "category": "security",
+        "severity": "high",
+        "confidence": "high",
+        "path": raw,
+        "line": 3,
+        "end_line": 3,
+        "column": 0,
+        "message": "m",
+        "fingerprint": "f" * 64,
+    }
+    file = {"path": raw, "language": "python", "lines": 3}
+    result = result_from_payload({"findings": [finding], "files": [file]})
+
+    assert [f.path for f in result.findings] == ([stored] if stored else [])
+    assert [f.path for f in result.files] == ([stored] if stored else [])
+    refused = [w for w in result.warnings if w.code == "upload:path-refused"]
+    assert len(refused) == (0 if stored else 2)
+    assert all(w.message.startswith("Not stored: ") for w in refused)
