@@ -258,4 +258,6 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI served from our own static files: no CDN at run time.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # The schema names every route and filter: for signed-in users (session or token) only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }

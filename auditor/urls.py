@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import URLPattern, URLResolver, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -112,7 +113,8 @@ api_routes: list[URLPattern | URLResolver] = [
     path("api/v1/scans/<int:scan_id>/export/<str:fmt>/", api.scan_export, name="api-scan-export"),
     path("api/v1/findings/export/<str:fmt>/", api.findings_export, name="api-findings-export"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # A page for people: anonymous visitors are sent to sign in rather than given a 403.
+    path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
 ]
 
 site_routes: list[URLPattern | URLResolver] = [

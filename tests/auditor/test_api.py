@@ -103,8 +103,15 @@ def test_cancel_through_the_api(personas: Personas, repository: Repository) -> N
     assert client.post(f"/api/v1/scans/{scan.pk}/cancel/").status_code == 409
 
 
-def test_the_openapi_schema_and_docs_are_served(personas: Personas) -> None:
-    response = Client().get("/api/schema/?format=json")
+def test_the_openapi_schema_and_docs_are_served_to_signed_in_users_only(personas: Personas) -> None:
+    anonymous = Client()
+    assert anonymous.get("/api/schema/?format=json").status_code == 401
+    docs = anonymous.get("/api/docs/")
+    assert (docs.status_code, docs["Location"]) == (302, "/accounts/login/?next=/api/docs/")
+    assert _api(personas.viewer).get("/api/schema/?format=json").status_code == 200  # a CI token works too
+    signed_in = Client()
+    signed_in.force_login(personas.viewer)
+    response = signed_in.get("/api/schema/?format=json")
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert "/api/v1/scans/{scan_id}/findings/" in paths
