@@ -13,7 +13,7 @@ from auditor.models.findings import (
     TriageStatus,
 )
 from auditor.models.gate import GateResult
-from auditor.models.integrations import ApiToken, RepositorySchedule, ScheduleKind
+from auditor.models.integrations import ApiToken, RepositorySchedule, ScheduleKind, WebhookDelivery
 from auditor.models.repositories import Repository
 from auditor.models.reviews import Decision, Review, SignOff
 from auditor.models.scans import (
@@ -74,4 +74,5 @@ __all__ = [
     "Triage",
     "TriageStatus",
     "TrustLevel",
+    "WebhookDelivery",
 ]

@@ -1,4 +1,4 @@
-"""Integrations: per-user API tokens and per-repository scan schedules."""
+"""Integrations: per-user API tokens, per-repository scan schedules, webhook deliveries seen."""
 
 from __future__ import annotations
 
@@ -62,3 +62,27 @@ class RepositorySchedule(models.Model):
 
     def __str__(self) -> str:
         return f"schedule of {self.repository_id}"
+
+
+class WebhookDelivery(models.Model):
+    """A verified webhook delivery, by the id its sender gives it, so a replay is recognised.
+
+    GitHub retries and "Redeliver" reuse `X-GitHub-Delivery`; GitLab sends
+    `Idempotency-Key` (the same on retries) and `X-Gitlab-Event-UUID`.
+    """
+
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="+")
+    provider = models.CharField(max_length=16)
+    delivery_id = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repository", "provider", "delivery_id"], name="delivery_unique_repo_provider_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} delivery {self.delivery_id}"

@@ -17,13 +17,15 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from auditor.models import ACTIVE_STATUSES, Repository, Scan, ScanTrigger
+from auditor.models import ACTIVE_STATUSES, Repository, Scan, ScanStatus, ScanTrigger, WebhookDelivery
 from auditor.services.audit import audit_record
 from auditor.services.scans import scan_request
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")  # SHA-1 or SHA-256 object names
 _ZERO_SHA = re.compile(r"^0+$")  # a deleted branch
+# What GitHub (a GUID) and GitLab (a UUID) send; anything else is not used as an id.
+_DELIVERY_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
 class Verdict(IntEnum):
@@ -72,7 +74,38 @@ def _parse_push(body: bytes, sha_keys: tuple[str, ...]) -> tuple[str, str] | str
     return ref, commit.lower()
 
 
-def _queue_push(repository: Repository, ref: str, commit: str, provider: str) -> WebhookOutcome:
+def delivery_id(headers: dict[str, str], *names: str) -> str:
+    """The sender's id of this delivery from the first of `names` present, or "" (no id)."""
+    for name in names:
+        value = headers.get(name, "").strip()
+        if value:
+            return value if _DELIVERY_ID.match(value) else ""
+    return ""
+
+
+def _already_handled(repository: Repository, branch: str, commit: str, provider: str, delivery: str) -> str:
+    """Why this push needs no scan (a replay, or a scan of the commit that is active or
+    has succeeded on the branch), or "". Called under the repository's row lock."""
+    if delivery:
+        seen = WebhookDelivery.objects.filter(repository=repository, provider=provider, delivery_id=delivery)
+        outcome = seen.values_list("outcome", flat=True).first()
+        if outcome is not None:
+            return f"delivery {delivery} was already handled ({outcome})"
+    same_commit = Scan.objects.filter(repository=repository, branch=branch).filter(
+        Q(requested_commit=commit) | Q(commit_sha=commit)
+    )
+    pending = same_commit.filter(status__in=ACTIVE_STATUSES).values_list("pk", flat=True).first()
+    if pending is not None:
+        return f"scan #{pending} of {commit[:12]} is already queued or running"
+    done = same_commit.filter(status=ScanStatus.SUCCEEDED).values_list("pk", flat=True).first()
+    if done is not None:
+        return f"{commit[:12]} was already scanned on {branch} (scan #{done})"
+    return ""
+
+
+def _queue_push(
+    repository: Repository, ref: str, commit: str, provider: str, delivery: str = ""
+) -> WebhookOutcome:
     if not repository.active:
         return WebhookOutcome(Verdict.IGNORED, "repository is inactive")
     if not ref.startswith("refs/heads/"):
@@ -88,16 +121,9 @@ def _queue_push(repository: Repository, ref: str, commit: str, provider: str) ->
         # A redelivered or replayed push must not queue the same commit twice: the
         # repository row lock makes check-and-queue one step for concurrent deliveries.
         Repository.objects.select_for_update().filter(pk=repository.pk).first()
-        pending = (
-            Scan.objects.filter(repository=repository, branch=branch, status__in=ACTIVE_STATUSES)
-            .filter(Q(requested_commit=commit) | Q(commit_sha=commit))
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if pending is not None:
-            return WebhookOutcome(
-                Verdict.IGNORED, f"scan #{pending} of {commit[:12]} is already queued or running"
-            )
+        reason = _already_handled(repository, branch, commit, provider, delivery)
+        if reason:
+            return WebhookOutcome(Verdict.IGNORED, reason)
         # The task is enqueued on commit of this outer transaction, so it sees the SHA.
         scan = scan_request(repository=repository, trigger=ScanTrigger.WEBHOOK, branch=branch)
         Scan.objects.filter(pk=scan.pk).update(requested_commit=commit)
@@ -107,9 +133,14 @@ def _queue_push(repository: Repository, ref: str, commit: str, provider: str) ->
             actor=None,
             action="webhook.push",
             obj=scan,
-            details={"provider": provider, "branch": branch, "commit": commit},
+            details={"provider": provider, "branch": branch, "commit": commit, "delivery": delivery},
         )
-    return WebhookOutcome(Verdict.QUEUED, f"scan #{scan.pk} queued for {commit[:12]}", scan)
+        outcome = WebhookOutcome(Verdict.QUEUED, f"scan #{scan.pk} queued for {commit[:12]}", scan)
+        if delivery:
+            WebhookDelivery.objects.create(
+                repository=repository, provider=provider, delivery_id=delivery, outcome=outcome.message
+            )
+    return outcome
 
 
 def webhook_github(repository: Repository, body: bytes, headers: dict[str, str]) -> WebhookOutcome:
@@ -127,7 +158,9 @@ def webhook_github(repository: Repository, body: bytes, headers: dict[str, str])
     parsed = _parse_push(body, ("after",))
     if isinstance(parsed, str):
         return WebhookOutcome(Verdict.MALFORMED, parsed)
-    return _queue_push(repository, *parsed, provider="github")
+    return _queue_push(
+        repository, *parsed, provider="github", delivery=delivery_id(headers, "X-GitHub-Delivery")
+    )
 
 
 def webhook_gitlab(repository: Repository, body: bytes, headers: dict[str, str]) -> WebhookOutcome:
@@ -143,4 +176,5 @@ def webhook_gitlab(repository: Repository, body: bytes, headers: dict[str, str])
     parsed = _parse_push(body, ("checkout_sha", "after"))
     if isinstance(parsed, str):
         return WebhookOutcome(Verdict.MALFORMED, parsed)
-    return _queue_push(repository, *parsed, provider="gitlab")
+    delivery = delivery_id(headers, "Idempotency-Key", "X-Gitlab-Event-UUID")
+    return _queue_push(repository, *parsed, provider="gitlab", delivery=delivery)

@@ -9,7 +9,15 @@ from django.views.decorators.http import require_POST
 from auditor.models import Repository
 from auditor.services.webhooks import MAX_BODY_BYTES, WebhookOutcome, webhook_github, webhook_gitlab
 
-_HEADERS = ("X-Hub-Signature-256", "X-GitHub-Event", "X-Gitlab-Token", "X-Gitlab-Event")
+_HEADERS = (
+    "X-Hub-Signature-256",
+    "X-GitHub-Event",
+    "X-GitHub-Delivery",
+    "X-Gitlab-Token",
+    "X-Gitlab-Event",
+    "Idempotency-Key",
+    "X-Gitlab-Event-UUID",
+)
 
 
 def _repository(repository_id: int) -> Repository:

@@ -11,6 +11,7 @@ from django.test import Client
 
 from auditor.models import AuditEvent, Repository, Scan, ScanTrigger
 from auditor.services.scan_pipeline import scan_execute
+from auditor.services.scans import scan_cancel
 from tests.conftest import git
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -21,9 +22,15 @@ def _push(ref: str = "refs/heads/main", after: str = SHA) -> bytes:
 
 
 def _github(
-    repository: Repository, body: bytes, signature: str | None = "auto", event: str = "push"
+    repository: Repository,
+    body: bytes,
+    signature: str | None = "auto",
+    event: str = "push",
+    delivery: str | None = None,
 ) -> object:
     headers = {"HTTP_X_GITHUB_EVENT": event}
+    if delivery is not None:
+        headers["HTTP_X_GITHUB_DELIVERY"] = delivery
     if signature == "auto":
         digest = hmac.new(repository.webhook_secret.encode(), body, hashlib.sha256).hexdigest()
         headers["HTTP_X_HUB_SIGNATURE_256"] = "sha256=" + digest
@@ -142,3 +149,49 @@ def test_a_redelivered_push_does_not_queue_the_same_commit_twice(repository: Rep
     assert again.status_code == 200  # type: ignore[attr-defined]
     assert other.status_code == 202  # type: ignore[attr-defined]
     assert sorted(Scan.objects.values_list("requested_commit", flat=True)) == sorted([SHA, "b" * 40])
+
+
+def test_a_replayed_delivery_after_its_scan_finished_queues_nothing(
+    repository: Repository, git_repo_factory: object
+) -> None:
+    path = git_repo_factory("pushed", {"app.py": "x = 1\n"})  # type: ignore[operator]
+    head = git(path, "rev-parse", "HEAD")
+    repository.clone_url = str(path)
+    repository.save()
+    first = _github(repository, _push(after=head), delivery="72d3162e-cc78-11e3-81ab-4c9367dc0958")
+    assert first.status_code == 202  # type: ignore[attr-defined]
+    scan_execute(Scan.objects.get().pk)
+    assert Scan.objects.get().status == "succeeded"
+
+    replayed = _github(repository, _push(after=head), delivery="72d3162e-cc78-11e3-81ab-4c9367dc0958")
+    resent = _github(repository, _push(after=head), delivery="0b989ba4-242f-11e5-81e1-c7b3a2d2e3a5")
+
+    queued = first.json()["scan"]  # type: ignore[attr-defined]
+    assert replayed.status_code == 200  # type: ignore[attr-defined]
+    assert (
+        replayed.json()["detail"]
+        == (  # type: ignore[attr-defined]
+            f"delivery 72d3162e-cc78-11e3-81ab-4c9367dc0958 was already handled (scan #{queued} "
+            f"queued for {head[:12]})"
+        )
+    )
+    assert resent.status_code == 200  # type: ignore[attr-defined]
+    assert resent.json()["detail"].startswith(f"{head[:12]} was already scanned on main")  # type: ignore[attr-defined]
+    assert Scan.objects.count() == 1
+    assert AuditEvent.objects.filter(action="webhook.push").count() == 1
+
+
+def test_gitlab_retries_with_the_same_idempotency_key_queue_one_scan(repository: Repository) -> None:
+    body = json.dumps({"ref": "refs/heads/main", "checkout_sha": SHA, "after": SHA}).encode()
+    headers = {"HTTP_X_GITLAB_EVENT": "Push Hook", "HTTP_X_GITLAB_TOKEN": repository.webhook_secret}
+    url = f"/webhooks/gitlab/{repository.pk}/"
+    key = {"HTTP_IDEMPOTENCY_KEY": "f5bb4fbd-7c5e-4a6b-9c1b-0d1e2f3a4b5c"}
+    first = Client().post(url, body, content_type="application/json", **headers, **key)
+    scan_cancel(scan=Scan.objects.get(), actor=None)  # a retry after that scan is over is still a retry
+    retry = Client().post(url, body, content_type="application/json", **headers, **key)
+
+    assert (first.status_code, retry.status_code) == (202, 200)
+    assert retry.json()["detail"].startswith(
+        "delivery f5bb4fbd-7c5e-4a6b-9c1b-0d1e2f3a4b5c was already handled"
+    )
+    assert Scan.objects.count() == 1
