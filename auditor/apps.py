@@ -8,3 +8,8 @@ class AuditorConfig(AppConfig):
     name = "auditor"
     verbose_name = "Auditor"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Here, not at the top: the receivers import models, which exist only once the
+        # app registry is ready.
+        from auditor import signals  # noqa: F401

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from auditor.models import Membership, Repository, Role, Scan, ScanStatus
 
@@ -80,7 +81,7 @@ def test_createdemo_builds_the_demo_and_queues_one_scan(repos_root: Path, settin
     assert Scan.objects.filter(repository=repository).count() == 1
     assert "Queued its first scan" in first
     assert "Queued its first scan" not in second
-    user = authenticate(username="demo", password="demo")
+    user = authenticate(RequestFactory().post("/accounts/login/"), username="demo", password="demo")
     assert user is not None
     assert Membership.objects.get(user=user).role == Role.ADMIN
 
