@@ -21,7 +21,7 @@ from scanners.suppression import directives_from_comments, directives_from_lines
 from scanners.tools.raw import RawCounts, js_line_counts, python_raw_counts, python_tokens
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
     from scanners.rules.base import Hit, RepoRule, Rule
 
 SNIPPET_MAX = 200

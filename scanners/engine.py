@@ -26,7 +26,7 @@ from scanners.registry import DEFAULT_SCANNERS, rule_metadata, scanner_versions,
 from scanners.suppression import apply_suppressions
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
     from scanners.rules.base import RepoRule, Rule
 
 # Files per task sent to a worker: big enough that pickling/IPC is noise, small enough
@@ -121,7 +121,7 @@ def scan_directory(
 
 
 def _context(root: Path, discovered: list[DiscoveredFile], warnings: list[ScanWarning]) -> RepoContext | None:
-    from scanners.context import build_repo_context
+    from scanners.project.context import build_repo_context
 
     try:
         return build_repo_context(root, [f.path for f in discovered])

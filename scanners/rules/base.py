@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from scanners.model import Confidence, RuleMeta, Severity
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
     from scanners.source import SourceFile
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import tree_sitter
 
-from scanners.context import build_repo_context
+from scanners.project.context import build_repo_context
 from scanners.rules.javascript import (
     JS_REPO_RULES,
     JS_RULES,

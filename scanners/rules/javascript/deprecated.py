@@ -11,7 +11,7 @@ from scanners.rules.javascript.syntax import JS_LANGUAGES, captures, line_of, lo
 from scanners.source import SourceFile
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
 
 _PATTERNS = (
     "((call_expression function: (member_expression property: (property_identifier) @substr))"

@@ -31,7 +31,7 @@ from scanners.rules.javascript.syntax import (
 from scanners.source import SourceFile
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
 
 _FETCH = r'"^((window|globalThis|self)\\.)?fetch$"'
 _BODY_READERS = frozenset({"json", "text", "blob", "arrayBuffer", "formData", "body", "bytes"})

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.project.javascript import JsProject
 from scanners.rules.base import Hit
-from scanners.rules.javascript.project import JsProject
 from scanners.rules.javascript.resolve import RESOLVE_EXTENSIONS, classify_specifier
 from scanners.rules.javascript.syntax import (
     JS_LANGUAGES,
@@ -22,7 +22,7 @@ from scanners.rules.javascript.syntax import (
 from scanners.source import SourceFile
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
 
 _IMPORT_PATTERNS = (
     "(import_statement source: (string) @spec)",

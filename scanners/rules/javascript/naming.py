@@ -14,7 +14,7 @@ from scanners.rules.javascript.syntax import JS_LANGUAGES, line_of, matches, tex
 from scanners.source import SourceFile
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
 
 MIN_NAMES = 20
 MIN_SHARE = 0.9

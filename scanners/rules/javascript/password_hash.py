@@ -22,7 +22,7 @@ from scanners.rules.sensitive import is_password_name
 from scanners.source import SourceFile
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
 
 _NAME_TYPES = frozenset({"identifier", "property_identifier", "shorthand_property_identifier"})
 _FAST_FUNCTIONS = ("md5", "md4", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3", "ripemd160",

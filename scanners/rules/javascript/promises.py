@@ -20,7 +20,7 @@ from scanners.rules.javascript.syntax import (
 from scanners.source import SourceFile
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
 
 _PATTERNS = (
     "(expression_statement (call_expression function: (member_expression property:"

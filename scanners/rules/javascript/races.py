@@ -20,7 +20,7 @@ from scanners.rules.javascript.syntax import (
 from scanners.source import SourceFile
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
 
 _IF_PATTERNS = ("(if_statement condition: (_) @condition) @if",)
 _ASSIGNMENTS = frozenset({"assignment_expression", "augmented_assignment_expression"})

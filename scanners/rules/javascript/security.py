@@ -25,7 +25,7 @@ from scanners.rules.sensitive import is_sensitive_name, split_words
 from scanners.source import SourceFile
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
 
 _LOG_METHODS = ("log", "info", "warn", "error", "debug", "trace", "fatal", "verbose", "silly", "dir", "table")
 _LOG_PATTERNS = (

@@ -17,7 +17,7 @@ from scanners.rules.python.astutil import (
 )
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
     from scanners.source import SourceFile
 
 THREAD_STARTERS = frozenset(

@@ -11,7 +11,7 @@ from scanners.rules.base import Hit
 from scanners.rules.python.astutil import SCOPE_NODES, dotted_name
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
     from scanners.source import SourceFile
 
 _LOCK_WORDS = ("lock", "mutex", "semaphore", "sem", "cond")

@@ -19,7 +19,7 @@ from scanners.rules.python.naming import NamingFacts, collect_naming_facts, nami
 from scanners.source import PYTHON, SourceFile
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
 
 _APP_FILES = {
     "requirements.txt": "requests==2.32.3\n",

@@ -26,7 +26,7 @@ from scanners.rules.python.deprecated_apis import (
 )
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
     from scanners.source import SourceFile
 
 # A `try` that catches one of these around a use is a compatibility shim, not a mistake.

@@ -11,7 +11,7 @@ from scanners.rules.base import Hit
 from scanners.rules.python.astutil import SCOPE_NODES, dotted_name, handler_names, node_index
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
     from scanners.source import SourceFile
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})

@@ -12,7 +12,7 @@ from scanners.rules.python.astutil import ImportTable, walk_function_body
 from scanners.rules.sensitive import is_password_name
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
     from scanners.source import SourceFile
 
 _BROKEN = frozenset({"md5", "sha1"})

@@ -12,7 +12,7 @@ from scanners.rules.python.astutil import is_test_path, node_index
 from scanners.rules.sensitive import is_sensitive_name, split_words
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
     from scanners.source import SourceFile
 
 _LOG_METHODS = frozenset(

@@ -11,7 +11,7 @@ from scanners.rules.python.astutil import is_test_path
 from scanners.rules.python.network import analyse, failure_is_handled
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
     from scanners.source import SourceFile
 
 _EXCEPTION_OF = {

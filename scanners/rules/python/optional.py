@@ -28,7 +28,7 @@ from scanners.rules.python.astutil import (
 )
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
     from scanners.source import SourceFile
 
 _RE_FUNCTIONS = frozenset({"re.match", "re.search", "re.fullmatch"})

@@ -21,7 +21,7 @@ from scanners.rules.python.astutil import NodeIndex, is_test_path, node_index
 from scanners.rules.secrets import SecretMatch, detect_secret, mask_in_text, mask_secret
 
 if TYPE_CHECKING:
-    from scanners.context import RepoContext
+    from scanners.project.context import RepoContext
     from scanners.source import SourceFile
 
 # bandit 1.9's name pattern for B105-B107 (general_hardcoded_password.py).

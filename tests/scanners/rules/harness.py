@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from scanners.context import build_repo_context
+from scanners.project.context import build_repo_context
 from scanners.rules.base import Hit
 from scanners.source import LANGUAGE_BY_SUFFIX, SourceFile
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from scanners.context import RepoContext
 from scanners.model import Confidence, Severity
+from scanners.project.context import RepoContext
+from scanners.project.python import PythonProject
 from scanners.rules.python.behaviour_rules import BEHAVIOUR_RULES
-from scanners.rules.python.project import PythonProject
 from scanners.source import SourceFile
 from tests.scanners.rules.harness import expected_lines, hit_lines, run_rule
 

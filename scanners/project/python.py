@@ -1,4 +1,4 @@
-"""What the repository declares and defines, for the Python rules.
+"""What the repository declares and defines on its Python side.
 
 Built once per scan from the path list and the manifest files only (no AST of the
 code): module index, import roots, declared dependencies, `requires-python`.
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from scanners.rules.python.deps import DeclaredDependency, choose_requires_python, scan_manifests
-from scanners.rules.python.dist_names import fallback_import_names, import_names_for
+from scanners.project.dist_names import fallback_import_names, import_names_for
+from scanners.project.python_deps import DeclaredDependency, choose_requires_python, scan_manifests
 
 SOURCE_SUFFIXES = (".py", ".pyi")
 # Compiled modules: importable, but their names cannot be read.
