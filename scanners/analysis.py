@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scanners.discovery import DiscoveredFile, load_source
-from scanners.model import Category, FileMetrics, Finding, RuleMeta, ScanWarning
+from scanners.model import Category, FileMetrics, Finding, RuleMeta, ScannerId, ScanWarning
 from scanners.registry import HIGH_COMPLEXITY, LOW_MAINTAINABILITY, SYNTAX_ERROR
 from scanners.source import PYTHON, SourceFile
 from scanners.suppression import directives_from_comments, directives_from_lines
@@ -31,7 +31,7 @@ SNIPPET_MAX = 200
 class AnalysisSettings:
     """The part of EngineConfig a worker needs (picklable)."""
 
-    scanners: frozenset[str]
+    scanners: frozenset[ScannerId]
     max_file_bytes: int
     complexity_threshold: int
     mi_threshold: float
@@ -123,7 +123,7 @@ def _analyse(
         state = _analyse_python(root, source, settings, lines)
     else:
         state = _analyse_js(source, lines)
-    if "ai-rules" in settings.scanners and context is not None:
+    if ScannerId.AI_RULES in settings.scanners and context is not None:
         state.facts = _run_rules(source, context, rules, repo_rules, lines, state)
     metrics = state.metrics(digest)
     return FileOutcome(
@@ -180,9 +180,9 @@ def _analyse_python(root: Path, source: SourceFile, settings: AnalysisSettings, 
         )
         state.parse_ok = False
         return state
-    if "bandit" in settings.scanners:
+    if ScannerId.BANDIT in settings.scanners:
         _bandit(root, source, comments, lines, state)
-    if "radon" in settings.scanners:
+    if ScannerId.RADON in settings.scanners:
         _radon(source, tree, settings, lines, state)
     return state
 
@@ -205,7 +205,7 @@ def _bandit(
         state.findings.append(
             Finding(
                 rule_id=issue.test_id,
-                scanner="bandit",
+                scanner=ScannerId.BANDIT,
                 category=Category.SECURITY,
                 severity=issue.severity,
                 confidence=issue.confidence,

@@ -21,7 +21,7 @@ from scanners import __version__ as ENGINE_VERSION
 from scanners.analysis import AnalysisSettings, FileOutcome, analyse_file, hit_to_finding
 from scanners.discovery import DEFAULT_MAX_FILE_BYTES, DiscoveredFile, discover
 from scanners.fingerprint import assign_fingerprints
-from scanners.model import FileMetrics, Finding, RuleMeta, ScanResult, ScanWarning
+from scanners.model import FileMetrics, Finding, RuleMeta, ScannerId, ScanResult, ScanWarning
 from scanners.registry import DEFAULT_SCANNERS, rule_metadata, scanner_versions, validate_scanner_ids
 from scanners.suppression import apply_suppressions
 
@@ -42,7 +42,7 @@ class EngineConfig:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     complexity_threshold: int = 10  # radon cc above this (rank C or worse) → RAD001
     mi_threshold: float = 10.0  # radon mi below this (rank C) → RAD002
-    scanners: frozenset[str] = field(default=DEFAULT_SCANNERS)
+    scanners: frozenset[ScannerId] = field(default=DEFAULT_SCANNERS)
     cache_dir: Path | None = None  # per-file result cache; None disables it
 
     def __post_init__(self) -> None:
@@ -85,7 +85,7 @@ def scan_directory(
     catalogue = rule_metadata(config.scanners, custom_meta)
 
     discovered, warnings = discover(root, config.max_file_bytes)
-    context = _context(root, discovered, warnings) if "ai-rules" in config.scanners else None
+    context = _context(root, discovered, warnings) if ScannerId.AI_RULES in config.scanners else None
     sources = [f for f in discovered if f.language is not None]
     outcomes, pool_warnings = _analyse_all(root, sources, config, context, file_rules, all_repo_rules)
     warnings.extend(pool_warnings)
@@ -135,7 +135,7 @@ def _context(root: Path, discovered: list[DiscoveredFile], warnings: list[ScanWa
 def _custom_rules(
     config: EngineConfig, rules: Sequence[Rule] | None, repo_rules: Sequence[RepoRule] | None
 ) -> tuple[tuple[Rule, ...], tuple[RepoRule, ...], tuple[RuleMeta, ...] | None]:
-    if "ai-rules" not in config.scanners:
+    if ScannerId.AI_RULES not in config.scanners:
         return (), (), None
     if rules is None and repo_rules is None:
         from scanners.rules.registry import FILE_RULES, REPO_RULES

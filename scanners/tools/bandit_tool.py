@@ -32,10 +32,9 @@ from bandit.core import node_visitor as b_node_visitor  # noqa: E402
 from bandit.core import test_set as b_test_set  # noqa: E402
 from bandit.core import tester as b_tester  # noqa: E402
 
-from scanners.model import Category, Confidence, RuleMeta, Severity  # noqa: E402
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity  # noqa: E402
 from scanners.source import SourceFile  # noqa: E402
 
-SCANNER = "bandit"
 _SEVERITY = {
     "UNDEFINED": Severity.INFO,
     "LOW": Severity.LOW,
@@ -269,7 +268,7 @@ def _meta(test_id: str, name: str, title: str, doc: str, severity: Severity) -> 
         category=Category.SECURITY,
         severity=severity,
         confidence=Confidence.MEDIUM,
-        scanner=SCANNER,
+        scanner=ScannerId.BANDIT,
         what=doc,
         why="Flagged by bandit's default test set.",
         languages=("python",),

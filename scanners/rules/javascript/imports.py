@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.project.javascript import JsProject
 from scanners.rules.base import Hit
 from scanners.rules.javascript.resolve import RESOLVE_EXTENSIONS, classify_specifier
@@ -82,7 +82,7 @@ class UnresolvedJsImport:
         category=Category.CONTEXT,
         severity=Severity.HIGH,
         confidence=Confidence.HIGH,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Resolves every relative import (`import`, `export … from`, `require`, `import()`) "
             "the way bundlers and `tsc` do — exact file, added extensions, `index` files, "
@@ -183,7 +183,7 @@ class UndeclaredJsPackage:
         category=Category.CONTEXT,
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags a bare import (`lodash/fp` counts as `lodash`, `@scope/name` as itself) "
             "that the governing package.json — the nearest one, plus every enclosing one, as "

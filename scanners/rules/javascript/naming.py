@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.rules.base import Hit
 from scanners.rules.javascript.syntax import JS_LANGUAGES, line_of, matches, text
 from scanners.source import SourceFile
@@ -94,7 +94,7 @@ class JsNamingDrift:
         category=Category.CONTEXT,
         severity=Severity.LOW,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Measures, over every JS/TS file of the repository, the case style of declared "
             "function names (function declarations and `const f = () => …`) and class "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.rules.base import Hit
 from scanners.rules.javascript.syntax import (
     FUNCTION_TYPES,
@@ -130,7 +130,7 @@ class CheckThenActAcrossAwaitJs:
         category=Category.CONCURRENCY,
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "In an async function, flags the assignment of a module-level `let`/`var` "
             "variable or of `this.x` that happens with or after an `await`, when the same "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.rules.base import Hit
 from scanners.rules.javascript.syntax import (
     JS_LANGUAGES,
@@ -66,7 +66,7 @@ class DeprecatedReactApi:
         category=Category.TEMPORAL,
         severity=Severity.MEDIUM,
         confidence=Confidence.HIGH,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags, in class components: `componentWillMount`, `componentWillReceiveProps`, "
             "`componentWillUpdate` (deprecated in 16.3; their `UNSAFE_` forms at low severity, "

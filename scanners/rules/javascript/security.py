@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.rules.base import Hit
 from scanners.rules.javascript.syntax import (
     JS_LANGUAGES,
@@ -119,7 +119,7 @@ class SensitiveDataInConsole:
         category=Category.OBSERVABILITY,
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags `console.log/info/warn/error/debug/…` and logger calls (`logger.info`, "
             "`log.debug`, `this.logger.warn`, winston/pino-style) whose arguments print a "
@@ -218,7 +218,7 @@ class HardcodedSecretJs:
         category=Category.SECURITY,
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags string literals that hold a known credential format (AWS, GitHub, Stripe, "
             "Slack, Google, OpenAI, JWTs, PEM private keys, bearer tokens, …) anywhere, and "

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import (
     FunctionNode,
@@ -247,7 +247,7 @@ class UnsynchronisedSharedStateRule:
         category=Category.CONCURRENCY,
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags read-modify-write of shared state (`self.n += 1`, `self.counts[k] = "
             "self.counts.get(k, 0) + 1`, `global total; total += x`) and check-then-set "

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.rules.base import Hit, RepoRule, Rule
 from scanners.rules.python.imports import ModuleFacts, collect_module_facts
 from scanners.rules.python.imports_resolve import UNDECLARED, UNRESOLVED, Resolver
@@ -104,7 +104,7 @@ class UnresolvedImport:
         category=Category.CONTEXT,
         severity=Severity.HIGH,
         confidence=Confidence.HIGH,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Resolves every import against the repository itself: the modules and packages under "
             "each import root (flat and `src/` layouts, namespace packages, several roots such as "
@@ -172,7 +172,7 @@ class UndeclaredDependency:
         category=Category.CONTEXT,
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags an import whose top-level name is not in the standard library, not a module of "
             "the repository and not provided by any declared dependency: requirements*.txt and "
@@ -246,7 +246,7 @@ class NamingDrift:
         category=Category.CONTEXT,
         severity=Severity.LOW,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Measures, over every Python file of the repository, the case style of each kind of "
             "name it defines — functions, methods, classes, module-level variables — and flags a "

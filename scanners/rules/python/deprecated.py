@@ -6,7 +6,7 @@ import ast
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import (
     ImportTable,
@@ -126,7 +126,7 @@ class DeprecatedApiRule:
         category=Category.TEMPORAL,
         severity=Severity.MEDIUM,
         confidence=Confidence.HIGH,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags uses of Python APIs that were deprecated or removed (`datetime.utcnow`, "
             "`asyncio.get_event_loop` outside a coroutine, `imp`, `distutils`, `pkg_resources`, "

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import ImportTable, walk_function_body
 from scanners.rules.sensitive import is_password_name
@@ -48,7 +48,7 @@ class WeakPasswordHashRule:
         category=Category.TEMPORAL,
         severity=Severity.HIGH,
         confidence=Confidence.HIGH,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags `hashlib.md5`, `sha1`, or any bare fast hash (`sha256`, `sha512`, `blake2b`, "
             "`hashlib.new('md5', …)`, `h.update(…)` on such a hash) applied to a value read from a "

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import (
     ImportTable,
@@ -241,7 +241,7 @@ class UncheckedOptionalRule:
         category=Category.HAPPY_PATH,
         severity=Severity.MEDIUM,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags attribute access, subscripts, method calls or iteration on a value that can be "
             "None, directly or through a variable that is never tested: the result of "
