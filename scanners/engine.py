@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scanners import __version__ as ENGINE_VERSION
-from scanners.analysis import AnalysisSettings, FileOutcome, analyse_file, hit_to_finding
+from scanners.analysis import AnalysisSettings, FileOutcome, analyse_file
 from scanners.discovery import DEFAULT_MAX_FILE_BYTES, DiscoveredFile, discover
+from scanners.findings import hit_to_finding
 from scanners.fingerprint import assign_fingerprints
 from scanners.model import FileMetrics, Finding, RuleMeta, ScannerId, ScanResult, ScanWarning
 from scanners.registry import DEFAULT_SCANNERS, rule_metadata, scanner_versions, validate_scanner_ids

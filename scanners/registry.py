@@ -9,9 +9,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 
 from scanners import __version__ as ENGINE_VERSION
 from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.rules.registry import rule_catalogue
+from scanners.tools.bandit import bandit_catalogue, bandit_version
+from scanners.tools.radon import radon_catalogue, radon_version
 
 
 @dataclass(frozen=True)
@@ -22,33 +26,7 @@ class ScannerInfo:
     catalogue: Callable[[], tuple[RuleMeta, ...]]
 
 
-def _bandit_version() -> str:
-    from scanners.tools.bandit_tool import bandit_version
-
-    return bandit_version()
-
-
-def _bandit_catalogue() -> tuple[RuleMeta, ...]:
-    from scanners.tools.bandit_tool import bandit_catalogue
-
-    return bandit_catalogue()
-
-
-def _radon_version() -> str:
-    from scanners.tools.radon_tool import radon_version
-
-    return radon_version()
-
-
-def _rules_catalogue() -> tuple[RuleMeta, ...]:
-    from scanners.rules.registry import rule_catalogue
-
-    return rule_catalogue()
-
-
 def _tree_sitter_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("tree-sitter")
     except PackageNotFoundError:
@@ -75,49 +53,15 @@ SYNTAX_ERROR = RuleMeta(
     use_instead="def f():\n    return f\"{'nested'}\"\n",
 )
 
-HIGH_COMPLEXITY = RuleMeta(
-    id="RAD001",
-    name="high-cyclomatic-complexity",
-    title="Function with high cyclomatic complexity",
-    category=Category.COMPLEXITY,
-    severity=Severity.MEDIUM,
-    confidence=Confidence.HIGH,
-    scanner=ScannerId.RADON,
-    what="Reports functions and methods whose cyclomatic complexity (radon cc) exceeds the threshold "
-    "(default 10, i.e. rank C or worse).",
-    why="Assistants grow functions by piling on branches for each new case instead of restructuring; "
-    "such functions are hard to review and to test exhaustively.",
-    help_uri="https://radon.readthedocs.io/en/latest/intro.html#cyclomatic-complexity",
-)
-
-LOW_MAINTAINABILITY = RuleMeta(
-    id="RAD002",
-    name="low-maintainability",
-    title="File with a low maintainability index",
-    category=Category.COMPLEXITY,
-    severity=Severity.LOW,
-    confidence=Confidence.MEDIUM,
-    scanner=ScannerId.RADON,
-    what="Reports files whose maintainability index (radon mi) is below the threshold (default 10, rank C).",
-    why="Large generated modules with long, dense, uncommented functions score low; they are where "
-    "reviewers miss things.",
-    help_uri="https://radon.readthedocs.io/en/latest/intro.html#maintainability-index",
-)
-
-
-def _radon_catalogue() -> tuple[RuleMeta, ...]:
-    return (HIGH_COMPLEXITY, LOW_MAINTAINABILITY)
-
-
 SCANNERS: dict[ScannerId, ScannerInfo] = {
     ScannerId.BANDIT: ScannerInfo(
-        ScannerId.BANDIT, "bandit's default security tests", _bandit_version, _bandit_catalogue
+        ScannerId.BANDIT, "bandit's default security tests", bandit_version, bandit_catalogue
     ),
     ScannerId.RADON: ScannerInfo(
-        ScannerId.RADON, "cyclomatic complexity and maintainability", _radon_version, _radon_catalogue
+        ScannerId.RADON, "cyclomatic complexity and maintainability", radon_version, radon_catalogue
     ),
     ScannerId.AI_RULES: ScannerInfo(
-        ScannerId.AI_RULES, "auditor's rules for AI-written code", lambda: ENGINE_VERSION, _rules_catalogue
+        ScannerId.AI_RULES, "auditor's rules for AI-written code", lambda: ENGINE_VERSION, rule_catalogue
     ),
 }
 DEFAULT_SCANNERS: frozenset[ScannerId] = frozenset(SCANNERS)
