@@ -6,14 +6,13 @@ name; an unknown id fails when the configuration is built, not halfway through a
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
 from scanners import __version__ as ENGINE_VERSION
 from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
-from scanners.rules.registry import rule_catalogue
+from scanners.rules.registry import duplicate_ids, rule_catalogue
 from scanners.tools.bandit import bandit_catalogue, bandit_version
 from scanners.tools.radon import radon_catalogue, radon_version
 
@@ -99,8 +98,7 @@ def rule_metadata(
             metas.extend(custom)
         else:
             metas.extend(SCANNERS[scanner_id].catalogue())
-    counts = Counter(m.id for m in metas)
-    duplicates = sorted(rule_id for rule_id, count in counts.items() if count > 1)
+    duplicates = duplicate_ids(metas)
     if duplicates:
         # Findings, suppressions and SARIF rules[] are keyed by id: two rules may not share one.
         raise RuntimeError(f"duplicate rule ids across scanners: {duplicates}")

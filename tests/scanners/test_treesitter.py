@@ -8,9 +8,8 @@ import pytest
 import tree_sitter
 
 from scanners.project.context import build_repo_context
+from scanners.rules.javascript import deprecated as deprecated_rules
 from scanners.rules.javascript import (
-    JS_REPO_RULES,
-    JS_RULES,
     fetch,
     imports,
     naming,
@@ -21,9 +20,12 @@ from scanners.rules.javascript import (
     security,
     syntax,
 )
-from scanners.rules.javascript import deprecated as deprecated_rules
-from scanners.source import LANGUAGE_BY_SUFFIX, SourceFile
+from scanners.rules.registry import FILE_RULES, REPO_RULES
+from scanners.source import LANGUAGE_BY_SUFFIX, PYTHON, SourceFile
 from scanners.treesitter import _parser
+
+JS_RULES = [r for r in FILE_RULES if PYTHON not in r.meta.languages]
+JS_REPO_RULES = [r for r in REPO_RULES if PYTHON not in r.meta.languages]
 
 SAMPLES = {
     ".js": "const add = (a, b) => a + b;\nmodule.exports = { add };\n",

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
-from scanners.rules.base import Hit, RepoRule, Rule
+from scanners.rules.base import Hit
 from scanners.rules.python.imports import ModuleFacts, collect_module_facts
 from scanners.rules.python.imports_resolve import UNDECLARED, UNRESOLVED, Resolver
 from scanners.rules.python.naming import NamingFacts, collect_naming_facts, naming_drift
@@ -300,7 +300,3 @@ class NamingDrift:
         python_facts = {path: f for path, f in facts.items() if isinstance(f, NamingFacts)}
         for path, fact, message in naming_drift(python_facts):
             yield path, Hit(line=fact.line, message=message, snippet=fact.snippet)
-
-
-CONTEXT_RULES: tuple[Rule, ...] = ()
-CONTEXT_REPO_RULES: tuple[RepoRule, ...] = (UnresolvedImport(), UndeclaredDependency(), NamingDrift())
