@@ -15,20 +15,20 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from scanners import __version__ as ENGINE_VERSION
 from scanners.analysis import AnalysisSettings, FileOutcome, analyse_file
+from scanners.cache import ResultCache
 from scanners.discovery import DEFAULT_MAX_FILE_BYTES, DiscoveredFile, discover
 from scanners.findings import hit_to_finding
 from scanners.fingerprint import assign_fingerprints
 from scanners.model import FileMetrics, Finding, RuleMeta, ScannerId, ScanResult, ScanWarning
+from scanners.project.context import RepoContext, build_repo_context
 from scanners.registry import DEFAULT_SCANNERS, rule_metadata, scanner_versions, validate_scanner_ids
+from scanners.rules.base import RepoRule, Rule
+from scanners.rules.registry import FILE_RULES, REPO_RULES
 from scanners.suppression import apply_suppressions
-
-if TYPE_CHECKING:
-    from scanners.project.context import RepoContext
-    from scanners.rules.base import RepoRule, Rule
 
 # Files per task sent to a worker: big enough that pickling/IPC is noise, small enough
 # that one slow chunk does not leave the other workers idle at the end.
@@ -122,8 +122,6 @@ def scan_directory(
 
 
 def _context(root: Path, discovered: list[DiscoveredFile], warnings: list[ScanWarning]) -> RepoContext | None:
-    from scanners.project.context import build_repo_context
-
     try:
         return build_repo_context(root, [f.path for f in discovered])
     except Exception as exc:
@@ -139,8 +137,6 @@ def _custom_rules(
     if ScannerId.AI_RULES not in config.scanners:
         return (), (), None
     if rules is None and repo_rules is None:
-        from scanners.rules.registry import FILE_RULES, REPO_RULES
-
         return tuple(FILE_RULES), tuple(REPO_RULES), None
     chosen, chosen_repo = tuple(rules or ()), tuple(repo_rules or ())
     return chosen, chosen_repo, tuple([r.meta for r in chosen] + [r.meta for r in chosen_repo])
@@ -202,9 +198,8 @@ def _analyse_all(
     rules: tuple[Rule, ...],
     repo_rules: tuple[RepoRule, ...],
 ) -> tuple[list[FileOutcome], list[ScanWarning]]:
-    from scanners.cache import ResultCache
-
-    cache = ResultCache.open(config, context, rules, repo_rules)
+    rule_ids = [r.meta.id for r in rules] + [r.meta.id for r in repo_rules]
+    cache = ResultCache.open(config.cache_dir, config.settings(), context, rule_ids)
     outcomes: list[FileOutcome] = []
     pending: list[DiscoveredFile] = []
     for file in files:

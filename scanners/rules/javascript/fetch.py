@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.javascript.syntax import (
     JS_LANGUAGES,
@@ -29,9 +29,6 @@ from scanners.rules.javascript.syntax import (
     text,
 )
 from scanners.source import SourceFile
-
-if TYPE_CHECKING:
-    from scanners.project.context import RepoContext
 
 _FETCH = r'"^((window|globalThis|self)\\.)?fetch$"'
 _BODY_READERS = frozenset({"json", "text", "blob", "arrayBuffer", "formData", "body", "bytes"})

@@ -6,9 +6,9 @@ import difflib
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.project.javascript import JsProject
 from scanners.rules.base import Hit
 from scanners.rules.javascript.resolve import RESOLVE_EXTENSIONS, classify_specifier
@@ -20,9 +20,6 @@ from scanners.rules.javascript.syntax import (
     string_value,
 )
 from scanners.source import SourceFile
-
-if TYPE_CHECKING:
-    from scanners.project.context import RepoContext
 
 _IMPORT_PATTERNS = (
     "(import_statement source: (string) @spec)",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.javascript.syntax import (
     JS_LANGUAGES,
@@ -23,9 +23,6 @@ from scanners.rules.javascript.syntax import (
 from scanners.rules.secrets import detect_secret, mask_in_text, mask_secret
 from scanners.rules.sensitive import is_sensitive_name, split_words
 from scanners.source import SourceFile
-
-if TYPE_CHECKING:
-    from scanners.project.context import RepoContext
 
 _LOG_METHODS = ("log", "info", "warn", "error", "debug", "trace", "fatal", "verbose", "silly", "dir", "table")
 _LOG_PATTERNS = (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import (
     FunctionNode,
@@ -15,10 +15,7 @@ from scanners.rules.python.astutil import (
     is_test_path,
     walk_function_body,
 )
-
-if TYPE_CHECKING:
-    from scanners.project.context import RepoContext
-    from scanners.source import SourceFile
+from scanners.source import SourceFile
 
 THREAD_STARTERS = frozenset(
     {

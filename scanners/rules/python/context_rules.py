@@ -9,17 +9,15 @@ the shared tree, `conclude` once over the facts of every file.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.python.imports import ModuleFacts, collect_module_facts
 from scanners.rules.python.imports_resolve import UNDECLARED, UNRESOLVED, Resolver
 from scanners.rules.python.naming import NamingFacts, collect_naming_facts, naming_drift
 from scanners.source import PYTHON, SourceFile
-
-if TYPE_CHECKING:
-    from scanners.project.context import RepoContext
 
 _APP_FILES = {
     "requirements.txt": "requests==2.32.3\n",

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import SCOPE_NODES, dotted_name, handler_names, node_index
-
-if TYPE_CHECKING:
-    from scanners.project.context import RepoContext
-    from scanners.source import SourceFile
+from scanners.source import SourceFile
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 # Calls that report a failure: logging methods on any logger, plus the usual reporters.

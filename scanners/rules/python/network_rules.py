@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import is_test_path
 from scanners.rules.python.network import analyse, failure_is_handled
-
-if TYPE_CHECKING:
-    from scanners.project.context import RepoContext
-    from scanners.source import SourceFile
+from scanners.source import SourceFile
 
 _EXCEPTION_OF = {
     "requests": "requests.RequestException",
