@@ -94,9 +94,6 @@ class JsProject:
     def base_urls_for(self, path: str) -> list[str]:
         return [c.base_url for c in self.tsconfigs if c.base_url is not None and is_under(path, c.directory)]
 
-    def all_alias_prefixes(self) -> set[str]:
-        return {m.prefix for c in self.tsconfigs for m in c.mappings}
-
 
 def lowest_major(spec: str) -> int | None:
     """`^18.2.0` → 18, `>=16.8 <19` → 16, `^17 || ^18` → 17; tags and URLs → None."""

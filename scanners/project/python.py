@@ -72,10 +72,6 @@ class PythonProject:
     def top_level_modules(self) -> frozenset[str]:
         return frozenset(name.split(".", 1)[0] for name in self.modules)
 
-    def providers(self, import_name: str) -> tuple[DeclaredDependency, ...]:
-        """Declared dependencies that may provide the top-level `import_name`."""
-        return tuple(dep for dep in self.dependencies if import_name in import_names_for(dep.name))
-
 
 def is_vendored(path: str) -> bool:
     return any(part in VENDORED_DIRS for part in path.split("/")[:-1])
