@@ -10,7 +10,7 @@ from auditor.models import FindingChange, Lifecycle, Repository, Scan, ScanRollu
 from auditor.selectors.findings import current_state, finding_history
 from auditor.services.scan_pipeline import Outcome, scan_execute
 from tests.auditor.conftest import Personas
-from tests.auditor.test_dashboard_factories import ingest
+from tests.auditor.dashboard_factories import ingest
 from tests.conftest import git
 
 pytestmark = pytest.mark.django_db
