@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from scanners.discovery import DiscoveredFile, load_source
-from scanners.findings import hit_to_finding, make_finding, snippet_of
+from scanners.findings import make_finding, snippet_of
 from scanners.model import FileMetrics, Finding, FunctionMetric, RuleMeta, ScannerId, ScanWarning
 from scanners.project.context import RepoContext
 from scanners.registry import SYNTAX_ERROR
-from scanners.rules.base import RepoRule, Rule
+from scanners.rules.base import Hit, RepoRule, Rule
 from scanners.source import PYTHON, SourceFile
 from scanners.suppression import directives_from_comments, directives_from_lines
 from scanners.tools.bandit import bandit_findings
@@ -47,6 +47,22 @@ class FileOutcome:
     warnings: tuple[ScanWarning, ...] = ()
     directives: Mapping[int, frozenset[str]] = field(default_factory=dict)
     facts: Mapping[str, Any] = field(default_factory=dict)  # repo rule id → collected facts
+
+
+def hit_to_finding(meta: RuleMeta, path: str, hit: Hit, lines: Sequence[str]) -> Finding:
+    """A rule's Hit as a Finding (Hit.column is 0-based like ast's col_offset)."""
+    snippet = hit.snippet if hit.snippet is not None else snippet_of(lines, hit.line)
+    return make_finding(
+        meta,
+        path,
+        hit.line,
+        hit.message,
+        snippet,
+        severity=hit.severity,
+        confidence=hit.confidence,
+        end_line=hit.end_line,
+        column=hit.column + 1,
+    )
 
 
 def analyse_file(

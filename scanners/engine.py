@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from scanners import __version__ as ENGINE_VERSION
-from scanners.analysis import AnalysisSettings, FileOutcome, analyse_file
+from scanners.analysis import AnalysisSettings, FileOutcome, analyse_file, hit_to_finding
 from scanners.cache import ResultCache
 from scanners.discovery import DEFAULT_MAX_FILE_BYTES, DiscoveredFile, discover
-from scanners.findings import hit_to_finding
 from scanners.fingerprint import assign_fingerprints
 from scanners.model import FileMetrics, Finding, RuleMeta, ScannerId, ScanResult, ScanWarning
 from scanners.project.context import RepoContext, build_repo_context

@@ -1,6 +1,6 @@
-"""How the engine turns what a scanner saw into a `Finding`: the rule's defaults, the
-line's snippet capped for storage, an empty fingerprint (assigned later, over the whole
-result, by `fingerprint.py`)."""
+"""How a scanner's observation becomes a `Finding`: the rule's defaults, the line's
+snippet capped for storage, an empty fingerprint (assigned later, over the whole result,
+by `fingerprint.py`). Shared by the tool adapters and the rules' runner in analysis.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from scanners.model import Finding, RuleMeta
-from scanners.rules.base import Hit
 
 SNIPPET_MAX = 200
 
@@ -35,20 +34,4 @@ def make_finding(meta: RuleMeta, path: str, line: int, message: str, snippet: st
         message=message,
         snippet=snippet[:SNIPPET_MAX],
         fingerprint="",
-    )
-
-
-def hit_to_finding(meta: RuleMeta, path: str, hit: Hit, lines: Sequence[str]) -> Finding:
-    """A rule's Hit as a Finding (Hit.column is 0-based like ast's col_offset)."""
-    snippet = hit.snippet if hit.snippet is not None else snippet_of(lines, hit.line)
-    return make_finding(
-        meta,
-        path,
-        hit.line,
-        hit.message,
-        snippet,
-        severity=hit.severity,
-        confidence=hit.confidence,
-        end_line=hit.end_line,
-        column=hit.column + 1,
     )

@@ -2,8 +2,9 @@
 
 It never imports Django or the web application (statically, anywhere in a file, and
 really, in a fresh interpreter); its modules import each other without cycles; the
-repository's facts (`scanners/project/`) never import the rules that judge them; and no
-module imports a package above it that aggregates modules.
+repository's facts (`scanners/project/`) and the tool adapters (`scanners/tools/`) never
+load the rules, not even through another module; and no module imports a package above
+it that aggregates modules.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+
+import pytest
 
 import scanners
 
@@ -78,6 +81,23 @@ def _graph() -> dict[str, frozenset[str]]:
     return {
         name: frozenset(n for n, _ in _imported_names(name) if n in modules and n != name) for name in modules
     }
+
+
+@cache
+def _transitive() -> dict[str, frozenset[str]]:
+    """Module → every engine module it loads, directly or through others."""
+    graph = _graph()
+    closure: dict[str, frozenset[str]] = {}
+    for start in graph:
+        seen: set[str] = set()
+        todo = list(graph[start])
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(graph[current])
+        closure[start] = frozenset(seen)
+    return closure
 
 
 def _cycles(graph: dict[str, frozenset[str]]) -> list[list[str]]:
@@ -158,11 +178,18 @@ def test_the_cycle_check_finds_a_cycle() -> None:
     assert _cycles(graph) == [["a", "b", "c"]]
 
 
-def test_the_repository_facts_never_import_the_rules() -> None:
+@pytest.mark.parametrize(
+    ("package", "forbidden"),
+    [
+        ("scanners.project", "scanners.rules"),  # facts about the repository, not judgements
+        ("scanners.tools", "scanners.rules"),  # adapters of other people's analysers
+    ],
+)
+def test_a_lower_layer_never_imports_a_higher_one(package: str, forbidden: str) -> None:
     offenders = {
-        name: sorted(target for target in targets if target.startswith("scanners.rules"))
-        for name, targets in _graph().items()
-        if name.startswith("scanners.project")
+        name: sorted(target for target in targets if target.startswith(forbidden))
+        for name, targets in _transitive().items()
+        if name == package or name.startswith(package + ".")
     }
     assert {name: targets for name, targets in offenders.items() if targets} == {}
 
