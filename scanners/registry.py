@@ -19,6 +19,9 @@ from scanners.tools.radon import radon_catalogue, radon_version
 
 @dataclass(frozen=True)
 class ScannerInfo:
+    """A scanner the configuration may enable: its version is recorded with every scan,
+    its catalogue feeds the rules page and SARIF `rules[]`."""
+
     id: ScannerId
     description: str
     version: Callable[[], str]
