@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scanners.context import build_repo_context  # noqa: E402
 from scanners.discovery import discover as engine_discover  # noqa: E402
+from scanners.project.context import build_repo_context  # noqa: E402
 from scanners.rules.registry import FILE_RULES, REPO_RULES  # noqa: E402
 from scanners.source import LANGUAGE_BY_SUFFIX, SourceFile  # noqa: E402
 

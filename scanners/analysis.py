@@ -1,5 +1,8 @@
 """Analysis of one file: read once, tokenise once, parse once, run every scanner.
 
+This module only orchestrates: each tool's adapter (scanners/tools/) and the rules
+(scanners/rules/) turn what they see into findings themselves.
+
 Runs inside the worker pool. Everything returned is plain, picklable data; findings
 come back without fingerprints and unsuppressed (the parent applies both policies over
 the whole result, repo-level rules included).
@@ -8,30 +11,29 @@ the whole result, repo-level rules included).
 from __future__ import annotations
 
 import tokenize
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from scanners.discovery import DiscoveredFile, load_source
-from scanners.model import Category, FileMetrics, Finding, RuleMeta, ScanWarning
-from scanners.registry import HIGH_COMPLEXITY, LOW_MAINTAINABILITY, SYNTAX_ERROR
+from scanners.findings import make_finding, snippet_of
+from scanners.model import FileMetrics, Finding, FunctionMetric, RuleMeta, ScannerId, ScanWarning
+from scanners.project.context import RepoContext
+from scanners.registry import SYNTAX_ERROR
+from scanners.rules.base import Hit, RepoRule, Rule
 from scanners.source import PYTHON, SourceFile
 from scanners.suppression import directives_from_comments, directives_from_lines
+from scanners.tools.bandit import bandit_findings
+from scanners.tools.radon import radon_metrics
 from scanners.tools.raw import RawCounts, js_line_counts, python_raw_counts, python_tokens
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
-    from scanners.rules.base import Hit, RepoRule, Rule
-
-SNIPPET_MAX = 200
 
 
 @dataclass(frozen=True)
 class AnalysisSettings:
     """The part of EngineConfig a worker needs (picklable)."""
 
-    scanners: frozenset[str]
+    scanners: frozenset[ScannerId]
     max_file_bytes: int
     complexity_threshold: int
     mi_threshold: float
@@ -45,31 +47,6 @@ class FileOutcome:
     warnings: tuple[ScanWarning, ...] = ()
     directives: Mapping[int, frozenset[str]] = field(default_factory=dict)
     facts: Mapping[str, Any] = field(default_factory=dict)  # repo rule id → collected facts
-
-
-def snippet_of(lines: Sequence[str], line: int) -> str:
-    """The stripped text of 1-based `line`, capped for storage."""
-    if 1 <= line <= len(lines):
-        return lines[line - 1].strip()[:SNIPPET_MAX]
-    return ""
-
-
-def make_finding(meta: RuleMeta, path: str, line: int, message: str, snippet: str, **extra: Any) -> Finding:
-    """A finding with the rule's defaults; the fingerprint is assigned by the parent."""
-    return Finding(
-        rule_id=meta.id,
-        scanner=meta.scanner,
-        category=meta.category,
-        severity=extra.get("severity") or meta.severity,
-        confidence=extra.get("confidence") or meta.confidence,
-        path=path,
-        line=line,
-        end_line=max(extra.get("end_line") or line, line),
-        column=extra.get("column", 1),
-        message=message,
-        snippet=snippet[:SNIPPET_MAX],
-        fingerprint="",
-    )
 
 
 def hit_to_finding(meta: RuleMeta, path: str, hit: Hit, lines: Sequence[str]) -> Finding:
@@ -123,7 +100,7 @@ def _analyse(
         state = _analyse_python(root, source, settings, lines)
     else:
         state = _analyse_js(source, lines)
-    if "ai-rules" in settings.scanners and context is not None:
+    if ScannerId.AI_RULES in settings.scanners and context is not None:
         state.facts = _run_rules(source, context, rules, repo_rules, lines, state)
     metrics = state.metrics(digest)
     return FileOutcome(
@@ -142,8 +119,8 @@ class _State:
         self.warnings: list[ScanWarning] = []
         self.facts: dict[str, Any] = {}
         self.parse_ok = True
-        self.complexities: list[int] = []
-        self.functions: tuple[Any, ...] = ()
+        self.complexities: tuple[int, ...] = ()
+        self.functions: tuple[FunctionMetric, ...] = ()
         self.maintainability: float | None = None
 
     def metrics(self, digest: str) -> FileMetrics:
@@ -180,86 +157,20 @@ def _analyse_python(root: Path, source: SourceFile, settings: AnalysisSettings, 
         )
         state.parse_ok = False
         return state
-    if "bandit" in settings.scanners:
-        _bandit(root, source, comments, lines, state)
-    if "radon" in settings.scanners:
-        _radon(source, tree, settings, lines, state)
+    if ScannerId.BANDIT in settings.scanners:
+        bandit = bandit_findings(root, source, comments, lines)
+        state.warnings.extend(bandit.warnings)
+        state.findings.extend(bandit.findings)
+    if ScannerId.RADON in settings.scanners:
+        radon = radon_metrics(
+            source, tree, state.raw, lines, settings.complexity_threshold, settings.mi_threshold
+        )
+        state.warnings.extend(radon.warnings)
+        state.findings.extend(radon.findings)
+        state.functions = radon.functions
+        state.complexities = radon.complexities
+        state.maintainability = radon.maintainability
     return state
-
-
-def _bandit(
-    root: Path, source: SourceFile, comments: Iterable[tuple[int, str]], lines: list[str], state: _State
-) -> None:
-    from scanners.tools.bandit_tool import nosec_lines, run_bandit
-
-    try:
-        outcome = run_bandit(source, str(root / source.path), nosec_lines(comments))
-    except Exception as exc:  # bandit's CLI skips such a file too; we record why
-        state.warnings.append(
-            ScanWarning("scanner:crashed", source.path, f"bandit: {type(exc).__name__}: {exc}")
-        )
-        return
-    for message in outcome.errors:
-        state.warnings.append(ScanWarning("scanner:bandit-error", source.path, message))
-    for issue in outcome.issues:
-        state.findings.append(
-            Finding(
-                rule_id=issue.test_id,
-                scanner="bandit",
-                category=Category.SECURITY,
-                severity=issue.severity,
-                confidence=issue.confidence,
-                path=source.path,
-                line=issue.line,
-                end_line=issue.end_line,
-                column=issue.column,
-                message=issue.message,
-                snippet=snippet_of(lines, issue.line),
-                fingerprint="",
-            )
-        )
-
-
-def _radon(
-    source: SourceFile, tree: Any, settings: AnalysisSettings, lines: list[str], state: _State
-) -> None:
-    from scanners.tools.radon_tool import run_radon
-
-    try:
-        outcome = run_radon(tree, state.raw)
-    except Exception as exc:
-        state.warnings.append(
-            ScanWarning("scanner:crashed", source.path, f"radon: {type(exc).__name__}: {exc}")
-        )
-        return
-    state.functions = tuple(b.metric for b in outcome.blocks)
-    # Classes are radon blocks too, but their number is an average of their methods:
-    # the file's max/mean and the findings are about functions and methods.
-    callables = [b for b in outcome.blocks if b.kind != "class"]
-    state.complexities = [b.metric.complexity for b in callables]
-    state.maintainability = round(outcome.maintainability, 2)
-    for block in callables:
-        if block.metric.complexity > settings.complexity_threshold:
-            message = (
-                f"{block.kind} '{block.metric.name}' has cyclomatic complexity {block.metric.complexity} "
-                f"(rank {block.metric.rank}; threshold {settings.complexity_threshold})"
-            )
-            snippet = snippet_of(lines, block.metric.line)
-            state.findings.append(
-                make_finding(
-                    HIGH_COMPLEXITY,
-                    source.path,
-                    block.metric.line,
-                    message,
-                    snippet,
-                    end_line=block.end_line,
-                    column=block.column,
-                )
-            )
-    if outcome.maintainability < settings.mi_threshold:
-        message = f"maintainability index {outcome.maintainability:.2f} is below {settings.mi_threshold:g}"
-        # File-level: no code snippet, so the fingerprint does not change with line 1.
-        state.findings.append(make_finding(LOW_MAINTAINABILITY, source.path, 1, message, ""))
 
 
 def _analyse_js(source: SourceFile, lines: list[str]) -> _State:
@@ -301,7 +212,3 @@ def _run_rules(
 
 def _crash(meta: RuleMeta, path: str, exc: Exception) -> ScanWarning:
     return ScanWarning("rule:crashed", path, f"{meta.id}: {type(exc).__name__}: {exc}"[:500])
-
-
-def _scanner_crash(scanner: str, path: str, exc: Exception) -> ScanWarning:
-    return ScanWarning("scanner:crashed", path, f"{scanner}: {type(exc).__name__}: {exc}"[:500])

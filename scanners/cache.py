@@ -18,18 +18,15 @@ import json
 import os
 import pickle
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from scanners import __version__ as ENGINE_VERSION
-from scanners.analysis import FileOutcome
+from scanners.analysis import AnalysisSettings, FileOutcome
 from scanners.discovery import DiscoveredFile
+from scanners.project.context import RepoContext
 from scanners.registry import scanner_versions
-
-if TYPE_CHECKING:
-    from scanners.engine import EngineConfig
-    from scanners.rules.base import RepoRule, Rule
 
 _FORMAT = "1"
 
@@ -68,26 +65,28 @@ class ResultCache:
     @classmethod
     def open(
         cls,
-        config: EngineConfig,
-        context: Any,
-        rules: Sequence[Rule],
-        repo_rules: Sequence[RepoRule],
+        directory: Path | None,
+        settings: AnalysisSettings,
+        context: RepoContext | None,
+        rule_ids: Iterable[str],
     ) -> ResultCache:
-        if config.cache_dir is None:
+        """The cache in `directory` (None: disabled) for scans with these settings, this
+        repository context and these custom rules."""
+        if directory is None:
             return cls(None, "")
         parts = {
             "format": _FORMAT,
             "engine": ENGINE_VERSION,
-            "scanners": scanner_versions(config.scanners),
-            "settings": _stable(config.settings()),
-            "rules": sorted([r.meta.id for r in rules] + [r.meta.id for r in repo_rules]),
+            "scanners": scanner_versions(settings.scanners),
+            "settings": _stable(settings),
+            "rules": sorted(rule_ids),
             # The checkout lives in a fresh directory per scan: its path must not be part of
             # the key, or no scan would ever hit the previous one's entries.
             "context": _stable(_without_root(context)),
         }
         salt = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-        config.cache_dir.mkdir(parents=True, exist_ok=True)
-        return cls(config.cache_dir, salt)
+        directory.mkdir(parents=True, exist_ok=True)
+        return cls(directory, salt)
 
     def _entry(self, root: Path, file: DiscoveredFile) -> Path | None:
         if self.directory is None:

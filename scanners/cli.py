@@ -15,7 +15,7 @@ from scanners import __version__
 from scanners.engine import EngineConfig, scan_directory
 from scanners.model import ScanResult, Severity
 from scanners.output import RENDERERS, render
-from scanners.registry import SCANNERS
+from scanners.registry import SCANNERS, validate_scanner_ids
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -74,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.path.is_dir():
         parser.error(f"{args.path}: not a directory")  # exits 2
     try:
-        scanners = frozenset(s.strip() for s in args.scanners.split(",") if s.strip())
+        scanners = validate_scanner_ids(s.strip() for s in args.scanners.split(",") if s.strip())
         config = EngineConfig(workers=args.workers, cache_dir=args.cache_dir, scanners=scanners)
     except ValueError as exc:
         parser.error(str(exc))

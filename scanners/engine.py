@@ -15,19 +15,19 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from scanners import __version__ as ENGINE_VERSION
 from scanners.analysis import AnalysisSettings, FileOutcome, analyse_file, hit_to_finding
+from scanners.cache import ResultCache
 from scanners.discovery import DEFAULT_MAX_FILE_BYTES, DiscoveredFile, discover
 from scanners.fingerprint import assign_fingerprints
-from scanners.model import FileMetrics, Finding, RuleMeta, ScanResult, ScanWarning
+from scanners.model import FileMetrics, Finding, RuleMeta, ScannerId, ScanResult, ScanWarning
+from scanners.project.context import RepoContext, build_repo_context
 from scanners.registry import DEFAULT_SCANNERS, rule_metadata, scanner_versions, validate_scanner_ids
+from scanners.rules.base import RepoRule, Rule
+from scanners.rules.registry import FILE_RULES, REPO_RULES
 from scanners.suppression import apply_suppressions
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
-    from scanners.rules.base import RepoRule, Rule
 
 # Files per task sent to a worker: big enough that pickling/IPC is noise, small enough
 # that one slow chunk does not leave the other workers idle at the end.
@@ -42,7 +42,7 @@ class EngineConfig:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     complexity_threshold: int = 10  # radon cc above this (rank C or worse) → RAD001
     mi_threshold: float = 10.0  # radon mi below this (rank C) → RAD002
-    scanners: frozenset[str] = field(default=DEFAULT_SCANNERS)
+    scanners: frozenset[ScannerId] = field(default=DEFAULT_SCANNERS)
     cache_dir: Path | None = None  # per-file result cache; None disables it
 
     def __post_init__(self) -> None:
@@ -85,7 +85,7 @@ def scan_directory(
     catalogue = rule_metadata(config.scanners, custom_meta)
 
     discovered, warnings = discover(root, config.max_file_bytes)
-    context = _context(root, discovered, warnings) if "ai-rules" in config.scanners else None
+    context = _context(root, discovered, warnings) if ScannerId.AI_RULES in config.scanners else None
     sources = [f for f in discovered if f.language is not None]
     outcomes, pool_warnings = _analyse_all(root, sources, config, context, file_rules, all_repo_rules)
     warnings.extend(pool_warnings)
@@ -121,8 +121,6 @@ def scan_directory(
 
 
 def _context(root: Path, discovered: list[DiscoveredFile], warnings: list[ScanWarning]) -> RepoContext | None:
-    from scanners.context import build_repo_context
-
     try:
         return build_repo_context(root, [f.path for f in discovered])
     except Exception as exc:
@@ -135,11 +133,9 @@ def _context(root: Path, discovered: list[DiscoveredFile], warnings: list[ScanWa
 def _custom_rules(
     config: EngineConfig, rules: Sequence[Rule] | None, repo_rules: Sequence[RepoRule] | None
 ) -> tuple[tuple[Rule, ...], tuple[RepoRule, ...], tuple[RuleMeta, ...] | None]:
-    if "ai-rules" not in config.scanners:
+    if ScannerId.AI_RULES not in config.scanners:
         return (), (), None
     if rules is None and repo_rules is None:
-        from scanners.rules.registry import FILE_RULES, REPO_RULES
-
         return tuple(FILE_RULES), tuple(REPO_RULES), None
     chosen, chosen_repo = tuple(rules or ()), tuple(repo_rules or ())
     return chosen, chosen_repo, tuple([r.meta for r in chosen] + [r.meta for r in chosen_repo])
@@ -201,9 +197,8 @@ def _analyse_all(
     rules: tuple[Rule, ...],
     repo_rules: tuple[RepoRule, ...],
 ) -> tuple[list[FileOutcome], list[ScanWarning]]:
-    from scanners.cache import ResultCache
-
-    cache = ResultCache.open(config, context, rules, repo_rules)
+    rule_ids = [r.meta.id for r in rules] + [r.meta.id for r in repo_rules]
+    cache = ResultCache.open(config.cache_dir, config.settings(), context, rule_ids)
     outcomes: list[FileOutcome] = []
     pending: list[DiscoveredFile] = []
     for file in files:

@@ -46,6 +46,15 @@ class Confidence(enum.IntEnum):
             raise ValueError(f"unknown confidence {value!r}") from None
 
 
+class ScannerId(enum.StrEnum):
+    """Who produced a finding. The value is what JSON, SARIF and the database store."""
+
+    AI_RULES = "ai-rules"  # our own rules (scanners/rules/)
+    BANDIT = "bandit"
+    RADON = "radon"
+    ENGINE = "engine"  # the engine itself (a file that does not parse)
+
+
 class Category(enum.StrEnum):
     """The taxonomy of ai-code-failures.md plus the classic tool categories."""
 
@@ -68,7 +77,9 @@ class RuleMeta:
     category: Category
     severity: Severity
     confidence: Confidence
-    scanner: str  # "ai-rules", "bandit", "radon", "engine"
+    # A ScannerId for every rule of our catalogues; any string for metadata rebuilt from
+    # a stored finding (an uploaded or old scan may name a scanner we no longer have).
+    scanner: str
     what: str = ""  # What it does
     why: str = ""  # Why AI code does this
     example: str = ""  # Bad example (executed as a test fixture)
@@ -88,7 +99,7 @@ class RuleMeta:
 @dataclass(frozen=True)
 class Finding:
     rule_id: str
-    scanner: str
+    scanner: str  # a ScannerId when the engine made it; as uploaded when read back
     category: Category
     severity: Severity
     confidence: Confidence

@@ -6,49 +6,29 @@ name; an unknown id fails when the configuration is built, not halfway through a
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 
 from scanners import __version__ as ENGINE_VERSION
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.rules.registry import duplicate_ids, rule_catalogue
+from scanners.tools.bandit import bandit_catalogue, bandit_version
+from scanners.tools.radon import radon_catalogue, radon_version
 
 
 @dataclass(frozen=True)
 class ScannerInfo:
-    id: str
+    """A scanner the configuration may enable: its version is recorded with every scan,
+    its catalogue feeds the rules page and SARIF `rules[]`."""
+
+    id: ScannerId
     description: str
     version: Callable[[], str]
     catalogue: Callable[[], tuple[RuleMeta, ...]]
 
 
-def _bandit_version() -> str:
-    from scanners.tools.bandit_tool import bandit_version
-
-    return bandit_version()
-
-
-def _bandit_catalogue() -> tuple[RuleMeta, ...]:
-    from scanners.tools.bandit_tool import bandit_catalogue
-
-    return bandit_catalogue()
-
-
-def _radon_version() -> str:
-    from scanners.tools.radon_tool import radon_version
-
-    return radon_version()
-
-
-def _rules_catalogue() -> tuple[RuleMeta, ...]:
-    from scanners.rules.registry import rule_catalogue
-
-    return rule_catalogue()
-
-
 def _tree_sitter_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("tree-sitter")
     except PackageNotFoundError:
@@ -65,7 +45,7 @@ SYNTAX_ERROR = RuleMeta(
     category=Category.TEMPORAL,
     severity=Severity.HIGH,
     confidence=Confidence.HIGH,
-    scanner="engine",
+    scanner=ScannerId.ENGINE,
     what="Reports a Python file the interpreter cannot parse; no other analysis runs on it.",
     why=(
         "Generated code often uses syntax of a newer Python than the project targets, or is "
@@ -75,83 +55,53 @@ SYNTAX_ERROR = RuleMeta(
     use_instead="def f():\n    return f\"{'nested'}\"\n",
 )
 
-HIGH_COMPLEXITY = RuleMeta(
-    id="RAD001",
-    name="high-cyclomatic-complexity",
-    title="Function with high cyclomatic complexity",
-    category=Category.COMPLEXITY,
-    severity=Severity.MEDIUM,
-    confidence=Confidence.HIGH,
-    scanner="radon",
-    what="Reports functions and methods whose cyclomatic complexity (radon cc) exceeds the threshold "
-    "(default 10, i.e. rank C or worse).",
-    why="Assistants grow functions by piling on branches for each new case instead of restructuring; "
-    "such functions are hard to review and to test exhaustively.",
-    help_uri="https://radon.readthedocs.io/en/latest/intro.html#cyclomatic-complexity",
-)
-
-LOW_MAINTAINABILITY = RuleMeta(
-    id="RAD002",
-    name="low-maintainability",
-    title="File with a low maintainability index",
-    category=Category.COMPLEXITY,
-    severity=Severity.LOW,
-    confidence=Confidence.MEDIUM,
-    scanner="radon",
-    what="Reports files whose maintainability index (radon mi) is below the threshold (default 10, rank C).",
-    why="Large generated modules with long, dense, uncommented functions score low; they are where "
-    "reviewers miss things.",
-    help_uri="https://radon.readthedocs.io/en/latest/intro.html#maintainability-index",
-)
-
-
-def _radon_catalogue() -> tuple[RuleMeta, ...]:
-    return (HIGH_COMPLEXITY, LOW_MAINTAINABILITY)
-
-
-SCANNERS: dict[str, ScannerInfo] = {
-    "bandit": ScannerInfo("bandit", "bandit's default security tests", _bandit_version, _bandit_catalogue),
-    "radon": ScannerInfo(
-        "radon", "cyclomatic complexity and maintainability", _radon_version, _radon_catalogue
+SCANNERS: dict[ScannerId, ScannerInfo] = {
+    ScannerId.BANDIT: ScannerInfo(
+        ScannerId.BANDIT, "bandit's default security tests", bandit_version, bandit_catalogue
     ),
-    "ai-rules": ScannerInfo(
-        "ai-rules", "auditor's rules for AI-written code", lambda: ENGINE_VERSION, _rules_catalogue
+    ScannerId.RADON: ScannerInfo(
+        ScannerId.RADON, "cyclomatic complexity and maintainability", radon_version, radon_catalogue
+    ),
+    ScannerId.AI_RULES: ScannerInfo(
+        ScannerId.AI_RULES, "auditor's rules for AI-written code", lambda: ENGINE_VERSION, rule_catalogue
     ),
 }
-DEFAULT_SCANNERS: frozenset[str] = frozenset(SCANNERS)
+DEFAULT_SCANNERS: frozenset[ScannerId] = frozenset(SCANNERS)
 ENGINE_RULES: tuple[RuleMeta, ...] = (SYNTAX_ERROR,)
 
 
-def validate_scanner_ids(ids: Iterable[str]) -> frozenset[str]:
-    """The ids as a frozenset; ValueError naming the unknown ones."""
-    wanted = frozenset(ids)
-    unknown = sorted(wanted - SCANNERS.keys())
+def validate_scanner_ids(ids: Iterable[str]) -> frozenset[ScannerId]:
+    """The ids as a frozenset of ScannerIds; ValueError naming the unknown ones."""
+    wanted = frozenset(str(i) for i in ids)
+    known = sorted(s.value for s in SCANNERS)
+    unknown = sorted(wanted - set(known))
     if unknown:
-        raise ValueError(f"unknown scanner id(s) {unknown}; known: {sorted(SCANNERS)}")
-    return wanted
+        raise ValueError(f"unknown scanner id(s) {unknown}; known: {known}")
+    return frozenset(ScannerId(i) for i in wanted)
 
 
-def scanner_versions(enabled: Iterable[str]) -> dict[str, str]:
+def scanner_versions(enabled: Iterable[ScannerId]) -> dict[str, str]:
     """Versions recorded with every scan (engine and tree-sitter always)."""
-    versions = {"engine": ENGINE_VERSION, "tree-sitter": _tree_sitter_version()}
+    versions = {ScannerId.ENGINE.value: ENGINE_VERSION, "tree-sitter": _tree_sitter_version()}
     for scanner_id in sorted(enabled):
-        if scanner_id != "ai-rules":
-            versions[scanner_id] = SCANNERS[scanner_id].version()
+        if scanner_id != ScannerId.AI_RULES:
+            versions[scanner_id.value] = SCANNERS[scanner_id].version()
     return versions
 
 
-def rule_metadata(enabled: Iterable[str], custom: Iterable[RuleMeta] | None = None) -> tuple[RuleMeta, ...]:
+def rule_metadata(
+    enabled: Iterable[ScannerId], custom: Iterable[RuleMeta] | None = None
+) -> tuple[RuleMeta, ...]:
     """Metadata of every rule that can produce findings with these scanners, sorted by id.
 
     `custom` replaces the ai-rules catalogue (tests inject their own rules)."""
     metas: list[RuleMeta] = list(ENGINE_RULES)
     for scanner_id in sorted(enabled):
-        if scanner_id == "ai-rules" and custom is not None:
+        if scanner_id == ScannerId.AI_RULES and custom is not None:
             metas.extend(custom)
         else:
             metas.extend(SCANNERS[scanner_id].catalogue())
-    counts = Counter(m.id for m in metas)
-    duplicates = sorted(rule_id for rule_id, count in counts.items() if count > 1)
+    duplicates = duplicate_ids(metas)
     if duplicates:
         # Findings, suppressions and SARIF rules[] are keyed by id: two rules may not share one.
         raise RuntimeError(f"duplicate rule ids across scanners: {duplicates}")

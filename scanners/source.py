@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from scanners.treesitter import parse
+
 PYTHON = "python"
 JAVASCRIPT = "javascript"
 TYPESCRIPT = "typescript"
@@ -84,6 +86,4 @@ class SourceFile:
         """The tree-sitter tree for JS/TS/TSX files, or None for other languages."""
         if self.language not in (JAVASCRIPT, TYPESCRIPT, TSX):
             return None
-        from scanners.treesitter import parse
-
         return parse(self.text, self.language)

@@ -11,7 +11,8 @@ import tree_sitter_typescript
 
 
 @cache
-def _parser(language: str) -> tree_sitter.Parser:
+def parser_for(language: str) -> tree_sitter.Parser:
+    """The parser for "javascript", "typescript" or "tsx" (ValueError otherwise)."""
     if language == "javascript":
         lang = tree_sitter.Language(tree_sitter_javascript.language())
     elif language == "typescript":
@@ -25,4 +26,4 @@ def _parser(language: str) -> tree_sitter.Parser:
 
 def parse(text: str, language: str) -> Any:
     """Parse `text`; tree-sitter always returns a tree (errors become ERROR nodes)."""
-    return _parser(language).parse(text.encode("utf-8"))
+    return parser_for(language).parse(text.encode("utf-8"))

@@ -1,21 +1,86 @@
-"""The one explicit list of our rules. No discovery, no name magic."""
+"""The one explicit list of our rules: every rule appears here once, and only here.
+
+No discovery and no name magic: a rule that is not listed does not run. Two rules may
+not share an id (findings, suppressions and SARIF `rules[]` are keyed by it); importing
+this module fails if they do.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from scanners.model import RuleMeta
 from scanners.rules.base import RepoRule, Rule
-from scanners.rules.javascript import JS_REPO_RULES, JS_RULES
-from scanners.rules.python import PYTHON_REPO_RULES, PYTHON_RULES
+from scanners.rules.javascript.deprecated import DeprecatedJsApi
+from scanners.rules.javascript.fetch import UncheckedFetchResponse, UnguardedExternalData
+from scanners.rules.javascript.imports import UndeclaredJsPackage, UnresolvedJsImport
+from scanners.rules.javascript.naming import JsNamingDrift
+from scanners.rules.javascript.password_hash import WeakPasswordHashJs
+from scanners.rules.javascript.promises import PromiseWithoutCatch
+from scanners.rules.javascript.races import CheckThenActAcrossAwaitJs
+from scanners.rules.javascript.react import DeprecatedReactApi
+from scanners.rules.javascript.security import HardcodedSecretJs, SensitiveDataInConsole
+from scanners.rules.python.concurrency import UnsynchronisedSharedStateRule
+from scanners.rules.python.concurrency_async import CheckThenActAcrossAwaitRule
+from scanners.rules.python.context_rules import NamingDrift, UndeclaredDependency, UnresolvedImport
+from scanners.rules.python.deprecated import DeprecatedApiRule
+from scanners.rules.python.exceptions import BareExceptRule, SwallowedExceptionRule
+from scanners.rules.python.hashing import WeakPasswordHashRule
+from scanners.rules.python.logging_rules import SensitiveDataInLogRule
+from scanners.rules.python.network_rules import NetworkTimeoutRule, UnhandledNetworkFailureRule
+from scanners.rules.python.optional import UncheckedOptionalRule
+from scanners.rules.python.secrets_rule import HardcodedSecretRule
 
-FILE_RULES: tuple[Rule, ...] = PYTHON_RULES + JS_RULES
-REPO_RULES: tuple[RepoRule, ...] = PYTHON_REPO_RULES + JS_REPO_RULES
+# Rules that look at one file at a time (run in the worker pool).
+FILE_RULES: tuple[Rule, ...] = (
+    # Python: temporal, happy-path, concurrency, observability, security
+    DeprecatedApiRule(),
+    WeakPasswordHashRule(),
+    BareExceptRule(),
+    SwallowedExceptionRule(),
+    NetworkTimeoutRule(),
+    UnhandledNetworkFailureRule(),
+    UncheckedOptionalRule(),
+    UnsynchronisedSharedStateRule(),
+    CheckThenActAcrossAwaitRule(),
+    SensitiveDataInLogRule(),
+    HardcodedSecretRule(),
+    # JavaScript / TypeScript
+    UnresolvedJsImport(),
+    UndeclaredJsPackage(),
+    DeprecatedReactApi(),
+    DeprecatedJsApi(),
+    WeakPasswordHashJs(),
+    UncheckedFetchResponse(),
+    UnguardedExternalData(),
+    PromiseWithoutCatch(),
+    CheckThenActAcrossAwaitJs(),
+    SensitiveDataInConsole(),
+    HardcodedSecretJs(),
+)
+
+# Rules that need the whole repository (collect per file, conclude once in the parent).
+REPO_RULES: tuple[RepoRule, ...] = (
+    # Python: context
+    UnresolvedImport(),
+    UndeclaredDependency(),
+    NamingDrift(),
+    # JavaScript / TypeScript: context
+    JsNamingDrift(),
+)
+
+
+def duplicate_ids(metas: list[RuleMeta]) -> list[str]:
+    """Ids that more than one of `metas` carries, sorted."""
+    return sorted(rule_id for rule_id, count in Counter(m.id for m in metas).items() if count > 1)
+
+
+_DUPLICATES = duplicate_ids([r.meta for r in FILE_RULES] + [r.meta for r in REPO_RULES])
+if _DUPLICATES:
+    raise RuntimeError(f"duplicate rule ids in registry: {_DUPLICATES}")
 
 
 def rule_catalogue() -> tuple[RuleMeta, ...]:
     """Metadata of every custom rule, sorted by id (rules page, SARIF rules[])."""
     metas = [r.meta for r in FILE_RULES] + [r.meta for r in REPO_RULES]
-    ids = [m.id for m in metas]
-    duplicates = {i for i in ids if ids.count(i) > 1}
-    if duplicates:
-        raise RuntimeError(f"duplicate rule ids in registry: {sorted(duplicates)}")
     return tuple(sorted(metas, key=lambda m: m.id))

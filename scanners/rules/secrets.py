@@ -155,12 +155,6 @@ def detect_secret(name: str | None, value: str) -> SecretMatch | None:
     return SecretMatch(f"high-entropy string assigned to `{name}`", False, False, value)
 
 
-def classify_secret(name: str | None, value: str) -> str | None:
-    """A human label of the secret found in `value` (e.g. "GitHub token"), or None."""
-    match = detect_secret(name, value)
-    return match.label if match else None
-
-
 def mask_secret(value: str) -> str:
     """Keep at most 4 leading characters: `AKIAIOSFODNN7EXAMPLE` → `AKIA****************`.
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from auditor.models import Repository, Scan, TrackedFinding
 from tests.auditor.conftest import Personas
-from tests.auditor.test_dashboard_factories import ingest
+from tests.auditor.dashboard_factories import ingest
 
 pytestmark = pytest.mark.django_db
 

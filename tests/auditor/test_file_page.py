@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from auditor.models import FileBlob, FileBlobOwner, FileMetric, Repository
 from tests.auditor.conftest import Personas
-from tests.auditor.test_dashboard_factories import ingest
+from tests.auditor.dashboard_factories import ingest
 
 pytestmark = pytest.mark.django_db
 SOURCE = "import os\n\n\ndef f():\n    return '<script>alert(1)</script>'\n"

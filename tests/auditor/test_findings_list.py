@@ -21,7 +21,7 @@ from auditor.selectors.findings import (
 )
 from auditor.services.triage import triage_set
 from tests.auditor.conftest import Personas
-from tests.auditor.test_dashboard_factories import ingest
+from tests.auditor.dashboard_factories import ingest
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.test import Client
 
 from auditor.models import Repository, Scan
 from tests.auditor.conftest import Personas
-from tests.auditor.test_dashboard_factories import ingest
+from tests.auditor.dashboard_factories import ingest
 
 pytestmark = pytest.mark.django_db
 

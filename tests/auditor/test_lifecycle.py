@@ -11,7 +11,7 @@ from auditor.selectors.findings import current_state, finding_history
 from auditor.services.risk import file_risk_score
 from auditor.services.scan_pipeline import Outcome, scan_execute
 from tests.auditor.conftest import Personas
-from tests.auditor.test_dashboard_factories import ingest
+from tests.auditor.dashboard_factories import ingest
 from tests.conftest import git
 
 pytestmark = pytest.mark.django_db

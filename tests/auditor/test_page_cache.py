@@ -14,7 +14,7 @@ from auditor.services.scans import scan_advance, scan_claim, scan_fail
 from auditor.services.triage import triage_set
 from auditor.templatetags.page_cache import csrf_placeholder
 from tests.auditor.conftest import Personas
-from tests.auditor.test_dashboard_factories import ingest
+from tests.auditor.dashboard_factories import ingest
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from auditor.services.scans import scan_cancel
 from auditor.services.team_settings import team_settings_update
 from auditor.services.triage import triage_set
 from tests.auditor.conftest import Personas
-from tests.auditor.test_dashboard_factories import ingest
+from tests.auditor.dashboard_factories import ingest
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

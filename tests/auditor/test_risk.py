@@ -8,7 +8,7 @@ from auditor.models import FileMetric, Repository, TriageStatus
 from auditor.services.risk import file_risk_score, scan_risk_compute
 from auditor.services.triage import triage_set
 from tests.auditor.conftest import Personas
-from tests.auditor.test_dashboard_factories import ingest
+from tests.auditor.dashboard_factories import ingest
 
 
 def test_the_documented_example_scores_24_2() -> None:

@@ -14,7 +14,7 @@ from auditor.selectors.findings import FindingListFilters, finding_list
 from auditor.selectors.scans import FindingFilters, finding_queryset
 from auditor.services.triage import TriageError, triage_clear, triage_set
 from tests.auditor.conftest import Personas
-from tests.auditor.test_dashboard_factories import ingest
+from tests.auditor.dashboard_factories import ingest
 
 pytestmark = pytest.mark.django_db
 

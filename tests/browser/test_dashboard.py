@@ -23,7 +23,7 @@ from auditor.models import (
     TrackedFinding,
 )
 from auditor.services.risk import scan_risk_compute
-from tests.auditor.test_dashboard_factories import ingest
+from tests.auditor.dashboard_factories import ingest
 from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

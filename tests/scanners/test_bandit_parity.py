@@ -11,7 +11,7 @@ import pytest
 
 from scanners.engine import EngineConfig, scan_directory
 from scanners.model import Category, Severity
-from scanners.tools.bandit_tool import bandit_catalogue
+from scanners.tools.bandit import bandit_catalogue
 
 TREE = Path(__file__).parents[1] / "fixtures" / "bandit_tree"
 BANDIT = Path(sys.executable).with_name("bandit")
@@ -77,7 +77,7 @@ def test_a_crash_inside_bandit_is_a_warning_not_a_failed_scan(
     def explode(*args: object, **kwargs: object) -> None:
         raise RecursionError("too deep")
 
-    monkeypatch.setattr("scanners.tools.bandit_tool.run_bandit", explode)
+    monkeypatch.setattr("scanners.tools.bandit.run_bandit", explode)
     result = scan_directory(tmp_path, EngineConfig(workers=1, scanners=frozenset({"bandit", "radon"})))
     assert [(w.code, w.path) for w in result.warnings] == [("scanner:crashed", "a.py")]
     assert [m.path for m in result.files] == ["a.py"]

@@ -246,7 +246,7 @@ def test_a_crashing_repo_context_skips_custom_rules_only(
     def explode(*args: object) -> None:
         raise OSError("unreadable manifest")
 
-    monkeypatch.setattr("scanners.context.build_repo_context", explode)
+    monkeypatch.setattr("scanners.engine.build_repo_context", explode)
     result = scan_directory(repo, EngineConfig(workers=1), rules=RULES, repo_rules=REPO_RULES)
     assert [(w.code, w.message) for w in result.warnings] == [
         ("rule:context-crashed", "custom rules skipped: OSError: unreadable manifest")

@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 import tree_sitter
 
-from scanners.context import build_repo_context
+from scanners.project.context import build_repo_context
+from scanners.rules.javascript import deprecated as deprecated_rules
 from scanners.rules.javascript import (
-    JS_REPO_RULES,
-    JS_RULES,
     fetch,
     imports,
     naming,
@@ -21,9 +20,12 @@ from scanners.rules.javascript import (
     security,
     syntax,
 )
-from scanners.rules.javascript import deprecated as deprecated_rules
-from scanners.source import LANGUAGE_BY_SUFFIX, SourceFile
-from scanners.treesitter import _parser
+from scanners.rules.registry import FILE_RULES, REPO_RULES
+from scanners.source import LANGUAGE_BY_SUFFIX, PYTHON, SourceFile
+from scanners.treesitter import parser_for
+
+JS_RULES = [r for r in FILE_RULES if PYTHON not in r.meta.languages]
+JS_REPO_RULES = [r for r in REPO_RULES if PYTHON not in r.meta.languages]
 
 SAMPLES = {
     ".js": "const add = (a, b) => a + b;\nmodule.exports = { add };\n",
@@ -108,7 +110,7 @@ def test_every_query_pattern_compiles_in_at_least_one_grammar(
         compiled = []
         for language in syntax.JS_LANGUAGES:
             try:
-                tree_sitter.Query(_parser(language).language, pattern)
+                tree_sitter.Query(parser_for(language).language, pattern)
             except tree_sitter.QueryError:
                 continue
             compiled.append(language)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.javascript.syntax import JS_LANGUAGES, captures, line_of, local_bindings, text
 from scanners.source import SourceFile
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
 
 _PATTERNS = (
     "((call_expression function: (member_expression property: (property_identifier) @substr))"
@@ -37,7 +34,7 @@ class DeprecatedJsApi:
         category=Category.TEMPORAL,
         severity=Severity.LOW,
         confidence=Confidence.HIGH,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags `x.substr(…)` (Annex B legacy), `new Buffer(…)`/`Buffer(…)` (deprecated "
             "since Node 6, may expose uninitialised memory: medium severity), the global "

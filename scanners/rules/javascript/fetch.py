@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.javascript.syntax import (
     JS_LANGUAGES,
@@ -29,9 +29,6 @@ from scanners.rules.javascript.syntax import (
     text,
 )
 from scanners.source import SourceFile
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
 
 _FETCH = r'"^((window|globalThis|self)\\.)?fetch$"'
 _BODY_READERS = frozenset({"json", "text", "blob", "arrayBuffer", "formData", "body", "bytes"})
@@ -108,7 +105,7 @@ class UncheckedFetchResponse:
         category=Category.HAPPY_PATH,
         severity=Severity.MEDIUM,
         confidence=Confidence.HIGH,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags the line that reads a `fetch` response's body (`.json()`, `.text()`, "
             "`.blob()`, `.body`, …) — for `const r = await fetch(…)`, for "
@@ -257,7 +254,7 @@ class UnguardedExternalData:
         category=Category.HAPPY_PATH,
         severity=Severity.MEDIUM,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "In an async function, flags an awaited `fetch(…)` (or awaited `fetch` chain with "
             "no `.catch`) and a `JSON.parse(…)` of outside data (awaited text, storage, files, "

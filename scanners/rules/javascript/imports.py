@@ -6,11 +6,11 @@ import difflib
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
+from scanners.project.javascript import JsProject
 from scanners.rules.base import Hit
-from scanners.rules.javascript.project import JsProject
 from scanners.rules.javascript.resolve import RESOLVE_EXTENSIONS, classify_specifier
 from scanners.rules.javascript.syntax import (
     JS_LANGUAGES,
@@ -20,9 +20,6 @@ from scanners.rules.javascript.syntax import (
     string_value,
 )
 from scanners.source import SourceFile
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
 
 _IMPORT_PATTERNS = (
     "(import_statement source: (string) @spec)",
@@ -82,7 +79,7 @@ class UnresolvedJsImport:
         category=Category.CONTEXT,
         severity=Severity.HIGH,
         confidence=Confidence.HIGH,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Resolves every relative import (`import`, `export … from`, `require`, `import()`) "
             "the way bundlers and `tsc` do — exact file, added extensions, `index` files, "
@@ -183,7 +180,7 @@ class UndeclaredJsPackage:
         category=Category.CONTEXT,
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags a bare import (`lodash/fp` counts as `lodash`, `@scope/name` as itself) "
             "that the governing package.json — the nearest one, plus every enclosing one, as "

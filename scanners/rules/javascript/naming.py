@@ -6,15 +6,13 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.javascript.syntax import JS_LANGUAGES, line_of, matches, text
 from scanners.source import SourceFile
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
 
 MIN_NAMES = 20
 MIN_SHARE = 0.9
@@ -94,7 +92,7 @@ class JsNamingDrift:
         category=Category.CONTEXT,
         severity=Severity.LOW,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Measures, over every JS/TS file of the repository, the case style of declared "
             "function names (function declarations and `const f = () => …`) and class "

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.javascript.syntax import (
     JS_LANGUAGES,
@@ -20,9 +20,6 @@ from scanners.rules.javascript.syntax import (
 )
 from scanners.rules.sensitive import is_password_name
 from scanners.source import SourceFile
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
 
 _NAME_TYPES = frozenset({"identifier", "property_identifier", "shorthand_property_identifier"})
 _FAST_FUNCTIONS = ("md5", "md4", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3", "ripemd160",
@@ -65,7 +62,7 @@ class WeakPasswordHashJs:
         category=Category.TEMPORAL,
         severity=Severity.HIGH,
         confidence=Confidence.HIGH,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags a value read from a password-like name (`password`, `passwd`, `pwd`, "
             "`passphrase`; not `passwordHash` or `resetToken`) hashed with Node's "

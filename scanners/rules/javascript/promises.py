@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.javascript.syntax import (
     JS_LANGUAGES,
@@ -18,9 +18,6 @@ from scanners.rules.javascript.syntax import (
     text,
 )
 from scanners.source import SourceFile
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
 
 _PATTERNS = (
     "(expression_statement (call_expression function: (member_expression property:"
@@ -72,7 +69,7 @@ class PromiseWithoutCatch:
         category=Category.HAPPY_PATH,
         severity=Severity.MEDIUM,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags a statement that is a promise chain started by a call (`load().then(…)`) "
             "— not returned, awaited, assigned or discarded with `void` — where no link is "

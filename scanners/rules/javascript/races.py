@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.javascript.syntax import (
     FUNCTION_TYPES,
@@ -18,9 +18,6 @@ from scanners.rules.javascript.syntax import (
     text,
 )
 from scanners.source import SourceFile
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
 
 _IF_PATTERNS = ("(if_statement condition: (_) @condition) @if",)
 _ASSIGNMENTS = frozenset({"assignment_expression", "augmented_assignment_expression"})
@@ -130,7 +127,7 @@ class CheckThenActAcrossAwaitJs:
         category=Category.CONCURRENCY,
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "In an async function, flags the assignment of a module-level `let`/`var` "
             "variable or of `this.x` that happens with or after an `await`, when the same "

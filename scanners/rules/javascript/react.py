@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.javascript.syntax import (
     JS_LANGUAGES,
@@ -18,9 +18,6 @@ from scanners.rules.javascript.syntax import (
     text,
 )
 from scanners.source import SourceFile
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
 
 _LIFECYCLES = {
     "componentWillMount": "move the work to `componentDidMount` (or `useEffect` in a function component)",
@@ -66,7 +63,7 @@ class DeprecatedReactApi:
         category=Category.TEMPORAL,
         severity=Severity.MEDIUM,
         confidence=Confidence.HIGH,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags, in class components: `componentWillMount`, `componentWillReceiveProps`, "
             "`componentWillUpdate` (deprecated in 16.3; their `UNSAFE_` forms at low severity, "

@@ -1,5 +1,8 @@
 """Module resolution the way bundlers and `tsc` do it, against the repository's files.
 
+The repository's side (package.json, tsconfig `paths`, the files on disk) is read by
+`scanners.project`; this module is the rules' logic over it.
+
 `classify_specifier` sorts an import specifier into relative / alias / package /
 built-in / skipped and says whether it resolves; AI111 and AI112 share it so one
 import is never judged twice with different logic.
@@ -7,23 +10,15 @@ import is never judged twice with different logic.
 
 from __future__ import annotations
 
-import json
 import posixpath
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
+from scanners.project.javascript import JsProject
+from scanners.project.relpath import dir_of, join_relative
+from scanners.project.tsconfig import PathMapping
 from scanners.rules.javascript.builtins import NODE_BUILTINS
 
-if TYPE_CHECKING:
-    from scanners.rules.javascript.project import JsProject
-
-JS_SUFFIXES = frozenset({".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"})
-SKIPPED_DIRS = frozenset(
-    {"node_modules", ".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache"}
-)
-MAX_MANIFEST_BYTES = 2_000_000
-# Order follows TypeScript's then webpack's defaults; assets and framework files last.
 RESOLVE_EXTENSIONS = (
     ".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".json",
     ".vue", ".svelte", ".astro", ".css", ".scss", ".sass", ".less", ".node", ".wasm",
@@ -46,161 +41,6 @@ BUILD_OUTPUT_DIRS = frozenset(
 _VIRTUAL_PREFIXES = ("$app/", "$env/", "$service-worker", "~icons/", "virtual:", "@vite/", "/@")
 
 Kind = Literal["relative", "alias", "package", "builtin", "local", "skip"]
-
-
-def dir_of(path: str) -> str:
-    return posixpath.dirname(path)
-
-
-def is_under(path: str, directory: str) -> bool:
-    return not directory or path.startswith(directory + "/")
-
-
-@dataclass(frozen=True)
-class PathMapping:
-    """One tsconfig `paths` entry, targets made relative to the repository root."""
-
-    pattern: str  # the key as written, e.g. "@/*"
-    targets: tuple[str, ...]  # e.g. ("src/*",)
-    source: str  # the config file that defines it, for messages
-
-    @property
-    def prefix(self) -> str:
-        return self.pattern.split("*", 1)[0]
-
-    def match(self, spec: str) -> str | None:
-        """The text `*` stands for ("" for exact keys), or None when the key does not match."""
-        if "*" not in self.pattern:
-            return "" if spec == self.pattern else None
-        head, tail = self.pattern.split("*", 1)
-        if spec.startswith(head) and spec.endswith(tail) and len(spec) >= len(head) + len(tail):
-            return spec[len(head) : len(spec) - len(tail)]
-        return None
-
-    def substitute(self, star: str) -> list[str]:
-        return [posixpath.normpath(t.replace("*", star, 1)) for t in self.targets]
-
-
-@dataclass(frozen=True)
-class TsConfig:
-    """The resolution-relevant part of one tsconfig/jsconfig, `extends` applied."""
-
-    directory: str
-    path: str
-    base_url: str | None
-    mappings: tuple[PathMapping, ...]
-
-    @classmethod
-    def load(cls, root: Path, rel: str) -> TsConfig | None:
-        options = _compiler_options(root, rel, depth=0)
-        if options is None:
-            return None
-        base_url: str | None = None
-        if isinstance(options.get("baseUrl"), str):
-            base_url = _join(options["_baseUrlDir"], options["baseUrl"])
-        mappings: list[PathMapping] = []
-        paths = options.get("paths")
-        if isinstance(paths, dict):
-            anchor = base_url if base_url is not None else options["_pathsDir"]
-            for key, targets in paths.items():
-                if isinstance(key, str) and isinstance(targets, list):
-                    joined = tuple(_join(anchor, t) for t in targets if isinstance(t, str))
-                    mappings.append(PathMapping(key, joined, options["_pathsSource"]))
-        # Longest prefix first, as TypeScript picks the most specific pattern.
-        mappings.sort(key=lambda m: -len(m.prefix))
-        return cls(directory=dir_of(rel), path=rel, base_url=base_url, mappings=tuple(mappings))
-
-
-def _join(directory: str, relative: str) -> str:
-    joined = posixpath.normpath(posixpath.join(directory, relative))
-    return "" if joined == "." else joined
-
-
-def _compiler_options(root: Path, rel: str, depth: int) -> dict[str, Any] | None:
-    """compilerOptions with relative `extends` merged; `_…Dir` keys remember which file
-    set `baseUrl`/`paths`, because each is relative to the config that defines it."""
-    data = read_json_lenient(root / rel)
-    if not isinstance(data, dict):
-        return None
-    merged: dict[str, Any] = {}
-    extends = data.get("extends")
-    parents = extends if isinstance(extends, list) else [extends]
-    for parent in parents:
-        if depth < 5 and isinstance(parent, str) and parent.startswith("."):
-            parent_rel = _join(dir_of(rel), parent)
-            if not parent_rel.endswith(".json"):
-                parent_rel += ".json"
-            inherited = _compiler_options(root, parent_rel, depth + 1)
-            if inherited:
-                merged.update(inherited)
-    options = data.get("compilerOptions")
-    if isinstance(options, dict):
-        if "baseUrl" in options:
-            merged["_baseUrlDir"] = dir_of(rel)
-        if "paths" in options:
-            merged["_pathsDir"] = dir_of(rel)
-            merged["_pathsSource"] = rel
-        merged.update(options)
-    merged.setdefault("_baseUrlDir", dir_of(rel))
-    merged.setdefault("_pathsDir", dir_of(rel))
-    merged.setdefault("_pathsSource", rel)
-    return merged
-
-
-def read_json_lenient(path: Path) -> Any:
-    """JSON with comments and trailing commas (tsconfig allows both); None when unreadable."""
-    try:
-        if path.stat().st_size > MAX_MANIFEST_BYTES:
-            return None
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    try:
-        return json.loads(_strip_json_comments(text))
-    except ValueError:
-        return None
-
-
-def _strip_json_comments(text: str) -> str:
-    """Drop `//`/`/* */` comments and trailing commas outside strings, in one pass."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            out.append(text[i : j + 1])
-            i = j + 1
-        elif text.startswith("//", i):
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-        elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            i = n if j < 0 else j + 2
-        elif char == ",":
-            j = i + 1
-            while j < n and (text[j] in " \t\r\n" or text.startswith(("//", "/*"), j)):
-                if text.startswith("//", j):
-                    k = text.find("\n", j)
-                    j = n if k < 0 else k
-                elif text.startswith("/*", j):
-                    k = text.find("*/", j + 2)
-                    j = n if k < 0 else k + 2
-                else:
-                    j += 1
-            if not (j < n and text[j] in "}]"):
-                out.append(char)  # a trailing comma is simply dropped
-            i += 1
-        else:
-            out.append(char)
-            i += 1
-    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -288,8 +128,8 @@ def classify_specifier(spec: str, importer: str, project: JsProject) -> Resoluti
         return Resolution("skip")  # SvelteKit's src/lib alias; configured by the framework
 
     for base in project.base_urls_for(importer):
-        if file_exists(_join(base, spec), project):
-            return Resolution("local", True, _join(base, spec))
+        if file_exists(join_relative(base, spec), project):
+            return Resolution("local", True, join_relative(base, spec))
     name = package_name(spec)
     if name in NODE_BUILTINS:
         return Resolution("builtin")
@@ -310,7 +150,7 @@ def _conventional_alias(spec: str, importer: str, project: JsProject) -> Resolut
     rest = spec.split("/", 1)[1] if "/" in spec else ""
     roots = [m.directory for m in project.manifests_for(importer)] or [""]
     candidates = [
-        _join(_join(root, sub), rest) if rest else _join(root, sub)
+        join_relative(join_relative(root, sub), rest) if rest else join_relative(root, sub)
         for root in roots
         for sub in ("src", "", "app")
     ]
@@ -330,7 +170,7 @@ def _looks_like_bundler_alias(spec: str, importer: str, project: JsProject) -> b
     roots = {m.directory for m in project.manifests_for(importer)} | {""}
     for root in roots:
         for sub in ("", "src", "app", "lib"):
-            directory = _join(_join(root, sub), first)
+            directory = join_relative(join_relative(root, sub), first)
             if directory in project.directories or file_exists(directory, project):
                 return True
     return False

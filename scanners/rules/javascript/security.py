@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.javascript.syntax import (
     JS_LANGUAGES,
@@ -23,9 +23,6 @@ from scanners.rules.javascript.syntax import (
 from scanners.rules.secrets import detect_secret, mask_in_text, mask_secret
 from scanners.rules.sensitive import is_sensitive_name, split_words
 from scanners.source import SourceFile
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
 
 _LOG_METHODS = ("log", "info", "warn", "error", "debug", "trace", "fatal", "verbose", "silly", "dir", "table")
 _LOG_PATTERNS = (
@@ -119,7 +116,7 @@ class SensitiveDataInConsole:
         category=Category.OBSERVABILITY,
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags `console.log/info/warn/error/debug/…` and logger calls (`logger.info`, "
             "`log.debug`, `this.logger.warn`, winston/pino-style) whose arguments print a "
@@ -218,7 +215,7 @@ class HardcodedSecretJs:
         category=Category.SECURITY,
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags string literals that hold a known credential format (AWS, GitHub, Stripe, "
             "Slack, Google, OpenAI, JWTs, PEM private keys, bearer tokens, …) anywhere, and "

@@ -15,7 +15,7 @@ from functools import cache
 import tree_sitter
 
 from scanners.source import SourceFile
-from scanners.treesitter import _parser
+from scanners.treesitter import parser_for
 
 Node = tree_sitter.Node
 JS_LANGUAGES = ("javascript", "typescript", "tsx")
@@ -35,7 +35,7 @@ FUNCTION_TYPES = frozenset(
 @cache
 def compile_query(language: str, patterns: tuple[str, ...]) -> tree_sitter.Query | None:
     """One Query per grammar; patterns the grammar cannot express are left out."""
-    lang = _parser(language).language
+    lang = parser_for(language).language
     if lang is None:  # pragma: no cover - parsers are always built with a language
         return None
     try:

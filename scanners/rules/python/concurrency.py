@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import (
     FunctionNode,
@@ -15,10 +15,7 @@ from scanners.rules.python.astutil import (
     is_test_path,
     walk_function_body,
 )
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
-    from scanners.source import SourceFile
+from scanners.source import SourceFile
 
 THREAD_STARTERS = frozenset(
     {
@@ -247,7 +244,7 @@ class UnsynchronisedSharedStateRule:
         category=Category.CONCURRENCY,
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags read-modify-write of shared state (`self.n += 1`, `self.counts[k] = "
             "self.counts.get(k, 0) + 1`, `global total; total += x`) and check-then-set "

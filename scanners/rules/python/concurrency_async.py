@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import SCOPE_NODES, dotted_name
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
-    from scanners.source import SourceFile
+from scanners.source import SourceFile
 
 _LOCK_WORDS = ("lock", "mutex", "semaphore", "sem", "cond")
 
@@ -75,7 +72,7 @@ class CheckThenActAcrossAwaitRule:
         category=Category.CONCURRENCY,
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "In an `async def`, flags a module global (declared `global`) or an instance attribute "
             "(`self.x`, or an item of it) that an `if` tests and the same branch assigns after an "

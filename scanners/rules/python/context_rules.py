@@ -9,17 +9,15 @@ the shared tree, `conclude` once over the facts of every file.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
-from scanners.rules.base import Hit, RepoRule, Rule
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
+from scanners.rules.base import Hit
 from scanners.rules.python.imports import ModuleFacts, collect_module_facts
 from scanners.rules.python.imports_resolve import UNDECLARED, UNRESOLVED, Resolver
 from scanners.rules.python.naming import NamingFacts, collect_naming_facts, naming_drift
 from scanners.source import PYTHON, SourceFile
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
 
 _APP_FILES = {
     "requirements.txt": "requests==2.32.3\n",
@@ -104,7 +102,7 @@ class UnresolvedImport:
         category=Category.CONTEXT,
         severity=Severity.HIGH,
         confidence=Confidence.HIGH,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Resolves every import against the repository itself: the modules and packages under "
             "each import root (flat and `src/` layouts, namespace packages, several roots such as "
@@ -172,7 +170,7 @@ class UndeclaredDependency:
         category=Category.CONTEXT,
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags an import whose top-level name is not in the standard library, not a module of "
             "the repository and not provided by any declared dependency: requirements*.txt and "
@@ -246,7 +244,7 @@ class NamingDrift:
         category=Category.CONTEXT,
         severity=Severity.LOW,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Measures, over every Python file of the repository, the case style of each kind of "
             "name it defines — functions, methods, classes, module-level variables — and flags a "
@@ -300,7 +298,3 @@ class NamingDrift:
         python_facts = {path: f for path, f in facts.items() if isinstance(f, NamingFacts)}
         for path, fact, message in naming_drift(python_facts):
             yield path, Hit(line=fact.line, message=message, snippet=fact.snippet)
-
-
-CONTEXT_RULES: tuple[Rule, ...] = ()
-CONTEXT_REPO_RULES: tuple[RepoRule, ...] = (UnresolvedImport(), UndeclaredDependency(), NamingDrift())

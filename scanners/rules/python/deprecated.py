@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import (
     ImportTable,
@@ -24,10 +24,7 @@ from scanners.rules.python.deprecated_apis import (
     DeprecatedApi,
     Kind,
 )
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
-    from scanners.source import SourceFile
+from scanners.source import SourceFile
 
 # A `try` that catches one of these around a use is a compatibility shim, not a mistake.
 _HitFn = Callable[[ast.AST, DeprecatedApi, str], Iterator[Hit]]
@@ -126,7 +123,7 @@ class DeprecatedApiRule:
         category=Category.TEMPORAL,
         severity=Severity.MEDIUM,
         confidence=Confidence.HIGH,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags uses of Python APIs that were deprecated or removed (`datetime.utcnow`, "
             "`asyncio.get_event_loop` outside a coroutine, `imp`, `distutils`, `pkg_resources`, "

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import SCOPE_NODES, dotted_name, handler_names, node_index
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
-    from scanners.source import SourceFile
+from scanners.source import SourceFile
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 # Calls that report a failure: logging methods on any logger, plus the usual reporters.
@@ -89,7 +86,7 @@ class BareExceptRule:
         category=Category.HAPPY_PATH,
         severity=Severity.MEDIUM,
         confidence=Confidence.HIGH,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags `except:` without an exception type. It also catches `KeyboardInterrupt` and "
             "`SystemExit`, so Ctrl-C and `sys.exit()` stop working inside it. A bare `except:` "
@@ -154,7 +151,7 @@ class SwallowedExceptionRule:
         category=Category.HAPPY_PATH,
         severity=Severity.MEDIUM,
         confidence=Confidence.HIGH,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags `except Exception` / `except BaseException` (also in a tuple, with or without "
             "`as e`) whose body neither re-raises nor reports the error: `pass`, `continue`, "

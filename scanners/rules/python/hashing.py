@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import ImportTable, walk_function_body
 from scanners.rules.sensitive import is_password_name
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
-    from scanners.source import SourceFile
+from scanners.source import SourceFile
 
 _BROKEN = frozenset({"md5", "sha1"})
 _FAST = frozenset(
@@ -48,7 +45,7 @@ class WeakPasswordHashRule:
         category=Category.TEMPORAL,
         severity=Severity.HIGH,
         confidence=Confidence.HIGH,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags `hashlib.md5`, `sha1`, or any bare fast hash (`sha256`, `sha512`, `blake2b`, "
             "`hashlib.new('md5', …)`, `h.update(…)` on such a hash) applied to a value read from a "

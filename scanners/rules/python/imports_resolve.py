@@ -12,9 +12,9 @@ import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from scanners.rules.python.dist_names import distributions_for, import_names_for
+from scanners.project.dist_names import distributions_for, import_names_for
+from scanners.project.python import PythonProject, is_vendored
 from scanners.rules.python.imports import ImportFact, ModuleFacts
-from scanners.rules.python.project import PythonProject, is_vendored
 
 UNRESOLVED = "AI101"
 UNDECLARED = "AI102"

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import is_test_path, node_index
 from scanners.rules.sensitive import is_sensitive_name, split_words
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
-    from scanners.source import SourceFile
+from scanners.source import SourceFile
 
 _LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "msg"}
@@ -169,7 +166,7 @@ class SensitiveDataInLogRule:
         category=Category.OBSERVABILITY,
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags logging calls (`logger.info/debug/warning/error/exception/critical/log`, "
             '`logging.*`, structlog-style `log.info("event", token=tok)`) and `print` that pass a '

@@ -13,8 +13,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from scanners.project.python import is_vendored
 from scanners.rules.python.naming_callbacks import CALLBACK_PREFIXES, CALLBACK_SUFFIXES, KNOWN_CALLBACKS
-from scanners.rules.python.project import is_vendored
 from scanners.source import SourceFile
 
 MIN_NAMES = 20  # fewer names of a kind: no convention to speak of

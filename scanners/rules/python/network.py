@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from scanners.rules.python.astutil import ImportTable, dotted_name, handler_names
-
-if TYPE_CHECKING:
-    from scanners.source import SourceFile
+from scanners.source import SourceFile
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 _MARKERS = (

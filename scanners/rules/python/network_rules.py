@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import is_test_path
 from scanners.rules.python.network import analyse, failure_is_handled
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
-    from scanners.source import SourceFile
+from scanners.source import SourceFile
 
 _EXCEPTION_OF = {
     "requests": "requests.RequestException",
@@ -32,7 +29,7 @@ class NetworkTimeoutRule:
         category=Category.HAPPY_PATH,
         severity=Severity.MEDIUM,
         confidence=Confidence.HIGH,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags network calls that can wait forever: `requests.get/post/…/request` and calls on a "
             "`requests.Session` without `timeout=`, `urllib.request.urlopen`, "
@@ -124,7 +121,7 @@ class UnhandledNetworkFailureRule:
         category=Category.HAPPY_PATH,
         severity=Severity.LOW,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags a network call (the same set as AI303) whose failure nothing in the enclosing "
             "function handles: it is not inside a `try` that catches the library's exception, a "

@@ -14,9 +14,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import (
     ImportTable,
@@ -26,10 +26,7 @@ from scanners.rules.python.astutil import (
     is_test_path,
     node_index,
 )
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
-    from scanners.source import SourceFile
+from scanners.source import SourceFile
 
 _RE_FUNCTIONS = frozenset({"re.match", "re.search", "re.fullmatch"})
 _PATTERN_METHODS = frozenset({"match", "search", "fullmatch"})
@@ -241,7 +238,7 @@ class UncheckedOptionalRule:
         category=Category.HAPPY_PATH,
         severity=Severity.MEDIUM,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags attribute access, subscripts, method calls or iteration on a value that can be "
             "None, directly or through a variable that is never tested: the result of "

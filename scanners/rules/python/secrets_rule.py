@@ -13,16 +13,13 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-from scanners.model import Category, Confidence, RuleMeta, Severity
+from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
+from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import NodeIndex, is_test_path, node_index
 from scanners.rules.secrets import SecretMatch, detect_secret, mask_in_text, mask_secret
-
-if TYPE_CHECKING:
-    from scanners.context import RepoContext
-    from scanners.source import SourceFile
+from scanners.source import SourceFile
 
 # bandit 1.9's name pattern for B105-B107 (general_hardcoded_password.py).
 _BANDIT_NAMES = re.compile(
@@ -92,7 +89,7 @@ class HardcodedSecretRule:
         category=Category.SECURITY,
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
-        scanner="ai-rules",
+        scanner=ScannerId.AI_RULES,
         what=(
             "Flags string literals holding a known credential format (AWS access key ids and "
             "secret keys, GitHub, GitLab, Slack, Stripe live, Google, OpenAI, Anthropic, SendGrid, "

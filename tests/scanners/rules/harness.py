@@ -10,8 +10,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from scanners.context import build_repo_context
+from scanners.project.context import build_repo_context
 from scanners.rules.base import Hit
+from scanners.rules.registry import FILE_RULES, REPO_RULES
 from scanners.source import LANGUAGE_BY_SUFFIX, SourceFile
 
 _EXPECT = re.compile(r"(?:#|//)\s*expect:\s*([A-Z0-9, ]+)")
@@ -61,3 +62,16 @@ def run_rule(
 
 def hit_lines(hits: list[Hit]) -> list[int]:
     return sorted(hit.line for hit in hits)
+
+
+RULES: dict[str, Any] = {rule.meta.id: rule for rule in (*FILE_RULES, *REPO_RULES)}
+
+
+def lines_of(rule_id: str, code: str, tmp_path: Path, **kwargs: Any) -> list[int]:
+    """Lines the registered rule `rule_id` flags in `code`."""
+    return hit_lines(run_rule(RULES[rule_id], code, tmp_path, **kwargs))
+
+
+def assert_marked(rule_id: str, code: str, tmp_path: Path, **kwargs: Any) -> None:
+    """The rule flags exactly the lines of `code` marked `expect: rule_id`."""
+    assert lines_of(rule_id, code, tmp_path, **kwargs) == expected_lines(code, rule_id)

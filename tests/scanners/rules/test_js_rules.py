@@ -259,9 +259,7 @@ def test_every_known_secret_format_has_a_prefilter_hint() -> None:
 
 
 def test_a_front_end_session_object_printed_to_the_console_is_sensitive(tmp_path: Path) -> None:
-    from scanners.rules.javascript import JS_RULES
-
-    rule = next(r for r in JS_RULES if r.meta.id == "AI511")
+    rule = SensitiveDataInConsole()
     code = (
         "const session = await login(user, password);\n"
         "console.log('session', session);\n"

@@ -7,13 +7,8 @@ from typing import Any
 
 import pytest
 
-from scanners.rules.python.context_rules import (
-    CONTEXT_REPO_RULES,
-    NamingDrift,
-    UndeclaredDependency,
-    UnresolvedImport,
-)
-from tests.scanners.rules.harness import expected_lines, hit_lines, run_rule
+from scanners.rules.python.context_rules import NamingDrift, UndeclaredDependency, UnresolvedImport
+from tests.scanners.rules.harness import hit_lines, run_rule
 
 AI101 = UnresolvedImport()
 AI102 = UndeclaredDependency()
@@ -24,21 +19,6 @@ def lines(
     rule: Any, code: str, tmp_path: Path, files: dict[str, str], filename: str = "app/example.py"
 ) -> list[int]:
     return hit_lines(run_rule(rule, code, tmp_path, filename=filename, extra_files=files))
-
-
-# --- documented examples -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize("rule", CONTEXT_REPO_RULES, ids=lambda r: r.meta.id)
-def test_the_bad_example_is_flagged_on_exactly_the_marked_lines(rule: Any, tmp_path: Path) -> None:
-    code = rule.meta.example
-    hits = run_rule(rule, code, tmp_path, extra_files=rule.example_files)
-    assert hit_lines(hits) == expected_lines(code, rule.meta.id) != []
-
-
-@pytest.mark.parametrize("rule", CONTEXT_REPO_RULES, ids=lambda r: r.meta.id)
-def test_the_good_example_is_quiet(rule: Any, tmp_path: Path) -> None:
-    assert run_rule(rule, rule.meta.use_instead, tmp_path, extra_files=rule.example_files) == []
 
 
 def test_messages_name_the_missing_thing_and_the_manifest(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from scanners.model import Category
-from scanners.rules.registry import FILE_RULES, REPO_RULES, rule_catalogue
+from scanners.rules.registry import FILE_RULES, REPO_RULES, duplicate_ids, rule_catalogue
 from tests.scanners.rules.harness import expected_lines, hit_lines, run_rule
 
 ALL_RULES: list[Any] = [*FILE_RULES, *REPO_RULES]
@@ -68,3 +68,9 @@ def test_rule_ids_and_names_are_unique() -> None:
     metas = rule_catalogue()
     assert len({m.id for m in metas}) == len(metas)
     assert len({m.name for m in metas}) == len(metas)
+
+
+def test_the_registry_names_rule_ids_used_twice() -> None:
+    first, second, third = (rule.meta for rule in FILE_RULES[:3])
+    assert duplicate_ids([first, second, third]) == []
+    assert duplicate_ids([third, first, third, second, first]) == sorted({first.id, third.id})

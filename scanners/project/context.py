@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanners.rules.javascript.project import JsProject, build_js_project
-from scanners.rules.python.project import PythonProject, build_python_project
+from scanners.project.javascript import JsProject, build_js_project
+from scanners.project.python import PythonProject, build_python_project
 
 
 @dataclass(frozen=True)

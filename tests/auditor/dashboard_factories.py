@@ -1,4 +1,4 @@
-"""Builders shared by the dashboard tests (no tests here): ingest hand-made findings
+"""Builders shared by the dashboard tests: ingest hand-made findings
 through the real lifecycle computation, without running the engine."""
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from scanners.rules.python.deps import lowest_python, requirement_name
-from scanners.rules.python.dist_names import import_names_for
-from scanners.rules.python.project import PythonProject, build_python_project
+from scanners.project.dist_names import import_names_for
+from scanners.project.python import PythonProject, build_python_project
+from scanners.project.python_deps import lowest_python, requirement_name
 
 
 def build(tmp_path: Path, files: dict[str, str]) -> PythonProject:

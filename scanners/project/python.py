@@ -1,4 +1,4 @@
-"""What the repository declares and defines, for the Python rules.
+"""What the repository declares and defines on its Python side.
 
 Built once per scan from the path list and the manifest files only (no AST of the
 code): module index, import roots, declared dependencies, `requires-python`.
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from scanners.rules.python.deps import DeclaredDependency, choose_requires_python, scan_manifests
-from scanners.rules.python.dist_names import fallback_import_names, import_names_for
+from scanners.project.dist_names import fallback_import_names, import_names_for
+from scanners.project.python_deps import DeclaredDependency, choose_requires_python, scan_manifests
 
 SOURCE_SUFFIXES = (".py", ".pyi")
 # Compiled modules: importable, but their names cannot be read.
@@ -71,10 +71,6 @@ class PythonProject:
     @cached_property
     def top_level_modules(self) -> frozenset[str]:
         return frozenset(name.split(".", 1)[0] for name in self.modules)
-
-    def providers(self, import_name: str) -> tuple[DeclaredDependency, ...]:
-        """Declared dependencies that may provide the top-level `import_name`."""
-        return tuple(dep for dep in self.dependencies if import_name in import_names_for(dep.name))
 
 
 def is_vendored(path: str) -> bool:

@@ -1,4 +1,5 @@
-"""bandit, in process, on the shared AST.
+"""bandit's adapter: running it in process on the shared AST, mapping its issues to
+findings, its version and its catalogue of tests.
 
 We drive bandit's own `BanditNodeVisitor` and `BanditTester` exactly as
 `BanditManager._parse_file` does for `bandit -r` with no configuration (every default
@@ -13,9 +14,10 @@ import ast
 import io
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 # bandit loads its optional formatters (e.g. sarif_om) at import; a missing one only
@@ -32,10 +34,18 @@ from bandit.core import node_visitor as b_node_visitor  # noqa: E402
 from bandit.core import test_set as b_test_set  # noqa: E402
 from bandit.core import tester as b_tester  # noqa: E402
 
-from scanners.model import Category, Confidence, RuleMeta, Severity  # noqa: E402
+from scanners.findings import snippet_of  # noqa: E402
+from scanners.model import (  # noqa: E402
+    Category,
+    Confidence,
+    Finding,
+    RuleMeta,
+    ScannerId,
+    ScanWarning,
+    Severity,
+)
 from scanners.source import SourceFile  # noqa: E402
 
-SCANNER = "bandit"
 _SEVERITY = {
     "UNDEFINED": Severity.INFO,
     "LOW": Severity.LOW,
@@ -212,6 +222,44 @@ def run_bandit(source: SourceFile, abs_path: str, nosec: dict[int, set[str]]) ->
     return BanditOutcome(issues, tuple(collector.messages))
 
 
+@dataclass(frozen=True)
+class BanditFindings:
+    """What bandit contributes to one file's outcome."""
+
+    findings: tuple[Finding, ...]
+    warnings: tuple[ScanWarning, ...]
+
+
+def bandit_findings(
+    root: Path, source: SourceFile, comments: Iterable[tuple[int, str]], lines: Sequence[str]
+) -> BanditFindings:
+    """bandit over one parsed file, its issues as findings; a crash of bandit is a warning."""
+    try:
+        outcome = run_bandit(source, str(root / source.path), nosec_lines(comments))
+    except Exception as exc:  # bandit's CLI skips such a file too; we record why
+        crash = ScanWarning("scanner:crashed", source.path, f"bandit: {type(exc).__name__}: {exc}")
+        return BanditFindings((), (crash,))
+    errors = tuple(ScanWarning("scanner:bandit-error", source.path, m) for m in outcome.errors)
+    findings = tuple(
+        Finding(
+            rule_id=issue.test_id,
+            scanner=ScannerId.BANDIT,
+            category=Category.SECURITY,
+            severity=issue.severity,
+            confidence=issue.confidence,
+            path=source.path,
+            line=issue.line,
+            end_line=issue.end_line,
+            column=issue.column,
+            message=issue.message,
+            snippet=snippet_of(lines, issue.line),
+            fingerprint="",
+        )
+        for issue in outcome.issues
+    )
+    return BanditFindings(findings, errors)
+
+
 def _convert(issue: Any) -> BanditIssue:
     linerange = [n for n in (issue.linerange or []) if isinstance(n, int) and n > 0]
     line = int(issue.lineno or 1)
@@ -269,7 +317,7 @@ def _meta(test_id: str, name: str, title: str, doc: str, severity: Severity) -> 
         category=Category.SECURITY,
         severity=severity,
         confidence=Confidence.MEDIUM,
-        scanner=SCANNER,
+        scanner=ScannerId.BANDIT,
         what=doc,
         why="Flagged by bandit's default test set.",
         languages=("python",),

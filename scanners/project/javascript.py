@@ -1,4 +1,4 @@
-"""What the repository declares and defines, for the JavaScript/TypeScript rules.
+"""What the repository declares and defines on its JavaScript/TypeScript side.
 
 Built once per scan from manifest files only (package.json, tsconfig/jsconfig, the
 `declare module` lines of `.d.ts` files); no JS parsing happens here. The result is a
@@ -15,15 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanners.rules.javascript.resolve import (
-    JS_SUFFIXES,
-    MAX_MANIFEST_BYTES,
-    SKIPPED_DIRS,
-    PathMapping,
-    TsConfig,
-    dir_of,
-    is_under,
-    read_json_lenient,
+from scanners.project.jsonc import MAX_MANIFEST_BYTES, read_json_lenient
+from scanners.project.relpath import dir_of, is_under
+from scanners.project.tsconfig import PathMapping, TsConfig
+
+JS_SUFFIXES = frozenset({".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"})
+SKIPPED_DIRS = frozenset(
+    {"node_modules", ".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache"}
 )
 
 _DEP_SECTIONS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
@@ -95,9 +93,6 @@ class JsProject:
 
     def base_urls_for(self, path: str) -> list[str]:
         return [c.base_url for c in self.tsconfigs if c.base_url is not None and is_under(path, c.directory)]
-
-    def all_alias_prefixes(self) -> set[str]:
-        return {m.prefix for c in self.tsconfigs for m in c.mappings}
 
 
 def lowest_major(spec: str) -> int | None:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from scanners.rules.javascript.project import JsProject, build_js_project, lowest_major
-from scanners.rules.javascript.resolve import classify_specifier, file_exists, read_json_lenient
+from scanners.project.javascript import JsProject, build_js_project, lowest_major
+from scanners.project.jsonc import read_json_lenient
+from scanners.rules.javascript.resolve import classify_specifier, file_exists
 
 
 def _project(tmp_path: Path, files: dict[str, str]) -> JsProject:
