@@ -76,7 +76,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "overview": SimpleLazyObject(lambda: team_overview(team)),
             "team": team,
             "teams": teams,
-            "section_key": page_cache_key(request, "overview", team),
+            "section_key": page_cache_key(
+                "overview", team, user_id=request.user.pk, path=request.get_full_path()
+            ),
         },
     )
 
@@ -116,7 +118,9 @@ def team_trends_page(request: HttpRequest) -> HttpResponse:
             "range": range_key,
             "ranges": list(RANGES),
             "subject": team.name,
-            "section_key": page_cache_key(request, "trends", team),
+            "section_key": page_cache_key(
+                "trends", team, user_id=request.user.pk, path=request.get_full_path()
+            ),
         },
     )
 
@@ -143,7 +147,9 @@ def repository_trends_page(request: HttpRequest, repository_id: int) -> HttpResp
             "range": range_key,
             "ranges": list(RANGES),
             "subject": repository.name,
-            "section_key": page_cache_key(request, "trends", repository),
+            "section_key": page_cache_key(
+                "trends", repository, user_id=request.user.pk, path=request.get_full_path()
+            ),
         },
     )
 
@@ -160,7 +166,9 @@ def repository_hotspots(request: HttpRequest, repository_id: int) -> HttpRespons
         {
             "repository": repository,
             "hot": SimpleLazyObject(lambda: hotspots(repository, sort)),
-            "section_key": page_cache_key(request, "hotspots", repository),
+            "section_key": page_cache_key(
+                "hotspots", repository, user_id=request.user.pk, path=request.get_full_path()
+            ),
             "sort": sort,
             "hotspot_columns": HOTSPOT_COLUMNS,
         },
