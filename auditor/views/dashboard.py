@@ -74,7 +74,6 @@ def team_trends_page(request: HttpRequest) -> HttpResponse:
     range_key = _range(request)
     teams = list(teams_for_user(request.user).order_by("name"))
     team = _pick_team(teams, _team_id(request))
-
     return render(
         request,
         "auditor/dashboard/trends.html",
@@ -97,7 +96,6 @@ def team_trends_page(request: HttpRequest) -> HttpResponse:
 def repository_trends_page(request: HttpRequest, repository_id: int) -> HttpResponse:
     repository = repository_for_user(request.user, repository_id)
     range_key = _range(request)
-
     return render(
         request,
         "auditor/dashboard/trends.html",

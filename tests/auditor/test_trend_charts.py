@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from auditor.models import Repository
 from auditor.selectors.trends import repository_trend_charts, team_trend_charts
@@ -43,3 +45,23 @@ def test_each_team_gets_its_own_charts(personas: Personas, repository: Repositor
     assert ours.section_key != theirs.section_key
     assert _points(ours) > 0
     assert _points(theirs) == 0
+
+
+def test_a_second_member_gets_the_charts_as_drawn_for_the_first(
+    personas: Personas, repository: Repository
+) -> None:
+    ingest(repository, [("B602", "app.py", 1, "fp1", 3)])
+    chart = "auditor/dashboard/partials/line_chart.html"
+
+    first = _client(personas.viewer).get(reverse("team-trends"))
+    second = _client(personas.admin).get(reverse("team-trends"))
+
+    assert chart in [t.name for t in first.templates]
+    assert chart not in [t.name for t in second.templates]  # the drawing is shared
+    assert second.content.count(b'data-testid="chart"') == 5
+
+
+def _client(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
