@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from auditor.models import Repository, Team
@@ -33,16 +32,17 @@ def _version(scope: Scope) -> tuple[str, int, int, int]:
     return ("team", scope.pk, scope.revision, 0)
 
 
-def page_cache_key(request: HttpRequest, section: str, *scopes: Scope | Iterable[Scope]) -> str:
-    """The cache key of `section` of the page `request` asks for, showing the data of
-    `scopes` (each argument a team or repository, or several)."""
+def page_cache_key(section: str, *scopes: Scope | Iterable[Scope], user_id: int | None, path: str) -> str:
+    """The cache key of `section` of the page at `path` (with its query string) as user
+    `user_id` sees it, showing the data of `scopes` (each argument a team or repository,
+    or several)."""
     now = timezone.localtime()
     flat = [s for arg in scopes for s in ((arg,) if isinstance(arg, (Team, Repository)) else arg)]
     parts = (
         section,
         sorted(_version(s) for s in flat),
-        request.user.pk,
-        request.get_full_path(),
+        user_id,
+        path,
         now.strftime("%Y-%m-%dT%H:%M"),
         timezone.get_current_timezone_name(),
     )

@@ -1,7 +1,7 @@
 """Trends from per-scan rollups (never from findings): series and their SVG layout.
 
 Charts are drawn on the server as inline SVG (layout here, markup in
-auditor/templatetags/dashboard_tags.py) rather than with a vendored chart library: the
+templates/auditor/dashboard/partials/line_chart.html) rather than with a vendored chart library: the
 charts are simple lines, bars and sparklines; server-side SVG needs no JavaScript, no
 JSON endpoint and no vendored file to keep patched, prints and screenshots as it
 looks, and each data point is a real element (with a tooltip) that tests can count.
@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import CharField, Count, F, Max, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -212,11 +214,64 @@ def repository_trends_version(repository: Repository, since: datetime) -> str:
     return str(rows[0]["v"]) if rows else ""
 
 
-def trends_cache_key(subject: str, pk: int, range_key: str, version: str) -> str:
-    """Cache key of a subject's rendered charts: the charts are drawn in the current time
-    zone, from rollups that only change when a scan is ingested (the version)."""
+def _trends_digest(subject: str, pk: int, range_key: str, version: str) -> str:
+    """What a subject's charts depend on: they are laid out in the current time zone, from
+    rollups that only change when a scan is ingested (the version)."""
     raw = f"{subject}:{pk}:{range_key}:{timezone.get_current_timezone_name()}:{version}"
-    return "dashboard:trends:" + hashlib.sha256(raw.encode()).hexdigest()
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+TREND_CHARTS = ("severity", "category", "new_fixed", "complexity", "maintainability")  # page order
+TRENDS_CACHE_SECONDS = 3600
+
+
+@dataclass
+class TrendCharts:
+    """A subject's trend charts, read from the cache or built from the rollups on first
+    use (`charts`). `section_key` names their version, for caching them as drawn: the
+    drawing is the same for every member of the team, so a page section redrawn for one
+    person (a new minute, a triage) reuses it."""
+
+    digest: str
+    build: Callable[[], dict[str, Chart]]
+
+    @property
+    def section_key(self) -> str:
+        return "dashboard:trend-section:" + self.digest
+
+    @cached_property
+    def charts(self) -> list[Chart]:
+        """The five charts in page order; a year of rollups costs milliseconds to sum,
+        and they change only at ingestion."""
+        key = "dashboard:trend-charts:" + self.digest
+        charts: list[Chart] | None = cache.get(key)
+        if charts is None:
+            built = self.build()
+            charts = [built[name] for name in TREND_CHARTS]
+            cache.set(key, charts, TRENDS_CACHE_SECONDS)
+        return charts
+
+
+def team_trend_charts(team: Team, range_key: str) -> TrendCharts:
+    """The team's trend charts over the range. One query for their version, one more for
+    the rollups when the charts are not in the cache."""
+    since = range_since(range_key)
+    version = (
+        Team.objects.filter(pk=team.pk)
+        .annotate(v=team_trends_version(since))
+        .values_list("v", flat=True)
+        .get()
+    )
+    digest = _trends_digest("team", team.pk, range_key, str(version))
+    return TrendCharts(digest, lambda: team_trends(team, range_key, since))
+
+
+def repository_trend_charts(repository: Repository, range_key: str) -> TrendCharts:
+    """The repository's trend charts over the range (queries as for a team)."""
+    since = range_since(range_key)
+    version = repository_trends_version(repository, since)
+    digest = _trends_digest("repository", repository.pk, range_key, version)
+    return TrendCharts(digest, lambda: repository_trends(repository, range_key, since))
 
 
 def repository_trends(

@@ -1,5 +1,6 @@
 """Dashboard widgets: lifecycle and triage badges, the scan and repository sections,
-server-rendered SVG charts. The long tables are in dashboard_tables."""
+server-rendered SVG charts (inclusion tags drawing templates/auditor/dashboard/partials/).
+The long tables are in dashboard_tables."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from django import template
 from django.utils import dateformat, timezone
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
@@ -22,16 +23,10 @@ from auditor.models import (
 from auditor.selectors.dashboard import repository_dashboard, scan_lifecycle
 from auditor.selectors.scans import triaged_count
 from auditor.selectors.trends import Chart
-from auditor.templatetags.dashboard_tables import (
-    _TRIAGE_LABEL,
-    _clip,
-    _severity,
-    _url_maker,
-    basename,
-    heat_style,
-)
 
 register = template.Library()
+
+_TRIAGE_LABEL = dict(TriageStatus.choices)
 
 
 @register.filter
@@ -45,9 +40,8 @@ def query_without(query: dict[str, str], *names: str) -> str:
     return urlencode({k: v for k, v in query.items() if k not in names})
 
 
-# Badges and sparklines are simple tags building their markup with format_html (every
-# argument escaped) instead of inclusion tags: an inclusion tag renders a template per
-# call, which adds up in table rows. Each ends with the newline its old template had.
+# A single badge is a simple tag with format_html (every argument escaped); each ends with
+# the newline its old template had.
 
 
 @register.simple_tag
@@ -90,31 +84,10 @@ def delta(change: int | None, good_when_up: bool = False) -> SafeString:
     )
 
 
-@register.simple_tag
-def change_list(title: str, items: list[FindingChange], total: int) -> SafeString:
+@register.inclusion_tag("auditor/dashboard/partials/change_list.html")
+def change_list(title: str, items: list[FindingChange], total: int) -> dict[str, Any]:
     """One column of the scan page's new / reopened / fixed lists."""
-    if not items:
-        return format_html(
-            '<div class="change-list">\n  <h3>{}</h3>\n  <p class="muted small">None.</p>\n</div>\n', title
-        )
-    finding_url = _url_maker("finding-detail")
-    rows = format_html_join(
-        "",
-        '<li>{}\n <a href="{}"><code>{}</code> {}</a></li>',
-        (
-            (
-                _severity(c.tracked.severity),
-                finding_url(c.tracked_id),
-                c.tracked.rule_id,
-                _clip(c.tracked.path, 42),
-            )
-            for c in items
-        ),
-    )
-    more = format_html('<p class="muted small">{} in all</p>', total) if total > len(items) else ""
-    return format_html(
-        '<div class="change-list">\n  <h3>{}</h3>\n  <ul>{}</ul>\n  {}\n  \n</div>\n', title, rows, more
-    )
+    return {"title": title, "items": items, "more": total if total > len(items) else None}
 
 
 @register.inclusion_tag("auditor/dashboard/components/scan_section.html")
@@ -135,129 +108,62 @@ def repository_dashboard_section(repository: Repository) -> dict[str, Any]:
     return {"repository": repository, "dash": repository_dashboard(repository)}
 
 
-TREND_CHARTS = ("severity", "category", "new_fixed", "complexity", "maintainability")
-
-
-def trend_charts_html(charts: dict[str, Chart]) -> SafeString:
-    """The trends page's five charts, as its template lays them out (the view caches it)."""
-    return mark_safe("\n  ".join(line_chart(charts[name]) for name in TREND_CHARTS))  # noqa: S308 - format_html output
-
-
-@register.simple_tag
-def line_chart(chart: Chart, height: int = 180) -> SafeString:
+@register.inclusion_tag("auditor/dashboard/partials/line_chart.html")
+def line_chart(chart: Chart, height: int = 180) -> dict[str, Any]:
     """An SVG chart drawn on the server (no chart library): lines with a dot per data
-    point (each with a tooltip), or bars for per-scan counts; a legend below."""
+    point (each with a tooltip), or bars for per-scan counts; a legend below. The numbers
+    are formatted here, the template only places them."""
     c = chart.layout(width=560, height=height)
     if c["empty"]:
-        return format_html(
-            '<figure class="chart card" data-testid="chart"><figcaption>{}</figcaption>'
-            '<p class="muted empty-chart">No scans in this range.</p></figure>',
-            c["title"],
-        )
-    parts: list[str] = [
-        format_html(
-            '<line x1="{}" x2="{}" y1="{}" y2="{}" class="grid"/><text x="{}" y="{}" class="tick" '
-            'text-anchor="end" dominant-baseline="middle">{}</text>',
-            c["x0"],
-            c["x1"],
-            y,
-            y,
-            c["x0"] - 6,
-            y,
-            label,
-        )
-        for y, label in c["ticks"]
-    ]
+        return {"c": c}
     bars = c["kind"] == "bars"
     tz = timezone.get_current_timezone()
-    for n, series in enumerate(c["series"]):
-        # Numbers are formatted directly (nothing to escape); names are escaped once. The
-        # hundreds of points of a year-long chart would cost ~10 ms through format_html.
-        colour, name = escape(series["colour"]), escape(series["name"])
+    series = []
+    for n, s in enumerate(c["series"]):
         offset = (n - (len(c["series"]) - 1) / 2) * 4 if bars else 0
-        if not bars:
-            parts.append(
-                f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{series["polyline"]}"/>'
-            )
-        radius = 2 if bars else 2.6
-        for x, y, value, stamp in series["points"]:
-            cx = round(x + offset, 1)
-            if bars:
-                parts.append(
-                    f'<line x1="{cx}" x2="{cx}" y1="{c["base"]}" y2="{y}" stroke="{colour}" '
-                    'stroke-width="3" class="bar"/>'
-                )
-            when = stamp.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-            parts.append(
-                f'<circle class="point" cx="{cx}" cy="{y}" r="{radius}" fill="{colour}">'
-                f"<title>{name}: {value:g} · {when}</title></circle>"
-            )
-    legend = format_html_join(
-        "",
-        '<li><span class="swatch" style="background: {}"></span>{}</li>',
-        ((s["colour"], s["name"]) for s in c["series"]),
-    )
-    return format_html(
-        '<figure class="chart card" data-testid="chart"><figcaption>{}</figcaption>'
-        '<svg viewBox="0 0 {} {}" width="100%" role="img" aria-label="{}">{}'
-        '<text x="{}" y="{}" class="tick">{}</text>'
-        '<text x="{}" y="{}" class="tick" text-anchor="end">{}</text>'
-        '</svg><ul class="legend">{}</ul></figure>',
-        c["title"],
-        c["width"],
-        c["height"],
-        c["title"],
-        mark_safe("".join(parts)),  # noqa: S308 - format_html output
-        c["x0"],
-        c["height"] - 4,
-        c["start"].strftime("%b %-d"),
-        c["x1"],
-        c["height"] - 4,
-        c["end"].strftime("%b %-d"),
-        legend,
-    )
+        points = [
+            (round(x + offset, 1), y, f"{value:g}", stamp.astimezone(tz).strftime("%Y-%m-%d %H:%M"))
+            for x, y, value, stamp in s["points"]
+        ]
+        series.append({**s, "points": points})
+    return {
+        "c": c,
+        "bars": bars,
+        "series": series,
+        "radius": 2 if bars else 2.6,
+        "tick_x": c["x0"] - 6,
+        "label_y": c["height"] - 4,
+        "start": c["start"].strftime("%b %-d"),
+        "end": c["end"].strftime("%b %-d"),
+    }
 
 
-@register.simple_tag
-def sparkline(values: list[float], label: str = "") -> SafeString:
-    """A 120x28 SVG sparkline of `values`."""
+def _sparkline(values: list[float], label: str) -> dict[str, Any]:
     width, height = 120, 28
     if not values:
-        return format_html(
-            '<span class="spark" title="{}"><span class="muted small">no data</span></span>\n', label
-        )
+        return {"label": label, "points": ""}
     low, high = min(values), max(values)
     span = (high - low) or 1
     step = width / max(len(values) - 1, 1)
     points = " ".join(
         f"{i * step:.1f},{height - 3 - (v - low) / span * (height - 6):.1f}" for i, v in enumerate(values)
     )
-    return format_html(
-        '<span class="spark" title="{}"><svg width="{}" height="{}" viewBox="0 0 {} {}" role="img" '
-        'aria-label="{} trend"><polyline fill="none" stroke="currentColor" stroke-width="1.6" '
-        'points="{}"/></svg></span>\n',
-        label,
-        width,
-        height,
-        width,
-        height,
-        label,
-        points,
-    )
+    return {"label": label, "points": points}
 
 
-# Defined with the tables that use them; templates load them from this library.
-register.filter("basename", basename)
-register.simple_tag(heat_style, name="heat_style")
+@register.inclusion_tag("auditor/dashboard/partials/sparkline.html")
+def sparkline(values: list[float], label: str = "") -> dict[str, Any]:
+    """A 120x28 SVG sparkline of `values`."""
+    return _sparkline(values, label)
 
 
-@register.simple_tag
-def file_risk_sparkline(history: list[dict[str, Any]]) -> SafeString:
+@register.inclusion_tag("auditor/dashboard/partials/sparkline.html")
+def file_risk_sparkline(history: list[dict[str, Any]]) -> dict[str, Any]:
     """Sparkline of a file's risk over its scans (oldest first)."""
-    return sparkline([float(h["risk_score"] or 0) for h in history], "risk across scans")
+    return _sparkline([float(h["risk_score"] or 0) for h in history], "risk across scans")
 
 
 @register.filter
 def triage_label(value: str) -> str:
     """A triage status as people read it ("open" for none)."""
-    return _TRIAGE_LABEL.get(value, value)
+    return str(_TRIAGE_LABEL.get(value, value))

@@ -1,7 +1,7 @@
 """Widgets of the review area: gate verdicts, review state, trust badges.
 
-The scan and repository pages include them through their section partials, so the data
-comes from this area's selectors without touching those pages' views. The dashboard's
+The scan and repository pages call the section tags directly, so the data comes from this
+area's selectors without touching those pages' views. The dashboard's
 file pages can use `file_trust` and `trust_badge`.
 """
 

@@ -26,6 +26,8 @@ def file_detail(request: HttpRequest, scan_id: int) -> HttpResponse:
             "repository": scan.repository,
             "path": path,
             "view": SimpleLazyObject(lambda: file_view(scan, path)),
-            "section_key": page_cache_key(request, "file", scan.repository),
+            "section_key": page_cache_key(
+                "file", scan.repository, user_id=request.user.pk, path=request.get_full_path()
+            ),
         },
     )

@@ -44,7 +44,12 @@ def finding_index(request: HttpRequest) -> HttpResponse:
             "statuses": STATUSES,
             "sorts": list(SORTS),
             # The list spans all of the user's teams: one small query for their revisions.
-            "section_key": page_cache_key(request, "findings", teams_for_user(request.user).only("revision")),
+            "section_key": page_cache_key(
+                "findings",
+                teams_for_user(request.user).only("revision"),
+                user_id=request.user.pk,
+                path=request.get_full_path(),
+            ),
         },
     )
 
@@ -62,7 +67,9 @@ def finding_detail(request: HttpRequest, tracked_id: int) -> HttpResponse:
             "history": SimpleLazyObject(lambda: finding_history(tracked)),
             "can_triage": can(request.user, tracked.team_id, Role.REVIEWER),
             "triage_choices": TriageStatus.choices,
-            "section_key": page_cache_key(request, "finding", tracked.repository),
+            "section_key": page_cache_key(
+                "finding", tracked.repository, user_id=request.user.pk, path=request.get_full_path()
+            ),
         },
     )
 

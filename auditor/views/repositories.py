@@ -34,6 +34,8 @@ def repository_detail(request: HttpRequest, repository_id: int) -> HttpResponse:
             "repository": repository,
             "page": SimpleLazyObject(lambda: scan_page_for_repository(repository, number)),
             "can_scan": can(request.user, repository.team_id, Role.REVIEWER),
-            "section_key": page_cache_key(request, "repository", repository),
+            "section_key": page_cache_key(
+                "repository", repository, user_id=request.user.pk, path=request.get_full_path()
+            ),
         },
     )

@@ -52,7 +52,9 @@ def scan_detail(request: HttpRequest, scan_id: int) -> HttpResponse:
             "categories": category_breakdown(scan),
             "severity_choices": SEVERITY_ORDER,
             "category_choices": Category.choices,
-            "section_key": page_cache_key(request, "scan", scan.repository),
+            "section_key": page_cache_key(
+                "scan", scan.repository, user_id=request.user.pk, path=request.get_full_path()
+            ),
         },
     )
 

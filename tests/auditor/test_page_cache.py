@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from auditor.models import Repository, Scan, ScanStatus, Team, TrackedFinding
+from auditor.selectors.page_cache import page_cache_key
 from auditor.services.scans import scan_advance, scan_claim, scan_fail
 from auditor.services.triage import triage_set
 from auditor.templatetags.page_cache import csrf_placeholder
@@ -53,7 +54,7 @@ def _scanned(repository: Repository) -> tuple[Scan, TrackedFinding]:
 
 def _without_tokens(response: object) -> str:
     """The page with its CSRF tokens blanked: each response masks the token afresh."""
-    html = response.content.decode()  # type: ignore[attr-defined]
+    html = response.content.decode()
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
 
@@ -201,3 +202,11 @@ def test_a_team_setting_redraws_every_repositorys_pages(personas: Personas, repo
     assert Team.objects.get(pk=personas.team.pk).shared_revision == shared + 1
     assert Repository.objects.get(pk=repository.pk).revision == own  # the team's revision did it
     assert "required by the gate" in client.get(url).content.decode()
+
+
+def test_the_key_names_the_user_and_the_full_path(personas: Personas, repository: Repository) -> None:
+    key = page_cache_key("scan", repository, user_id=personas.viewer.pk, path="/scans/1/?page=2")
+
+    assert key != page_cache_key("scan", repository, user_id=personas.admin.pk, path="/scans/1/?page=2")
+    assert key != page_cache_key("scan", repository, user_id=personas.viewer.pk, path="/scans/1/")
+    assert key == page_cache_key("scan", repository, user_id=personas.viewer.pk, path="/scans/1/?page=2")
