@@ -33,9 +33,9 @@ def _version(scope: Scope) -> tuple[str, int, int, int]:
 
 
 def page_cache_key(section: str, *scopes: Scope | Iterable[Scope], user_id: int | None, path: str) -> str:
-    """The cache key of `section` of the page at `path` (with its query string) as user
-    `user_id` sees it, showing the data of `scopes` (each argument a team or repository,
-    or several)."""
+    """The cache key of `section` of the page at `path` (absolute, with its query string:
+    a section may show links built from the host it was asked for) as user `user_id` sees
+    it, showing the data of `scopes` (each argument a team or repository, or several)."""
     now = timezone.localtime()
     flat = [s for arg in scopes for s in ((arg,) if isinstance(arg, (Team, Repository)) else arg)]
     parts = (

@@ -62,7 +62,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "team": team,
             "teams": teams,
             "section_key": page_cache_key(
-                "overview", team, user_id=request.user.pk, path=request.get_full_path()
+                "overview", team, user_id=request.user.pk, path=request.build_absolute_uri()
             ),
         },
     )
@@ -85,7 +85,7 @@ def team_trends_page(request: HttpRequest) -> HttpResponse:
             "ranges": list(RANGES),
             "subject": team.name,
             "section_key": page_cache_key(
-                "trends", team, user_id=request.user.pk, path=request.get_full_path()
+                "trends", team, user_id=request.user.pk, path=request.build_absolute_uri()
             ),
         },
     )
@@ -106,7 +106,7 @@ def repository_trends_page(request: HttpRequest, repository_id: int) -> HttpResp
             "ranges": list(RANGES),
             "subject": repository.name,
             "section_key": page_cache_key(
-                "trends", repository, user_id=request.user.pk, path=request.get_full_path()
+                "trends", repository, user_id=request.user.pk, path=request.build_absolute_uri()
             ),
         },
     )
@@ -125,7 +125,7 @@ def repository_hotspots(request: HttpRequest, repository_id: int) -> HttpRespons
             "repository": repository,
             "hot": SimpleLazyObject(lambda: hotspots(repository, sort)),
             "section_key": page_cache_key(
-                "hotspots", repository, user_id=request.user.pk, path=request.get_full_path()
+                "hotspots", repository, user_id=request.user.pk, path=request.build_absolute_uri()
             ),
             "sort": sort,
             "hotspot_columns": HOTSPOT_COLUMNS,

@@ -27,7 +27,7 @@ def file_detail(request: HttpRequest, scan_id: int) -> HttpResponse:
             "path": path,
             "view": SimpleLazyObject(lambda: file_view(scan, path)),
             "section_key": page_cache_key(
-                "file", scan.repository, user_id=request.user.pk, path=request.get_full_path()
+                "file", scan.repository, user_id=request.user.pk, path=request.build_absolute_uri()
             ),
         },
     )

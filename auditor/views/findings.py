@@ -48,7 +48,7 @@ def finding_index(request: HttpRequest) -> HttpResponse:
                 "findings",
                 teams_for_user(request.user).only("revision"),
                 user_id=request.user.pk,
-                path=request.get_full_path(),
+                path=request.build_absolute_uri(),
             ),
         },
     )
@@ -68,7 +68,7 @@ def finding_detail(request: HttpRequest, tracked_id: int) -> HttpResponse:
             "can_triage": can(request.user, tracked.team_id, Role.REVIEWER),
             "triage_choices": TriageStatus.choices,
             "section_key": page_cache_key(
-                "finding", tracked.repository, user_id=request.user.pk, path=request.get_full_path()
+                "finding", tracked.repository, user_id=request.user.pk, path=request.build_absolute_uri()
             ),
         },
     )

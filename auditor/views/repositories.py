@@ -35,7 +35,7 @@ def repository_detail(request: HttpRequest, repository_id: int) -> HttpResponse:
             "page": SimpleLazyObject(lambda: scan_page_for_repository(repository, number)),
             "can_scan": can(request.user, repository.team_id, Role.REVIEWER),
             "section_key": page_cache_key(
-                "repository", repository, user_id=request.user.pk, path=request.get_full_path()
+                "repository", repository, user_id=request.user.pk, path=request.build_absolute_uri()
             ),
         },
     )

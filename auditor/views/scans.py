@@ -53,7 +53,7 @@ def scan_detail(request: HttpRequest, scan_id: int) -> HttpResponse:
             "severity_choices": SEVERITY_ORDER,
             "category_choices": Category.choices,
             "section_key": page_cache_key(
-                "scan", scan.repository, user_id=request.user.pk, path=request.get_full_path()
+                "scan", scan.repository, user_id=request.user.pk, path=request.build_absolute_uri()
             ),
         },
     )

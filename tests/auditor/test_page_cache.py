@@ -210,3 +210,18 @@ def test_the_key_names_the_user_and_the_full_path(personas: Personas, repository
     assert key != page_cache_key("scan", repository, user_id=personas.admin.pk, path="/scans/1/?page=2")
     assert key != page_cache_key("scan", repository, user_id=personas.viewer.pk, path="/scans/1/")
     assert key == page_cache_key("scan", repository, user_id=personas.viewer.pk, path="/scans/1/?page=2")
+
+
+def test_a_section_with_links_built_from_the_host_is_cached_per_host(
+    personas: Personas, repository: Repository
+) -> None:
+    url = reverse("repository-detail", args=[repository.pk])
+    hook = f"/webhooks/github/{repository.pk}/"
+    client = _client(personas.admin)
+
+    first = client.get(url, HTTP_HOST="localhost").content.decode()
+    second = client.get(url, HTTP_HOST="127.0.0.1").content.decode()
+
+    assert f"http://localhost{hook}" in first
+    assert f"http://127.0.0.1{hook}" in second
+    assert "http://localhost" not in second
