@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import URLPattern, URLResolver, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from auditor.api import views as api
 from auditor.views import (
@@ -114,7 +114,13 @@ api_routes: list[URLPattern | URLResolver] = [
     path("api/v1/findings/export/<str:fmt>/", api.findings_export, name="api-findings-export"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # A page for people: anonymous visitors are sent to sign in rather than given a 403.
-    path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
+    path(
+        "api/docs/",
+        login_required(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="auditor/api/docs.html")
+        ),
+        name="api-docs",
+    ),
 ]
 
 site_routes: list[URLPattern | URLResolver] = [

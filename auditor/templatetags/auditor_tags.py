@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django import template
+from django.contrib.staticfiles import finders
 from django.core.paginator import Page
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from auditor.models import Scan, ScanStatus, Severity
 
@@ -90,3 +92,13 @@ def seconds(value: float | None) -> str:
         return f"{value:.1f} s"
     minutes, rest = divmod(int(value), 60)
     return f"{minutes} min {rest} s"
+
+
+@register.simple_tag
+def static_text(path: str) -> SafeString:
+    """The text of one of our own static files, for documents that must carry their styles
+    inline (the PDF report: WeasyPrint renders it without fetching URLs)."""
+    found = finders.find(path)
+    if not found or isinstance(found, list):
+        raise template.TemplateSyntaxError(f"no static file {path!r}")
+    return mark_safe(Path(found).read_text(encoding="utf-8"))  # noqa: S308 - our own file, not input

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from auditor.models import FileMetric, Repository
+from auditor.services.exports_report import report_html_for_scan
 from auditor.services.lifecycle import scan_lifecycle_compute
 from tests.auditor.conftest import Personas
 from tests.auditor.integration_factories import make_scan
@@ -40,7 +41,8 @@ def test_the_report_page_has_every_section(personas: Personas, reported_scan: ob
     for heading in HEADINGS:
         assert f"<h2>{heading}</h2>" in body
     assert "app/module_3.py" in body
-    assert "@media print" in body
+    assert '<link rel="stylesheet" href="/static/css/report.css">' in body  # the CSP allows no inline style
+    assert "@media print" in report_html_for_scan(reported_scan, for_pdf=True)  # type: ignore[arg-type]
 
 
 def test_the_report_is_team_scoped(personas: Personas, reported_scan: object) -> None:

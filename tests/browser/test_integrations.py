@@ -96,6 +96,7 @@ def test_the_team_report_page(page: Any, admin_repository: Repository) -> None:
         scan_lifecycle_compute(make_scan(admin_repository, findings=count))
     sign_in(page, "adam", "adam-pass")
     page.click("text=Reports")
+    page.wait_for_load_state()  # the period picker's script runs once the page has loaded
     assert page.locator("h1:has-text('Payments — last 30 days')").count() == 1
     page.select_option("select[name=days]", "90")
     page.wait_for_selector("h1:has-text('last 90 days')")
