@@ -160,3 +160,14 @@ def token_owner(user: User) -> AuthUser:
     if not isinstance(user, AuthUser) or not user.is_authenticated:
         raise PermissionDenied("Sign in to manage API tokens.")
     return user
+
+
+LOCAL_URL_HIDDEN = "a repository on the server's disk (its path is shown to admins)"
+
+
+def repository_url_for(user: User, repository: Repository) -> str:
+    """The repository's clone URL as `user` may see it: credentials never, and a local
+    path on the server only for the team's admins (it says where the server keeps data)."""
+    if repository.is_local and not can(user, repository.team_id, Role.ADMIN):
+        return LOCAL_URL_HIDDEN
+    return repository.display_url

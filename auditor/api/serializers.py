@@ -8,15 +8,22 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from auditor.models import Finding, Repository, Scan, Severity
+from auditor.permissions import repository_url_for
 from auditor.selectors.gate import scan_gate
 
 
 class RepositorySerializer(serializers.ModelSerializer[Repository]):
     team: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    display_url = serializers.SerializerMethodField(
+        help_text="The clone URL without credentials; a local path is shown to the team's admins only."
+    )
 
     class Meta:
         model = Repository
         fields = ["id", "name", "slug", "team", "display_url", "default_branch", "active", "created_at"]
+
+    def get_display_url(self, repository: Repository) -> str:
+        return repository_url_for(self.context["request"].user, repository)
 
 
 class GateSerializer(serializers.Serializer[dict[str, Any]]):

@@ -41,3 +41,9 @@ class Repository(models.Model):
         """The clone URL without any credentials it carries (deploy tokens in https URLs):
         the only form of it that pages, the API and exports show."""
         return scrub_credentials(self.clone_url)
+
+    @property
+    def is_local(self) -> bool:
+        """Cloned from the server's own disk (a path or file:// URL under
+        AUDITOR_LOCAL_REPO_ROOTS): its URL is a path on the server."""
+        return self.clone_url.startswith(("/", "file:"))

@@ -9,7 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from auditor.models import Role
-from auditor.permissions import can, repository_for_user
+from auditor.permissions import can, repository_for_user, repository_url_for
 from auditor.selectors.page_cache import page_cache_key
 from auditor.selectors.repositories import repository_list_for_user
 from auditor.selectors.scans import scan_page_for_repository
@@ -32,6 +32,7 @@ def repository_detail(request: HttpRequest, repository_id: int) -> HttpResponse:
         "auditor/repositories/detail.html",
         {
             "repository": repository,
+            "clone_url": repository_url_for(request.user, repository),
             "page": SimpleLazyObject(lambda: scan_page_for_repository(repository, number)),
             "can_scan": can(request.user, repository.team_id, Role.REVIEWER),
             "section_key": page_cache_key(

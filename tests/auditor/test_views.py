@@ -188,3 +188,30 @@ def test_health_reports_database_and_broker(client: Client) -> None:
     assert data["database"]["ok"] is True
     assert response.status_code == (200 if data["broker"]["ok"] else 503)
     assert data["ok"] is data["broker"]["ok"]
+
+
+def test_a_local_repositorys_path_on_the_server_is_shown_to_admins_only(personas: Personas) -> None:
+    local = Repository.objects.create(
+        team=personas.team, name="internal", slug="internal", clone_url="/srv/repos/internal-secret-name"
+    )
+    url = reverse("repository-detail", args=[local.pk])
+    api = "/api/v1/repositories/"
+
+    seen = {}
+    for user in (personas.viewer, personas.reviewer, personas.admin):
+        client = Client()
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        listed = {r["name"]: r["display_url"] for r in client.get(api).json()["results"]}
+        seen[user.username] = ("/srv/repos/internal-secret-name" in page, listed["internal"])
+
+    hidden = "a repository on the server&#x27;s disk (its path is shown to admins)"
+    assert (
+        seen["vera"]
+        == seen["rita"]
+        == (False, "a repository on the server's disk (its path is shown to admins)")
+    )
+    assert seen["adam"] == (True, "/srv/repos/internal-secret-name")
+    viewer = Client()
+    viewer.force_login(personas.viewer)
+    assert hidden in viewer.get(url).content.decode()
