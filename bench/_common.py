@@ -42,14 +42,18 @@ def _archives(name: str, version: str) -> list[Path]:
 class TreeRss:
     """Samples the summed RSS of a process and all its descendants (via /proc) in a
     background thread; `peak_bytes` is the highest sum seen. Workers of a pool are
-    separate processes, so one process's ru_maxrss would under-report the engine."""
+    separate processes, so one process's ru_maxrss would under-report the engine.
+    With `pss=True` it also sums PSS (`peak_pss_bytes`): forked processes share their
+    parent's pages, which summed RSS counts once per process and PSS splits between them."""
 
-    def __init__(self, pid: int, interval: float = 0.05) -> None:
+    def __init__(self, pid: int, interval: float = 0.05, pss: bool = False) -> None:
         import threading
 
         self.pid = pid
         self.interval = interval
+        self.pss = pss
         self.peak_bytes = 0
+        self.peak_pss_bytes = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -66,7 +70,10 @@ class TreeRss:
 
         page = os.sysconf("SC_PAGE_SIZE")
         while not self._stop.is_set():
-            self.peak_bytes = max(self.peak_bytes, sum(_rss_pages(p) for p in _tree(self.pid)) * page)
+            pids = _tree(self.pid)
+            self.peak_bytes = max(self.peak_bytes, sum(_rss_pages(p) for p in pids) * page)
+            if self.pss:
+                self.peak_pss_bytes = max(self.peak_pss_bytes, sum(_pss_bytes(p) for p in pids))
             self._stop.wait(self.interval)
 
 
@@ -94,6 +101,16 @@ def _rss_pages(pid: int) -> int:
         return int(Path(f"/proc/{pid}/statm").read_text().split()[1])
     except (OSError, IndexError, ValueError):
         return 0
+
+
+def _pss_bytes(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
 
 
 def timed_run(argv: list[str], **kwargs: object) -> tuple[float, float, int, int]:

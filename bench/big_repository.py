@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
-        with TreeRss(worker.pid, interval=0.2) as rss:
+        with TreeRss(worker.pid, interval=0.2, pss=True) as rss:
             waited = subprocess.run(
                 [sys.executable, "manage.py", "scan", "big", "--wait", "--timeout", str(args.timeout)],
                 cwd=ROOT, env=env, capture_output=True, text=True,
@@ -113,9 +113,10 @@ def main(argv: list[str] | None = None) -> int:
             "'ingest_s': s.ingest_seconds, 'files': s.files_scanned, 'findings': s.findings_total,"
             "'warnings': len(s.warnings)}))",
             env=env,
-        )
+        ).strip().splitlines()[-1]  # the shell may print its auto-imports first
     )  # fmt: skip
     summary["worker_peak_rss_mib"] = round(rss.peak_bytes / 2**20)
+    summary["worker_peak_pss_mib"] = round(rss.peak_pss_bytes / 2**20)
     summary["wall_s"] = round(time.monotonic() - started, 1)
     print(waited.stdout.strip())
     print(json.dumps(summary, indent=2))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -253,3 +255,19 @@ def test_the_tally_counts_exactly_what_the_identities_hold(
         counts = finding_list(personas.viewer, f, 1).status_counts  # type: ignore[arg-type]
         expected = oracle(f)
         assert counts == {**expected, "all": sum(expected.values())}, query
+
+
+def test_the_list_links_to_exports_of_exactly_what_it_shows(
+    personas: Personas, two_repos: Repository
+) -> None:
+    client = _client(personas.viewer)
+    body = client.get(reverse("finding-index") + "?path=app/").content.decode()
+    links = re.findall(r'href="(/findings/export\.(?:csv|json|sarif)[^"]*)"', body)
+
+    assert [link.split("?")[0] for link in links] == [
+        f"/findings/export.{f}" for f in ("csv", "json", "sarif")
+    ]
+    exported = b"".join(client.get(html.unescape(links[0])).streaming_content).decode("utf-8-sig")
+    shown = _rows(body)
+    assert shown == 2
+    assert len(exported.strip().splitlines()) - 1 == shown  # the header, then one line per row shown
