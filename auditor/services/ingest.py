@@ -5,20 +5,19 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from django.db import transaction
 from django.utils import timezone
 
 from auditor.models import FileMetric, Finding, Repository, Scan, ScanStatus, Severity
+from auditor.services.bulk import rows_insert
 from auditor.services.gate import scan_review_derive
 from auditor.services.lifecycle import scan_lifecycle_compute
 from auditor.services.revisions import repository_changed_by_scan
 from scanners.model import ScanResult
 
 log = logging.getLogger(__name__)
-
-BATCH_SIZE = 2000
 
 
 def pg_text(text: str) -> str:
@@ -34,8 +33,11 @@ class ScanNoLongerRunning(Exception):
     """The scan was cancelled or reaped while we worked; its result is dropped."""
 
 
-def _file_metric_rows(scan: Scan, result: ScanResult, churn: Mapping[str, int] | None) -> list[FileMetric]:
-    return [
+def _file_metric_rows(
+    scan: Scan, result: ScanResult, churn: Mapping[str, int] | None
+) -> Iterator[FileMetric]:
+    # A generator: rows_insert holds one batch of model instances at a time.
+    return (
         FileMetric(
             scan=scan,
             path=f.path,
@@ -56,7 +58,7 @@ def _file_metric_rows(scan: Scan, result: ScanResult, churn: Mapping[str, int] |
             churn=None if churn is None else churn.get(f.path, 0),
         )
         for f in result.files
-    ]
+    )
 
 
 def _finding_rows(scan: Scan, result: ScanResult) -> tuple[list[Finding], int]:
@@ -115,8 +117,8 @@ def scan_ingest(scan: Scan, result: ScanResult, *, churn: Mapping[str, int] | No
             raise ScanNoLongerRunning(scan.pk)
         FileMetric.objects.filter(scan=scan).delete()
         Finding.objects.filter(scan=scan).delete()
-        FileMetric.objects.bulk_create(metrics, batch_size=BATCH_SIZE)
-        Finding.objects.bulk_create(findings, batch_size=BATCH_SIZE)
+        rows_insert(FileMetric, metrics)
+        rows_insert(Finding, findings)
         scan_lifecycle_compute(scan)
         now = timezone.now()
         fields = {

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.db.models import Case, F, IntegerField, Value, When
 
 from auditor.models import FileMetric, FileTrust, Scan, Severity, Team, TeamSettings, TrustLevel
 from auditor.selectors.contracts import team_settings_for
 from auditor.selectors.gate import open_findings, scan_previous_successful
+from auditor.services.bulk import rows_insert
 
 
 def trust_level_for(clean_streak: int, approved_reviews: int, settings: TeamSettings) -> TrustLevel:
@@ -55,23 +58,22 @@ def trust_record_scan(scan: Scan) -> int:
         if previous is not None
         else {}
     )
-    rows = []
-    for path in paths:
-        prior = before.get(path)
-        streak = 0 if path in severe else (prior.clean_streak if prior else 0) + 1
-        approved = prior.approved_reviews if prior else 0
-        rows.append(
-            FileTrust(
+
+    def rows() -> Iterator[FileTrust]:
+        for path in paths:
+            prior = before.get(path)
+            streak = 0 if path in severe else (prior.clean_streak if prior else 0) + 1
+            approved = prior.approved_reviews if prior else 0
+            yield FileTrust(
                 scan=scan,
                 path=path,
                 clean_streak=streak,
                 approved_reviews=approved,
                 level=trust_level_for(streak, approved, settings),
             )
-        )
+
     FileTrust.objects.filter(scan=scan).delete()
-    FileTrust.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    return rows_insert(FileTrust, rows())
 
 
 def trust_apply_review(scan: Scan, delta: int) -> int:
