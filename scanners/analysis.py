@@ -39,7 +39,7 @@ class AnalysisSettings:
     mi_threshold: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileOutcome:
     path: str
     metrics: FileMetrics | None

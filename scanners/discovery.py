@@ -48,7 +48,7 @@ _OUTSIDE = "symlink points outside the checkout; skipped, never opened"
 _GENERATED_PROBE_LINES = 5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DiscoveredFile:
     """A regular file inside the checkout. `language` is None for files we do not
     analyse (manifests, docs, assets): they are listed for the repo context only."""

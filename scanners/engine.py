@@ -103,6 +103,9 @@ def scan_directory(
             directives[outcome.path] = outcome.directives
         for rule_id, value in outcome.facts.items():
             facts[rule_id][outcome.path] = value
+    # The per-file outcomes are no longer needed: on a big repository they are the largest
+    # thing the parent holds while the result is sorted and fingerprinted.
+    outcomes.clear()
     if context is not None:
         findings.extend(_conclude(all_repo_rules, facts, context, warnings))
 

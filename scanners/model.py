@@ -96,7 +96,7 @@ class RuleMeta:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule_id: str
     scanner: str  # a ScannerId when the engine made it; as uploaded when read back
@@ -119,7 +119,7 @@ class Finding:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FunctionMetric:
     name: str  # qualified, e.g. "Class.method"
     line: int
@@ -127,7 +127,7 @@ class FunctionMetric:
     rank: str  # radon's A-F
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileMetrics:
     path: str
     language: str
@@ -148,7 +148,7 @@ class FileMetrics:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScanWarning:
     """Something the engine skipped or could not do, recorded instead of raised."""
 
