@@ -260,6 +260,9 @@ SCAN_CLONE_TIMEOUT = env_int("SCAN_CLONE_TIMEOUT", 600)
 SCAN_REQUEUE_AFTER = env_int("SCAN_REQUEUE_AFTER", 1800)
 # Largest engine result CI may upload (POST /api/v1/repositories/ID/results/).
 CI_UPLOAD_MAX_BYTES = env_int("CI_UPLOAD_MAX_BYTES", 200 * 2**20)
+# An uploaded result's commit is verified against the branches and tags the repository's
+# remote advertises (git ls-remote); off, only commits a worker has cloned count as known.
+CI_UPLOAD_VERIFY_WITH_REMOTE = env_bool("CI_UPLOAD_VERIFY_WITH_REMOTE", True)
 SCAN_MAX_REPO_BYTES = env_int("SCAN_MAX_REPO_BYTES", 2 * 1024**3)
 SCAN_ENGINE_WORKERS = env_int("SCAN_ENGINE_WORKERS", 0)  # 0 → one per CPU
 # Per-file engine results keyed by content: a re-scan re-analyses only changed files.

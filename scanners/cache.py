@@ -28,7 +28,9 @@ from scanners.discovery import DiscoveredFile
 from scanners.project.context import RepoContext
 from scanners.registry import scanner_versions
 
-_FORMAT = "1"
+# Bump whenever the pickled classes change shape (fields, slots): an entry of an older
+# shape would unpickle into a broken object rather than fail. 2: value objects with slots.
+_FORMAT = "2"
 
 
 def _stable(value: Any) -> Any:

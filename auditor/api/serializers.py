@@ -42,6 +42,7 @@ class ScanSerializer(serializers.ModelSerializer[Scan]):
             "repository",
             "branch",
             "commit_sha",
+            "commit_verified",
             "trigger",
             "status",
             "created_at",

@@ -29,6 +29,7 @@ from auditor.git.errors import (
     CloneError,
 )
 from auditor.git.history import checkout_churn
+from auditor.git.remote import remote_tips
 from auditor.git.urls import scrub_credentials, validate_clone_url
 from auditor.git.workspace import remove_tree, workspace
 
@@ -53,6 +54,7 @@ __all__ = [
     "CloneResult",
     "checkout_churn",
     "clone_repository",
+    "remote_tips",
     "remove_tree",
     "scrub_credentials",
     "validate_clone_url",

@@ -72,7 +72,8 @@ def _classify(stderr: str) -> str:
     return CLONE_FAILED
 
 
-def _failure(run: GitRun, url: str) -> CloneError:
+def git_failure(run: GitRun, url: str) -> CloneError:
+    """The CloneError for a failed git command: classified by its stderr, credentials scrubbed."""
     lines = [line for line in run.stderr.strip().splitlines() if line.strip()]
     detail = scrub_credentials(" / ".join(lines[-6:]), url) or f"git exited with status {run.returncode}"
     return CloneError(_classify(run.stderr), detail)
@@ -167,7 +168,7 @@ def _clone_branch(git: Git, url: str, git_url: str, branch: str, depth_args: lis
         watch=True,
     )
     if run.returncode != 0:
-        raise _failure(run, url)
+        raise git_failure(run, url)
     if url_secrets(url):
         # Do not leave a token in the checkout's .git/config.
         git("remote", "set-url", "origin", scrub_credentials(url))
@@ -177,24 +178,24 @@ def _fetch_commit(git: Git, url: str, git_url: str, commit: str, depth_args: lis
     git.dest.mkdir(parents=True, exist_ok=True)
     run = git("init", "--quiet", "--template=", "--", str(git.dest), in_dest=False)
     if run.returncode != 0:
-        raise _failure(run, url)
+        raise git_failure(run, url)
     # The URL is given on the command line, never stored as a remote. Fetching an
     # unadvertised commit needs protocol v2 or uploadpack.allow*SHA1InWant on the
     # server; most forges allow it for reachable commits.
     run = git("fetch", "--quiet", *depth_args, "--no-tags", "--no-recurse-submodules", "--", git_url, commit,
               watch=True)  # fmt: skip
     if run.returncode != 0:
-        error = _failure(run, url)
+        error = git_failure(run, url)
         raise CloneError(COMMIT_NOT_FOUND, error.detail) if error.code == BRANCH_NOT_FOUND else error
     run = git("checkout", "--quiet", "--detach", commit, watch=True)
     if run.returncode != 0:
-        raise _failure(run, url)
+        raise git_failure(run, url)
 
 
 def _read_head(git: Git, url: str, branch: str, size: int) -> CloneResult:
     run = git("log", "-1", "--format=%H%x00%an%x00%ct%x00%s", "HEAD")
     if run.returncode != 0:
-        raise _failure(run, url)
+        raise git_failure(run, url)
     sha, author, timestamp, subject = [*run.stdout.rstrip("\n").split("\x00", 3), "", "", ""][:4]
     if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha) or not timestamp.isdigit():
         raise CloneError(CLONE_FAILED, "the checkout has no valid HEAD commit")

@@ -47,6 +47,10 @@ class Scan(models.Model):
     commit_sha = models.CharField(max_length=64, blank=True)
     requested_commit = models.CharField(max_length=64, blank=True)  # a pushed SHA to scan (webhooks)
     commit_message = models.CharField(max_length=500, blank=True)
+    # False for a CI upload whose commit the repository did not advertise and no worker
+    # had cloned: it is stored and shown, but stays out of the branch's history (no
+    # lifecycle, trust or gate; never the "previous scan" of a later one).
+    commit_verified = models.BooleanField(default=True)
     trigger = models.CharField(max_length=16, choices=ScanTrigger.choices, default=ScanTrigger.MANUAL)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -22,9 +22,16 @@ from auditor.models import (
 
 
 def scan_previous_successful(scan: Scan) -> Scan | None:
-    """The latest successful scan of the same repository and branch created before `scan`."""
+    """The scan `scan` is compared with: the latest succeeded scan of the same repository
+    and branch created before it, among those in the branch's history (an upload of an
+    unverified commit never is). Lifecycle, trust and the gate all use this one."""
     return (
-        Scan.objects.filter(repository_id=scan.repository_id, branch=scan.branch, status=ScanStatus.SUCCEEDED)
+        Scan.objects.filter(
+            repository_id=scan.repository_id,
+            branch=scan.branch,
+            status=ScanStatus.SUCCEEDED,
+            commit_verified=True,
+        )
         .filter(Q(created_at__lt=scan.created_at) | Q(created_at=scan.created_at, id__lt=scan.pk))
         .order_by("-created_at", "-id")
         .first()

@@ -8,13 +8,16 @@ the dashboard share one engine and one history.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 
+from auditor.git import CloneError, remote_tips
 from auditor.models import Repository, Scan, ScanStatus, ScanTrigger
 from auditor.services.audit import audit_record
 from auditor.services.ingest import scan_ingest
@@ -28,6 +31,8 @@ from scanners.model import (
     ScanWarning,
     Severity,
 )
+
+log = logging.getLogger(__name__)
 
 MAX_FINDINGS = 200_000  # a request body bigger than this is not a CI result
 MAX_PATH_CHARS = 1000  # the path columns' width
@@ -183,11 +188,37 @@ def result_from_payload(payload: Any) -> ScanResult:
         raise ResultRejected(f"result: {exc}") from None
 
 
+def commit_known(repository: Repository, commit: str) -> bool:
+    """Whether `commit` (full or abbreviated) is one the repository has: a worker has
+    cloned it, or the remote advertises it as a branch or tag (`git ls-remote` through the
+    hardened runner; a remote that cannot be asked counts as not knowing it)."""
+    commit = commit.lower()
+    cloned = Scan.objects.filter(
+        repository=repository, status=ScanStatus.SUCCEEDED, commit_sha__startswith=commit
+    )
+    if cloned.exclude(trigger=ScanTrigger.API).exists():
+        return True
+    if not settings.CI_UPLOAD_VERIFY_WITH_REMOTE:
+        return False
+    try:
+        tips = remote_tips(repository.clone_url, local_roots=settings.AUDITOR_LOCAL_REPO_ROOTS)
+    except CloneError as exc:
+        log.warning("repository %s: could not verify commit %s: %s", repository.pk, commit[:12], exc.message)
+        return False
+    return any(sha.startswith(commit) for sha in tips.values())
+
+
 def scan_ingest_uploaded(
     *, repository: Repository, actor: User | AnonymousUser | None, commit: str, branch: str, payload: Any
 ) -> Scan:
-    """Create an `api` scan of `commit` and ingest the uploaded result into it."""
+    """Create an `api` scan of `commit` and ingest the uploaded result into it.
+
+    A commit the repository does not know is stored as an unverified scan: visible, but
+    outside the branch's history, so a result for a made-up commit can neither mark the
+    branch's findings fixed nor pass its gate.
+    """
     result = result_from_payload(payload)
+    verified = commit_known(repository, commit)  # git I/O: before the transaction
     now = timezone.now()
     with transaction.atomic():
         # Created in the ingesting phase: no clone or engine run follows, no task is queued.
@@ -201,6 +232,7 @@ def scan_ingest_uploaded(
             status=ScanStatus.INGESTING,
             started_at=now,
             heartbeat_at=now,
+            commit_verified=verified,
         )
         scan_ingest(scan, result)
         # After the ingestion, which locks the repository's row: the audit event locks the
@@ -210,6 +242,11 @@ def scan_ingest_uploaded(
             actor=actor,
             action="scan.uploaded",
             obj=scan,
-            details={"commit": scan.commit_sha, "branch": branch, "findings": len(result.findings)},
+            details={
+                "commit": scan.commit_sha,
+                "branch": branch,
+                "findings": len(result.findings),
+                "commit_verified": verified,
+            },
         )
     return scan

@@ -96,7 +96,9 @@ def scan_ingest(scan: Scan, result: ScanResult, *, churn: Mapping[str, int] | No
 
     `churn` (commits per path in the churn window, read from the checkout) is stored with
     the file metrics, so risk is scored once, here; None when there is no history to read
-    (a CI upload). Idempotent: rows a previous attempt may have left are replaced. Raises
+    (a CI upload). A scan of an unverified commit stores its findings and metrics only:
+    it is not linked into the branch's history (lifecycle, rollup, trust, gate).
+    Idempotent: rows a previous attempt may have left are replaced. Raises
     ScanNoLongerRunning (and writes nothing) when the scan is no longer ingesting.
     """
     started = time.monotonic()
@@ -119,7 +121,8 @@ def scan_ingest(scan: Scan, result: ScanResult, *, churn: Mapping[str, int] | No
         Finding.objects.filter(scan=scan).delete()
         rows_insert(FileMetric, metrics)
         rows_insert(Finding, findings)
-        scan_lifecycle_compute(scan)
+        if scan.commit_verified:
+            scan_lifecycle_compute(scan)
         now = timezone.now()
         fields = {
             "status": ScanStatus.SUCCEEDED,
@@ -137,7 +140,8 @@ def scan_ingest(scan: Scan, result: ScanResult, *, churn: Mapping[str, int] | No
             "ingest_seconds": round(time.monotonic() - started, 3),
         }
         Scan.objects.filter(pk=scan.pk).update(**fields)
-        scan_review_derive(scan)  # trust levels and the quality gate (services/gate.py)
+        if scan.commit_verified:
+            scan_review_derive(scan)  # trust levels and the quality gate (services/gate.py)
         repository_changed_by_scan(scan.pk)  # last: it holds the team's row until the commit
     for name, value in fields.items():
         setattr(scan, name, value)

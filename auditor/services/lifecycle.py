@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.db.models import Avg, Max, OuterRef, Q, Subquery
+from django.db.models import Avg, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from auditor.models import (
@@ -16,30 +16,16 @@ from auditor.models import (
     Lifecycle,
     Scan,
     ScanRollup,
-    ScanStatus,
     Severity,
     TrackedFinding,
     Triage,
 )
+from auditor.selectors.gate import scan_previous_successful
 from auditor.services.risk import scan_risk_compute
 from auditor.services.tally import finding_tally_refresh
 
 BATCH_SIZE = 2000
 _DISPLAY_FIELDS = ("rule_id", "category", "severity", "confidence", "path", "line", "message")
-
-
-def scan_previous_succeeded(scan: Scan) -> Scan | None:
-    """The latest succeeded scan of the same repository and branch before `scan`."""
-    return (
-        Scan.objects.filter(
-            repository_id=scan.repository_id,
-            branch=scan.branch,
-            status=ScanStatus.SUCCEEDED,
-        )
-        .filter(Q(created_at__lt=scan.created_at) | Q(created_at=scan.created_at, id__lt=scan.pk))
-        .order_by("-created_at", "-id")
-        .first()
-    )
 
 
 def _copy_display(tracked: TrackedFinding, row: dict[str, Any]) -> None:
@@ -56,7 +42,7 @@ def scan_lifecycle_compute(scan: Scan) -> ScanRollup:
     Idempotent: a re-run for the same scan replaces its changes and rollup.
     """
     repository = scan.repository
-    previous = scan_previous_succeeded(scan)
+    previous = scan_previous_successful(scan)
     rows = list(Finding.objects.filter(scan=scan).values("id", "fingerprint", *_DISPLAY_FIELDS))
     current = {row["fingerprint"]: row for row in rows}
     tracked = {

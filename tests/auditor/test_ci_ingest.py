@@ -8,12 +8,24 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from auditor.models import AuditEvent, Finding, Repository, Scan, ScanStatus, ScanTrigger
+from auditor.models import (
+    AuditEvent,
+    Finding,
+    FindingChange,
+    GateResult,
+    Repository,
+    Scan,
+    ScanRollup,
+    ScanStatus,
+    ScanTrigger,
+    TrackedFinding,
+)
 from auditor.services.api_tokens import api_token_create
 from auditor.services.ci_ingest import ResultRejected, result_from_payload
 from scanners import upload
 from scanners.engine import EngineConfig, scan_directory
 from tests.auditor.conftest import Personas
+from tests.conftest import git
 
 SHA = "abcdef0123456789abcdef0123456789abcdef01"
 
@@ -193,3 +205,47 @@ def test_uploaded_paths_are_relative_paths_inside_the_repository(raw: str, store
     refused = [w for w in result.warnings if w.code == "upload:path-refused"]
     assert len(refused) == (0 if stored else 2)
     assert all(w.message.startswith("Not stored: ") for w in refused)
+
+
+def test_an_upload_for_a_commit_the_repository_does_not_have_stays_out_of_the_history(
+    personas: Personas,
+    git_repo_factory: object,
+    engine_result: dict[str, object],
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    settings.CI_UPLOAD_VERIFY_WITH_REMOTE = True  # a local repository: ls-remote stays on this machine
+    source = git_repo_factory("svc", {"app.py": "import subprocess\nsubprocess.call('ls', shell=True)\n"})  # type: ignore[operator]
+    repository = Repository.objects.create(team=personas.team, name="svc", slug="svc", clone_url=str(source))
+    head = git(source, "rev-parse", "HEAD")
+    url = f"/api/v1/repositories/{repository.pk}/results/"
+    client = _api(personas.reviewer)
+
+    real = client.post(
+        url, {"commit": head, "branch": "main", "result": engine_result}, content_type="application/json"
+    )
+    made_up = client.post(
+        url,
+        {"commit": "f" * 40, "branch": "main", "result": {**engine_result, "findings": []}},
+        content_type="application/json",
+    )
+
+    assert (real.status_code, real.json()["commit_verified"]) == (201, True)
+    assert (made_up.status_code, made_up.json()["commit_verified"]) == (201, False)
+    # The empty upload of a made-up commit fixed nothing and left no gate or rollup.
+    assert (
+        TrackedFinding.objects.filter(repository=repository, is_open=True).count()
+        == real.json()["findings_total"]
+    )
+    fake = Scan.objects.get(pk=made_up.json()["id"])
+    assert not FindingChange.objects.filter(scan=fake).exists()
+    assert not GateResult.objects.filter(scan=fake).exists()
+    assert not ScanRollup.objects.filter(scan=fake).exists()
+    page = Client()
+    page.force_login(personas.viewer)
+    assert "Unverified commit" in page.get(f"/scans/{fake.pk}/").content.decode()
+    # The next verified scan is compared with the last verified one, not with the fake.
+    again = client.post(
+        url, {"commit": head[:12], "branch": "main", "result": engine_result}, content_type="application/json"
+    )
+    assert again.json()["commit_verified"] is True
+    assert FindingChange.objects.filter(scan_id=again.json()["id"]).count() == 0  # unchanged
