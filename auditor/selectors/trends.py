@@ -72,10 +72,6 @@ class Chart:
     series: list[Series]
     kind: str = "line"  # or "bars"
 
-    @property
-    def has_data(self) -> bool:
-        return any(s.points for s in self.series)
-
     def layout(self, width: int, height: int) -> dict[str, Any]:
         """Pixel coordinates for the template: polylines, points, axis labels."""
         pad_l, pad_r, pad_t, pad_b = 40, 10, 10, 22
