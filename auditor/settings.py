@@ -278,7 +278,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every layout step (and its stylesheet parse at import) at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO and a banner at every start; lockouts are WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Static entries that beat keeps in django-celery-beat's tables (repository schedules
