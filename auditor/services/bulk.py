@@ -45,9 +45,10 @@ def rows_insert(model: type[M], objects: Iterable[M]) -> int:
             for obj in batch:
                 copy.write_row(
                     [
+                        # pre_save fills auto_now / auto_now_add values, as an INSERT would.
                         getattr(obj, f.attname)
                         if simple
-                        else f.get_db_prep_save(getattr(obj, f.attname), connection)
+                        else f.get_db_prep_save(f.pre_save(obj, True), connection)
                         for f, simple in zip(fields, plain, strict=True)
                     ]
                 )
