@@ -37,9 +37,9 @@ from pathlib import Path
 
 # Characters written as \xNN escapes of their bytes; backslash is doubled. Lone surrogates
 # U+DC80..U+DCFF are how `surrogateescape` decoding hands over bytes that are not UTF-8.
-_NEEDS_ESCAPE = re.compile(
-    "[\\\\\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\udc80-\udcff]"
-)
+_UNSAFE_CHARS = "\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff"
+_NEEDS_ESCAPE = re.compile(f"[\\\\{_UNSAFE_CHARS}]")
+_UNSAFE = re.compile(f"[{_UNSAFE_CHARS}]")
 _ESCAPE = re.compile(r"\\(\\|x[0-9a-f]{2})")
 _MAX_LINKS = 40  # Linux's MAXSYMLINKS
 
@@ -54,7 +54,8 @@ def _escape(match: re.Match[str]) -> str:
         return "\\\\"
     if "\udc80" <= char <= "\udcff":
         return f"\\x{ord(char) - 0xDC00:02x}"
-    return "".join(f"\\x{byte:02x}" for byte in char.encode("utf-8"))
+    # surrogatepass: only a lone surrogate from outside the engine (escape_unsafe) needs it.
+    return "".join(f"\\x{byte:02x}" for byte in char.encode("utf-8", "surrogatepass"))
 
 
 def escape_path(raw: bytes) -> str:
@@ -66,6 +67,13 @@ def escape_path(raw: bytes) -> str:
 def escape_name(name: str) -> str:
     """The text form of a name as `os` functions return it (`os.fsdecode`d bytes)."""
     return escape_path(os.fsencode(name))
+
+
+def escape_unsafe(text: str) -> str:
+    """`text` from outside the engine (e.g. an uploaded result) with every character the
+    text form never contains (lone surrogates, NUL and the other unsafe characters above)
+    escaped. Backslashes are left alone: such a path may already be in text form."""
+    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
 
 
 def path_bytes(path: str) -> bytes:
