@@ -51,6 +51,7 @@ _GENERATED = re.compile(
 _BINARY_PROBE = 8192
 _OUTSIDE = "symlink points outside the checkout; skipped, never opened"
 _GENERATED_PROBE_LINES = 5
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,10 @@ def _decode(data: bytes, language: str) -> str | ScanWarning:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
         return ScanWarning("file:undecodable", "", f"not valid {encoding}: {exc}")
+    if _SURROGATE.search(text):
+        # Lenient codecs a coding cookie may name (utf-7, unicode_escape) can yield lone
+        # surrogates: not text at all (no UTF-8 output, PostgreSQL or parser accepts them).
+        return ScanWarning("file:undecodable", "", f"{encoding} decodes it to lone surrogates")
     if text.startswith("\ufeff"):
         text = text[1:]
     # Universal newlines, as Python's own source reader and radon's `open()` do.
