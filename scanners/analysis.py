@@ -20,6 +20,7 @@ from typing import Any
 
 from scanners.discovery import DiscoveredFile, load_source
 from scanners.findings import make_finding, snippet_of
+from scanners.headroom import with_headroom
 from scanners.model import FileMetrics, Finding, FunctionMetric, RuleMeta, ScannerId, ScanWarning
 from scanners.project.context import RepoContext
 from scanners.registry import NOT_ANALYSED, SYNTAX_ERROR
@@ -85,7 +86,8 @@ def analyse_file(
 ) -> FileOutcome:
     """Every enabled scanner over one file; never raises for a problem in the file."""
     try:
-        return _analyse(root, file, settings, context, rules, repo_rules)
+        # A fixed recursion budget: the outcome must not depend on the caller's stack depth.
+        return with_headroom(lambda: _analyse(root, file, settings, context, rules, repo_rules))
     except Exception as exc:
         # Last line of defence (e.g. RecursionError from ast.parse on absurdly nested code):
         # one pathological file must not cost the whole scan.
