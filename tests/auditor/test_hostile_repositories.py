@@ -253,7 +253,7 @@ def test_a_worker_scans_the_hostile_repository_twice_with_identical_results(
             attempt,
             scan.error_code,
             scan.error_text,
-            worker.log()[-3000:],
+            worker.log()[worker.log().find("Traceback") :][:6000],
         )
         assert {(w["code"], w["path"]) for w in scan.warnings} == EXPECTED_WARNINGS, attempt
         rows = set(Finding.objects.filter(scan=scan).values_list("rule_id", "path", "line", "fingerprint"))
