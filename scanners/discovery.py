@@ -96,6 +96,8 @@ def discover(
                         stack.append((raw_prefix + raw_name + b"/", rel + "/"))
                 elif kind == "file":
                     _regular(rel, name, size, max_file_bytes, files, warnings)
+                elif kind == "unreadable":
+                    warnings.append(ScanWarning("file:unreadable", rel, "cannot be listed (stat failed)"))
                 # FIFOs, sockets, devices: never opened (a FIFO would block the scan).
     files.sort(key=lambda f: f.path)
     warnings.sort(key=lambda w: (w.path, w.code))
@@ -111,17 +113,23 @@ def _list_dir(checkout: Checkout, raw_dir: bytes) -> list[tuple[bytes, str, int]
         with os.scandir(fd) as it:
             for entry in it:
                 raw = os.fsencode(entry.name)
-                if entry.is_symlink():
-                    listed.append((raw, "link", 0))
-                elif entry.is_dir(follow_symlinks=False):
-                    listed.append((raw, "dir", 0))
-                elif entry.is_file(follow_symlinks=False):
-                    listed.append((raw, "file", entry.stat(follow_symlinks=False).st_size))
-                else:
-                    listed.append((raw, "other", 0))
+                try:
+                    listed.append((raw, *_kind(entry)))
+                except OSError:  # one entry that cannot be stat'ed, not its whole directory
+                    listed.append((raw, "unreadable", 0))
         return listed
     finally:
         os.close(fd)
+
+
+def _kind(entry: os.DirEntry[str]) -> tuple[str, int]:
+    if entry.is_symlink():
+        return "link", 0
+    if entry.is_dir(follow_symlinks=False):
+        return "dir", 0
+    if entry.is_file(follow_symlinks=False):
+        return "file", entry.stat(follow_symlinks=False).st_size
+    return "other", 0
 
 
 def _unreadable(code: str, path: str, exc: OSError) -> ScanWarning:
