@@ -10,6 +10,8 @@ the whole result, repo-level rules included).
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import tokenize
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,15 +20,24 @@ from typing import Any
 
 from scanners.discovery import DiscoveredFile, load_source
 from scanners.findings import make_finding, snippet_of
+from scanners.headroom import with_headroom
 from scanners.model import FileMetrics, Finding, FunctionMetric, RuleMeta, ScannerId, ScanWarning
 from scanners.project.context import RepoContext
-from scanners.registry import SYNTAX_ERROR
+from scanners.registry import NOT_ANALYSED, SYNTAX_ERROR
 from scanners.rules.base import Hit, RepoRule, Rule
+from scanners.rules.secrets import mask_in_text
 from scanners.source import PYTHON, SourceFile
 from scanners.suppression import directives_from_comments, directives_from_lines
 from scanners.tools.bandit import bandit_findings
 from scanners.tools.radon import radon_metrics
 from scanners.tools.raw import RawCounts, js_line_counts, python_raw_counts, python_tokens
+
+# What an absurdly nested file exhausts in the parser or in a visitor walking its tree;
+# the file is reported (E002) and every other analysis of it still runs.
+_TOO_DEEP = (RecursionError, MemoryError)
+# bandit's hard-coded password tests quote the value in their message.
+_PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})
+_QUOTED_PASSWORD = re.compile(r"hardcoded password: '(.*)'$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -75,7 +86,8 @@ def analyse_file(
 ) -> FileOutcome:
     """Every enabled scanner over one file; never raises for a problem in the file."""
     try:
-        return _analyse(root, file, settings, context, rules, repo_rules)
+        # A fixed recursion budget: the outcome must not depend on the caller's stack depth.
+        return with_headroom(lambda: _analyse(root, file, settings, context, rules, repo_rules))
     except Exception as exc:
         # Last line of defence (e.g. RecursionError from ast.parse on absurdly nested code):
         # one pathological file must not cost the whole scan.
@@ -102,6 +114,11 @@ def _analyse(
         state = _analyse_js(source, lines)
     if ScannerId.AI_RULES in settings.scanners and context is not None:
         state.facts = _run_rules(source, context, rules, repo_rules, lines, state)
+    if state.too_deep:
+        failed = ", ".join(state.too_deep)
+        message = f"nested too deeply to analyse: {failed}; their findings for this file are missing"
+        # File-level, no snippet: the fingerprint does not change with the first line.
+        state.findings.append(make_finding(NOT_ANALYSED, source.path, 1, message, ""))
     metrics = state.metrics(digest)
     return FileOutcome(
         source.path, metrics, tuple(state.findings), tuple(state.warnings), state.directives, state.facts
@@ -118,6 +135,7 @@ class _State:
         self.findings: list[Finding] = []
         self.warnings: list[ScanWarning] = []
         self.facts: dict[str, Any] = {}
+        self.too_deep: list[str] = []  # the analyses that ran out of stack or memory (E002)
         self.parse_ok = True
         self.complexities: tuple[int, ...] = ()
         self.functions: tuple[FunctionMetric, ...] = ()
@@ -147,6 +165,10 @@ def _analyse_python(root: Path, source: SourceFile, settings: AnalysisSettings, 
     directives = directives_from_comments(comments) if complete else directives_from_lines(lines, False)
     state = _State(source, python_raw_counts(source.text, tokens, complete), directives)
     tree = source.python_tree
+    if tree is None and source.too_deep:
+        state.too_deep.append(source.too_deep)
+        state.parse_ok = False
+        return state
     if tree is None:
         error = source.parse_error
         line = (error.lineno if error else None) or 1
@@ -158,13 +180,21 @@ def _analyse_python(root: Path, source: SourceFile, settings: AnalysisSettings, 
         state.parse_ok = False
         return state
     if ScannerId.BANDIT in settings.scanners:
-        bandit = bandit_findings(root, source, comments, lines)
-        state.warnings.extend(bandit.warnings)
-        state.findings.extend(bandit.findings)
+        try:
+            bandit = bandit_findings(root, source, comments, lines)
+        except _TOO_DEEP as exc:
+            state.too_deep.append(f"bandit ({type(exc).__name__})")
+        else:
+            state.warnings.extend(bandit.warnings)
+            state.findings.extend(_mask_password(f) for f in bandit.findings)
     if ScannerId.RADON in settings.scanners:
-        radon = radon_metrics(
-            source, tree, state.raw, lines, settings.complexity_threshold, settings.mi_threshold
-        )
+        try:
+            radon = radon_metrics(
+                source, tree, state.raw, lines, settings.complexity_threshold, settings.mi_threshold
+            )
+        except _TOO_DEEP as exc:
+            state.too_deep.append(f"radon ({type(exc).__name__})")
+            return state
         state.warnings.extend(radon.warnings)
         state.findings.extend(radon.findings)
         state.functions = radon.functions
@@ -195,6 +225,9 @@ def _run_rules(
             continue
         try:
             hits = list(rule.check(source, context))
+        except _TOO_DEEP as exc:
+            state.too_deep.append(f"{rule.meta.id} ({type(exc).__name__})")
+            continue
         except Exception as exc:  # one broken rule must not cost the scan
             state.warnings.append(_crash(rule.meta, source.path, exc))
             continue
@@ -205,9 +238,25 @@ def _run_rules(
             continue
         try:
             facts[repo_rule.meta.id] = repo_rule.collect(source, context)
+        except _TOO_DEEP as exc:
+            state.too_deep.append(f"{repo_rule.meta.id} ({type(exc).__name__})")
         except Exception as exc:
             state.warnings.append(_crash(repo_rule.meta, source.path, exc))
     return facts
+
+
+def _mask_password(finding: Finding) -> Finding:
+    """bandit's B105/B106/B107 finding with the password masked in its message and snippet,
+    as our own secret rule (AI502) masks: the raw value never leaves the engine."""
+    if finding.rule_id not in _PASSWORD_TESTS:
+        return finding
+    quoted = _QUOTED_PASSWORD.search(finding.message)
+    secrets = [quoted.group(1)] if quoted else []
+    return dataclasses.replace(
+        finding,
+        message=mask_in_text(finding.message, secrets),
+        snippet=mask_in_text(finding.snippet, secrets),
+    )
 
 
 def _crash(meta: RuleMeta, path: str, exc: Exception) -> ScanWarning:

@@ -25,6 +25,7 @@ from typing import Any
 from scanners import __version__ as ENGINE_VERSION
 from scanners.analysis import AnalysisSettings, FileOutcome
 from scanners.discovery import DiscoveredFile
+from scanners.paths import read_inside
 from scanners.project.context import RepoContext
 from scanners.registry import scanner_versions
 
@@ -98,9 +99,10 @@ class ResultCache:
             try:
                 # A cache lookup reads the file in the parent; on a miss the worker reads it
                 # again. Only cached scans pay this, and only for changed files.
-                data = (root / file.path).read_bytes()
+                data = read_inside(root, file.path, file.size + 1)
             except OSError:
                 return None
+            # The text path, not the name's raw bytes: the escape is part of the outcome.
             key = hashlib.sha256(b"\0".join((self.salt.encode(), file.path.encode(), data))).hexdigest()
             self._keys[file.path] = key
         return self.directory / key[:2] / f"{key}.pkl"

@@ -2,7 +2,9 @@
 
 `discover` walks the tree using names and `lstat` only: it prunes VCS/vendored/cache
 directories, never follows a symlink out of the checkout (or into any symlinked
-directory, which also rules out loops), and drops minified and oversized sources.
+directory; a link loop is a `file:symlink-loop` warning), and drops minified and
+oversized sources. Every name becomes the engine's text form (scanners/paths.py) here,
+once: the CLI, JSON, SARIF and the database all show the same escaped path.
 The checks that need the bytes (binary, undecodable, generated) happen in
 `load_source`, at the single read of each file inside the worker, so no file is read
 twice. Every skip of a source file is recorded as a namespaced `ScanWarning`.
@@ -10,15 +12,18 @@ twice. Every skip of a source file is recorded as a namespaced `ScanWarning`.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
 import re
+import stat
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
 from scanners.model import ScanWarning
+from scanners.paths import Checkout, OutsideCheckout, escape_path, read_inside
 from scanners.source import LANGUAGE_BY_SUFFIX, PYTHON, SourceFile
 
 DEFAULT_MAX_FILE_BYTES = 1024 * 1024
@@ -46,6 +51,7 @@ _GENERATED = re.compile(
 _BINARY_PROBE = 8192
 _OUTSIDE = "symlink points outside the checkout; skipped, never opened"
 _GENERATED_PROBE_LINES = 5
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,33 +67,73 @@ class DiscoveredFile:
 def discover(
     root: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
 ) -> tuple[list[DiscoveredFile], list[ScanWarning]]:
-    """Every file of the checkout under `root`, sorted by path, plus the skips."""
-    real_root = root.resolve()
+    """Every file of the checkout under `root`, sorted by path, plus the skips.
+
+    Paths are in the engine's text form (scanners/paths.py). Directories are opened
+    relative to the checkout's descriptor, so depth and path length are no limit; a name
+    that cannot be listed or a link that cannot be followed is a warning, never an error.
+    """
     files: list[DiscoveredFile] = []
     warnings: list[ScanWarning] = []
-    # Plain strings while walking: pathlib objects per entry cost more than the walk itself.
-    stack = [(str(real_root), "")]
-    while stack:
-        directory, prefix = stack.pop()
-        try:
-            entries = list(os.scandir(directory))
-        except OSError as exc:
-            warnings.append(ScanWarning("file:unreadable-dir", prefix.rstrip("/"), exc.strerror or str(exc)))
-            continue
-        for entry in entries:
-            rel = prefix + entry.name
-            if entry.is_symlink():
-                _symlink(real_root, Path(entry.path), rel, entry, max_file_bytes, files, warnings)
-            elif entry.is_dir(follow_symlinks=False):
-                if entry.name not in IGNORED_DIRS and not entry.name.endswith(".egg-info"):
-                    stack.append((entry.path, rel + "/"))
-            elif entry.is_file(follow_symlinks=False):
-                size = entry.stat(follow_symlinks=False).st_size
-                _regular(rel, entry.name, size, max_file_bytes, files, warnings)
-            # FIFOs, sockets, devices: never opened (a FIFO would block the scan).
+    with Checkout(root) as checkout:
+        # (path bytes, text path) prefixes, "" for the root: plain values while walking,
+        # since pathlib objects per entry cost more than the walk itself.
+        stack: list[tuple[bytes, str]] = [(b"", "")]
+        while stack:
+            raw_prefix, prefix = stack.pop()
+            try:
+                entries = _list_dir(checkout, raw_prefix)
+            except OSError as exc:
+                warnings.append(_unreadable("file:unreadable-dir", prefix.rstrip("/"), exc))
+                continue
+            for raw_name, kind, size in entries:
+                name = escape_path(raw_name)
+                rel = prefix + name
+                if kind == "link":
+                    _symlink(checkout, raw_prefix + raw_name, rel, name, max_file_bytes, files, warnings)
+                elif kind == "dir":
+                    if name not in IGNORED_DIRS and not name.endswith(".egg-info"):
+                        stack.append((raw_prefix + raw_name + b"/", rel + "/"))
+                elif kind == "file":
+                    _regular(rel, name, size, max_file_bytes, files, warnings)
+                elif kind == "unreadable":
+                    warnings.append(ScanWarning("file:unreadable", rel, "cannot be listed (stat failed)"))
+                # FIFOs, sockets, devices: never opened (a FIFO would block the scan).
     files.sort(key=lambda f: f.path)
     warnings.sort(key=lambda w: (w.path, w.code))
     return files, warnings
+
+
+def _list_dir(checkout: Checkout, raw_dir: bytes) -> list[tuple[bytes, str, int]]:
+    """(name, "link" | "dir" | "file" | "other", size) of each entry of a directory."""
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(raw_dir or b".", flags, dir_fd=checkout.fd)
+    try:
+        listed: list[tuple[bytes, str, int]] = []
+        with os.scandir(fd) as it:
+            for entry in it:
+                raw = os.fsencode(entry.name)
+                try:
+                    listed.append((raw, *_kind(entry)))
+                except OSError:  # one entry that cannot be stat'ed, not its whole directory
+                    listed.append((raw, "unreadable", 0))
+        return listed
+    finally:
+        os.close(fd)
+
+
+def _kind(entry: os.DirEntry[str]) -> tuple[str, int]:
+    if entry.is_symlink():
+        return "link", 0
+    if entry.is_dir(follow_symlinks=False):
+        return "dir", 0
+    if entry.is_file(follow_symlinks=False):
+        return "file", entry.stat(follow_symlinks=False).st_size
+    return "other", 0
+
+
+def _unreadable(code: str, path: str, exc: OSError) -> ScanWarning:
+    return ScanWarning(code, path, exc.strerror or str(exc))
 
 
 def language_of(name: str) -> str | None:
@@ -109,27 +155,37 @@ def _regular(
 
 
 def _symlink(
-    root: Path,
-    path: Path,
+    checkout: Checkout,
+    raw: bytes,
     rel: str,
-    entry: os.DirEntry[str],
+    name: str,
     max_bytes: int,
     files: list[DiscoveredFile],
     warnings: list[ScanWarning],
 ) -> None:
-    target = path.resolve()  # lexical + readlink only; the target is not opened
-    if not target.is_relative_to(root):
+    # Resolved link by link inside the checkout (lstat + readlink only; no target is opened).
+    try:
+        target = checkout.stat(raw)
+    except OutsideCheckout:
         warnings.append(
             ScanWarning("file:symlink-outside", rel, "symlink points outside the checkout; skipped")
         )
-    elif entry.is_dir():
+        return
+    except FileNotFoundError:
+        warnings.append(ScanWarning("file:broken-symlink", rel, "symlink target does not exist"))
+        return
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            warnings.append(ScanWarning("file:symlink-loop", rel, "symlink loop; not followed"))
+        else:
+            warnings.append(_unreadable("file:unreadable", rel, exc))
+        return
+    if stat.S_ISDIR(target.st_mode):
         # Its target inside the checkout is scanned at its real place; following the link
         # could only duplicate results or loop.
         warnings.append(ScanWarning("file:symlink-dir", rel, "symlinked directory not followed"))
-    elif entry.is_file():
-        _regular(rel, entry.name, target.stat().st_size, max_bytes, files, warnings)
-    elif not target.exists():
-        warnings.append(ScanWarning("file:broken-symlink", rel, "symlink target does not exist"))
+    elif stat.S_ISREG(target.st_mode):
+        _regular(rel, name, target.st_size, max_bytes, files, warnings)
     # else: a link to a FIFO/socket/device inside the checkout: never opened, like the target.
 
 
@@ -139,15 +195,13 @@ def load_source(
     """Read and decode one discovered source file: (SourceFile, sha256 of its bytes),
     or the ScanWarning explaining why it is not analysed."""
     assert file.language is not None
-    real_root = root.resolve()
-    target = (real_root / file.path).resolve()
-    if not target.is_relative_to(real_root):  # re-checked at open time: the tree may have changed
-        return ScanWarning("file:symlink-outside", file.path, _OUTSIDE)
     try:
-        with open(target, "rb") as handle:
-            data = handle.read(max_file_bytes + 1)
+        # Links are re-resolved at open time: the tree may have changed since discovery.
+        data = read_inside(root, file.path, max_file_bytes + 1)
+    except OutsideCheckout:
+        return ScanWarning("file:symlink-outside", file.path, _OUTSIDE)
     except OSError as exc:
-        return ScanWarning("file:unreadable", file.path, exc.strerror or str(exc))
+        return _unreadable("file:unreadable", file.path, exc)
     if len(data) > max_file_bytes:
         return ScanWarning("file:too-large", file.path, f"exceeds the {max_file_bytes}-byte cap")
     if b"\0" in data[:_BINARY_PROBE]:
@@ -174,6 +228,10 @@ def _decode(data: bytes, language: str) -> str | ScanWarning:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
         return ScanWarning("file:undecodable", "", f"not valid {encoding}: {exc}")
+    if _SURROGATE.search(text):
+        # Lenient codecs a coding cookie may name (utf-7, unicode_escape) can yield lone
+        # surrogates: not text at all (no UTF-8 output, PostgreSQL or parser accepts them).
+        return ScanWarning("file:undecodable", "", f"{encoding} decodes it to lone surrogates")
     if text.startswith("\ufeff"):
         text = text[1:]
     # Universal newlines, as Python's own source reader and radon's `open()` do.

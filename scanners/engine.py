@@ -22,6 +22,7 @@ from scanners.analysis import AnalysisSettings, FileOutcome, analyse_file, hit_t
 from scanners.cache import ResultCache
 from scanners.discovery import DEFAULT_MAX_FILE_BYTES, DiscoveredFile, discover
 from scanners.fingerprint import assign_fingerprints
+from scanners.headroom import with_headroom
 from scanners.model import FileMetrics, Finding, RuleMeta, ScannerId, ScanResult, ScanWarning
 from scanners.project.context import RepoContext, build_repo_context
 from scanners.registry import DEFAULT_SCANNERS, rule_metadata, scanner_versions, validate_scanner_ids
@@ -125,7 +126,8 @@ def scan_directory(
 
 def _context(root: Path, discovered: list[DiscoveredFile], warnings: list[ScanWarning]) -> RepoContext | None:
     try:
-        return build_repo_context(root, [f.path for f in discovered])
+        # json, tomllib and ast recurse per nesting level of a manifest: same budget always.
+        return with_headroom(lambda: build_repo_context(root, [f.path for f in discovered]))
     except Exception as exc:
         # Without a context our rules cannot run; bandit and radon still can.
         message = f"custom rules skipped: {type(exc).__name__}: {exc}"[:500]

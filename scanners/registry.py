@@ -55,6 +55,35 @@ SYNTAX_ERROR = RuleMeta(
     use_instead="def f():\n    return f\"{'nested'}\"\n",
 )
 
+# Its own id rather than E001: the file is valid Python (the interpreter may even run it),
+# so "does not parse" and E001's version-drift rationale would mislead; what is true is
+# that the engine could not analyse it, and a finding (not a warning) puts that on the
+# file's page, in the gate and in the exports instead of in a scan-level footnote.
+NOT_ANALYSED = RuleMeta(
+    id="E002",
+    name="nesting-too-deep-to-analyse",
+    title="File could not be analysed",
+    # Code nested thousands of levels deep (long operator chains, nested calls or
+    # literals, usually generated) is first of all a complexity problem.
+    category=Category.COMPLEXITY,
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    scanner=ScannerId.ENGINE,
+    what=(
+        "Reports a Python file nested so deeply that parsing it or walking its tree exhausts the "
+        "interpreter's recursion or memory limits (RecursionError / MemoryError in ast.parse, bandit, "
+        "radon or a rule). The analyses that failed are named; their findings for the file are missing."
+    ),
+    why=(
+        "Generated tables and expressions (a sum of thousands of terms, a deeply nested literal) can be "
+        "valid code that no tool can walk. Such a file escapes review by every scanner unless it is "
+        "reported, and it is a hazard for the interpreter itself (CPython refuses to compile it)."
+    ),
+    example="TOTAL = 1 + 1 + 1 + ...  # thousands of terms in one expression\n",
+    use_instead="TOTAL = sum([1, 1, 1, ...])  # or load the data from a file\n",
+    languages=("python", "javascript", "typescript", "tsx"),
+)
+
 SCANNERS: dict[ScannerId, ScannerInfo] = {
     ScannerId.BANDIT: ScannerInfo(
         ScannerId.BANDIT, "bandit's default security tests", bandit_version, bandit_catalogue
@@ -67,7 +96,7 @@ SCANNERS: dict[ScannerId, ScannerInfo] = {
     ),
 }
 DEFAULT_SCANNERS: frozenset[ScannerId] = frozenset(SCANNERS)
-ENGINE_RULES: tuple[RuleMeta, ...] = (SYNTAX_ERROR,)
+ENGINE_RULES: tuple[RuleMeta, ...] = (SYNTAX_ERROR, NOT_ANALYSED)
 
 
 def validate_scanner_ids(ids: Iterable[str]) -> frozenset[ScannerId]:

@@ -45,6 +45,9 @@ class SourceFile:
     text: str
     language: str
     _parse_error: SyntaxError | None = field(default=None, init=False, repr=False)
+    # Set when ast.parse gave up on nesting depth (RecursionError / MemoryError): the file
+    # may well be valid Python, so it is not a parse error (see registry.NOT_ANALYSED).
+    too_deep: str | None = field(default=None, init=False, repr=False)
 
     @cached_property
     def lines(self) -> list[str]:
@@ -74,6 +77,9 @@ class SourceFile:
         except (SyntaxError, ValueError) as exc:
             # ValueError: source contains null bytes.
             self._parse_error = exc if isinstance(exc, SyntaxError) else SyntaxError(str(exc))
+            return None
+        except (RecursionError, MemoryError) as exc:
+            self.too_deep = f"ast.parse ({type(exc).__name__})"
             return None
 
     @property

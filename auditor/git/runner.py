@@ -193,7 +193,9 @@ def tree_size(root: Path) -> int:
     total = 0
     for dirpath, _dirnames, filenames in os.walk(root):
         for name in filenames:
-            with contextlib.suppress(FileNotFoundError):  # git renames temp files as it goes
+            # FileNotFoundError: git renames temp files as it goes; ENAMETOOLONG: a path git
+            # wrote relative to the worktree can pass PATH_MAX once prefixed with its location.
+            with contextlib.suppress(OSError):
                 total += os.lstat(os.path.join(dirpath, name)).st_size
     return total
 

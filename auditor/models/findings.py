@@ -21,7 +21,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 
+from auditor.models.paths import path_key
 from auditor.models.repositories import Repository
 from auditor.models.scans import Scan
 from auditor.models.teams import Team
@@ -60,7 +62,7 @@ class Finding(models.Model):
     category = models.CharField(max_length=32, choices=Category.choices)
     severity = models.PositiveSmallIntegerField(choices=Severity.choices)
     confidence = models.PositiveSmallIntegerField(choices=Confidence.choices)
-    path = models.CharField(max_length=1000)
+    path = models.TextField()  # any length; indexed by its key (models/paths.py)
     line = models.PositiveIntegerField()
     end_line = models.PositiveIntegerField()
     column = models.PositiveIntegerField(default=0)
@@ -73,7 +75,7 @@ class Finding(models.Model):
         ordering = ["-severity", "path", "line"]
         indexes = [
             # The scan page's default order and severity filter.
-            models.Index(fields=["scan", "-severity", "path", "line"], name="finding_scan_sev_idx"),
+            models.Index(F("scan"), F("severity").desc(), path_key(), F("line"), name="finding_scan_sev_idx"),
             models.Index(fields=["scan", "category"], name="finding_scan_category_idx"),
             models.Index(fields=["scan", "fingerprint"], name="finding_scan_fp_idx"),
         ]
@@ -111,7 +113,7 @@ class TrackedFinding(models.Model):
     category = models.CharField(max_length=32)
     severity = models.PositiveSmallIntegerField()
     confidence = models.PositiveSmallIntegerField()
-    path = models.CharField(max_length=1000)
+    path = models.TextField()  # any length; indexed by its key (models/paths.py)
     line = models.PositiveIntegerField()
     message = models.TextField()
     # Indexed columns change only on a transition or when the display copy changes, never
@@ -151,9 +153,9 @@ class TrackedFinding(models.Model):
             # First and last pages of the list, in its default order and sorted by path
             # (the last page is read backwards, see selectors/findings.py).
             models.Index(fields=["is_open", "-severity", "id"], name="tracked_open_sev_idx"),
-            models.Index(fields=["is_open", "path", "line", "id"], name="tracked_open_path_idx"),
+            models.Index(F("is_open"), path_key(), F("line"), F("id"), name="tracked_open_path_idx"),
             # Hotspots: open findings per path of one repository.
-            models.Index(fields=["repository", "is_open", "path"], name="tracked_repo_open_path_idx"),
+            models.Index(F("repository"), F("is_open"), path_key(), name="tracked_repo_open_path_idx"),
             # Triage copies onto every branch of a repository.
             models.Index(fields=["repository", "fingerprint"], name="tracked_repo_fp_idx"),
         ]

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 
+from auditor.models.paths import path_digest
 from auditor.models.repositories import Repository
 from auditor.models.teams import Team
 
@@ -105,7 +107,7 @@ class Scan(models.Model):
 
 class FileMetric(models.Model):
     scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="file_metrics")
-    path = models.CharField(max_length=1000)
+    path = models.TextField()  # any length (models/paths.py)
     language = models.CharField(max_length=32)
     lines = models.PositiveIntegerField(default=0)
     sloc = models.PositiveIntegerField(default=0)
@@ -123,7 +125,7 @@ class FileMetric(models.Model):
 
     class Meta:
         ordering = ["path"]
-        constraints = [models.UniqueConstraint(fields=["scan", "path"], name="filemetric_unique_scan_path")]
+        constraints = [models.UniqueConstraint(F("scan"), path_digest(), name="filemetric_unique_scan_path")]
 
     def __str__(self) -> str:
         return self.path

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F
 
+from auditor.models.paths import path_digest
 from auditor.models.scans import Scan
 
 
@@ -17,7 +19,7 @@ class TrustLevel(models.IntegerChoices):
 
 class FileTrust(models.Model):
     scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="file_trust")
-    path = models.CharField(max_length=1000)
+    path = models.TextField()  # any length (models/paths.py)
     # Consecutive successful scans (this one included) without an open high/critical finding here.
     clean_streak = models.PositiveIntegerField(default=0)
     # Approved reviews of scans that contained this file, since it was first seen.
@@ -27,7 +29,7 @@ class FileTrust(models.Model):
 
     class Meta:
         ordering = ["path"]
-        constraints = [models.UniqueConstraint(fields=["scan", "path"], name="filetrust_unique_scan_path")]
+        constraints = [models.UniqueConstraint(F("scan"), path_digest(), name="filetrust_unique_scan_path")]
         indexes = [models.Index(fields=["scan", "level"], name="filetrust_scan_level_idx")]
 
     def __str__(self) -> str:

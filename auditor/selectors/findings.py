@@ -30,13 +30,14 @@ from auditor.models import (
     TrackedFinding,
     Triage,
 )
+from auditor.models.paths import path_order
 
 SEVERITY_VALUE = {s.label: s.value for s in Severity}
 STATUSES = {"open": "Open", "triaged": "Triaged", "fixed": "Fixed", "all": "All"}
 COUNTS_CACHE_SECONDS = 600
 SORTS = {
     "severity": ("-severity", "id"),
-    "path": ("path", "line", "id"),
+    "path": path_order("line", "id"),  # served by tracked_open_path_idx (models/paths.py)
     "rule": ("rule_id", "-severity", "id"),
     "newest": ("-first_seen_scan_id", "id"),
 }

@@ -19,6 +19,7 @@ from auditor.models import (
     TrackedFinding,
     Triage,
 )
+from auditor.models.paths import path_order
 
 SEVERITY_ORDER = [s.label for s in sorted(Severity, reverse=True)]
 SEVERITY_VALUE = {s.label: s.value for s in Severity}
@@ -72,7 +73,7 @@ def finding_queryset(scan: Scan, filters: FindingFilters) -> QuerySet[Finding]:
                 repository_id=scan.repository_id, branch=scan.branch, fingerprint=OuterRef("fingerprint")
             ).values("pk")[:1]
         ),
-    ).order_by("-severity", "path", "line", "id")
+    ).order_by("-severity", *path_order("line", "id"))  # finding_scan_sev_idx
 
 
 def _triaged_fingerprints(scan: Scan) -> QuerySet[Triage, Any]:

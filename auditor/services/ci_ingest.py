@@ -35,7 +35,9 @@ from scanners.model import (
 log = logging.getLogger(__name__)
 
 MAX_FINDINGS = 200_000  # a request body bigger than this is not a CI result
-MAX_PATH_CHARS = 1000  # the path columns' width
+# PATH_MAX (4,096 bytes), each byte at most four characters in the engine's text form
+# (`\xNN`, scanners/paths.py); the columns themselves have no limit (models/paths.py).
+MAX_PATH_CHARS = 4 * 4096
 PATH_REFUSED = "upload:path-refused"
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditor.models import FileBlob, FileBlobOwner, FileMetric, Scan
+from scanners.paths import read_inside
 
 MAX_BLOB_BYTES = 512 * 1024
 
@@ -34,7 +35,8 @@ def scan_file_texts_store(scan: Scan, checkout: Path) -> int:
         if sha in known:
             continue
         try:
-            raw = (checkout / path).read_bytes()
+            # By the engine's text path, never following a link out of the checkout.
+            raw = read_inside(checkout, path, MAX_BLOB_BYTES + 1)
         except OSError:
             continue
         owned.append(sha)

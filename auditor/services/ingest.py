@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -16,17 +17,32 @@ from auditor.services.gate import scan_review_derive
 from auditor.services.lifecycle import scan_lifecycle_compute
 from auditor.services.revisions import repository_changed_by_scan
 from scanners.model import ScanResult
+from scanners.paths import escape_unsafe
 
 log = logging.getLogger(__name__)
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def pg_text(text: str) -> str:
     """`text` storable in PostgreSQL, whose text and jsonb types refuse NUL characters.
 
     Scanned files can hold a NUL anywhere past the binary-detection window; it shows
-    as U+FFFD (the replacement character) rather than failing the whole scan.
+    as U+FFFD (the replacement character) rather than failing the whole scan. So does a
+    lone surrogate, which no UTF-8 text can hold: a file decoded with a lenient codec its
+    coding cookie names (utf-7, unicode_escape) can produce one.
     """
-    return text.replace("\x00", "\ufffd")
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def pg_path(path: str) -> str:
+    """`path` storable and safe to show. The engine's paths are in its text form already
+    (scanners/paths.py) and pass unchanged; a path from elsewhere (an uploaded result)
+    gets the same escapes for what that form never holds (NUL, controls, bidi marks, lone
+    surrogates from `os.fsdecode`), so it is stored losslessly rather than refused."""
+    return escape_unsafe(path)
 
 
 class ScanNoLongerRunning(Exception):
@@ -40,7 +56,7 @@ def _file_metric_rows(
     return (
         FileMetric(
             scan=scan,
-            path=f.path,
+            path=pg_path(f.path),
             language=f.language,
             lines=f.lines,
             sloc=f.sloc,
@@ -79,7 +95,7 @@ def _finding_rows(scan: Scan, result: ScanResult) -> tuple[list[Finding], int]:
                 category=f.category.value,
                 severity=int(f.severity),
                 confidence=int(f.confidence),
-                path=f.path,
+                path=pg_path(f.path),
                 line=f.line,
                 end_line=max(f.end_line, f.line),
                 column=f.column,
@@ -108,7 +124,10 @@ def scan_ingest(scan: Scan, result: ScanResult, *, churn: Mapping[str, int] | No
         log.warning("scan %s: engine returned %d duplicate fingerprints", scan.pk, duplicates)
     severity_counts = Counter(Severity(f.severity).label for f in findings)
     category_counts = Counter(f.category for f in findings)
-    warnings = [{key: pg_text(value) for key, value in w.to_dict().items()} for w in result.warnings]
+    warnings = [
+        {"code": pg_text(w.code), "path": pg_path(w.path), "message": pg_text(w.message)}
+        for w in result.warnings
+    ]
 
     with transaction.atomic():
         # Same lock order as review_sign (repository, then scan): trust copied from the

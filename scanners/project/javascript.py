@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanners.paths import escape_name, read_text_inside
 from scanners.project.jsonc import MAX_MANIFEST_BYTES, read_json_lenient
 from scanners.project.relpath import dir_of, is_under
 from scanners.project.tsconfig import PathMapping, TsConfig
@@ -127,7 +128,7 @@ def build_js_project(root: Path, paths: Iterable[str]) -> JsProject:
             if config is not None:
                 tsconfigs.append(config)
         elif base.endswith(".d.ts"):
-            ambient |= _ambient_modules(root / rel)
+            ambient |= _ambient_modules(root, rel)
 
     manifests.sort(key=lambda m: -m.directory.count("/") - (1 if m.directory else 0))
     tsconfigs.sort(key=lambda c: -c.directory.count("/") - (1 if c.directory else 0))
@@ -149,16 +150,16 @@ def _walk_files(root: Path) -> frozenset[str]:
     root_str = str(root)
     for current, dirs, names in os.walk(root_str):
         dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
-        rel_dir = os.path.relpath(current, root_str).replace(os.sep, "/")
+        rel_dir = escape_name(os.path.relpath(current, root_str).replace(os.sep, "/"))
         prefix = "" if rel_dir == "." else rel_dir + "/"
-        found.update(prefix + n for n in names)
+        found.update(prefix + escape_name(n) for n in names)
         if len(found) > _MAX_WALKED_FILES:
             break
     return frozenset(found)
 
 
 def _read_manifest(root: Path, rel: str) -> PackageManifest | None:
-    data = read_json_lenient(root / rel)
+    data = read_json_lenient(root, rel)
     if not isinstance(data, dict):
         return None
     packages: set[str] = set()
@@ -187,11 +188,8 @@ def _read_manifest(root: Path, rel: str) -> PackageManifest | None:
     )
 
 
-def _ambient_modules(path: Path) -> set[str]:
-    try:
-        if path.stat().st_size > MAX_MANIFEST_BYTES:
-            return set()
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+def _ambient_modules(root: Path, rel: str) -> set[str]:
+    text = read_text_inside(root, rel, MAX_MANIFEST_BYTES)
+    if text is None:
         return set()
     return set(_DECLARE_MODULE.findall(text))

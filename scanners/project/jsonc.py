@@ -10,16 +10,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+from scanners.paths import read_text_inside
+
 MAX_MANIFEST_BYTES = 2_000_000
 
 
-def read_json_lenient(path: Path) -> Any:
-    """JSON with comments and trailing commas (tsconfig allows both); None when unreadable."""
-    try:
-        if path.stat().st_size > MAX_MANIFEST_BYTES:
-            return None
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+def read_json_lenient(root: Path, rel: str) -> Any:
+    """The checkout's JSON file `rel`, with comments and trailing commas (tsconfig allows
+    both); None when unreadable, too large or outside the checkout."""
+    text = read_text_inside(root, rel, MAX_MANIFEST_BYTES, encoding="utf-8-sig", errors="strict")
+    if text is None:
         return None
     try:
         return json.loads(text)

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from scanners.paths import read_text_inside
 from scanners.project.dist_names import fallback_import_names, import_names_for
 from scanners.project.python_deps import DeclaredDependency, choose_requires_python, scan_manifests
+
+_MAX_GITIGNORE_BYTES = 1_000_000
 
 SOURCE_SUFFIXES = (".py", ".pyi")
 # Compiled modules: importable, but their names cannot be read.
@@ -124,9 +127,8 @@ def _index_modules(
 
 def _gitignored_python_files(root: Path) -> set[str]:
     """Basenames of `.py` files the root .gitignore names (generated, so absent in checkouts)."""
-    try:
-        text = (root / ".gitignore").read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text = read_text_inside(root, ".gitignore", _MAX_GITIGNORE_BYTES)
+    if text is None:
         return set()
     return {
         posixpath.basename(line.strip().rstrip("/"))

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scanners.paths import read_text_inside
+
 # A requirement's distribution name: PEP 508 names start and end with a letter or digit.
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _EGG = re.compile(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
@@ -82,13 +84,8 @@ def lowest_python(specifier: str) -> tuple[int, int] | None:
 
 
 def _read(root: Path, rel: str) -> str | None:
-    try:
-        path = root / rel
-        if path.stat().st_size > _MAX_MANIFEST_BYTES:
-            return None
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
+    # Never outside the checkout: an include (`-r ../x.txt`) or a link may point there.
+    return read_text_inside(root, rel, _MAX_MANIFEST_BYTES)
 
 
 def is_requirements_file(rel: str) -> bool:

@@ -73,7 +73,7 @@ class TsConfig:
 def _compiler_options(root: Path, rel: str, depth: int) -> dict[str, Any] | None:
     """compilerOptions with relative `extends` merged; `_…Dir` keys remember which file
     set `baseUrl`/`paths`, because each is relative to the config that defines it."""
-    data = read_json_lenient(root / rel)
+    data = read_json_lenient(root, rel)
     if not isinstance(data, dict):
         return None
     merged: dict[str, Any] = {}

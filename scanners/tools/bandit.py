@@ -236,6 +236,8 @@ def bandit_findings(
     """bandit over one parsed file, its issues as findings; a crash of bandit is a warning."""
     try:
         outcome = run_bandit(source, str(root / source.path), nosec_lines(comments))
+    except (RecursionError, MemoryError):
+        raise  # the file is nested too deeply to walk: the engine reports it (E002)
     except Exception as exc:  # bandit's CLI skips such a file too; we record why
         crash = ScanWarning("scanner:crashed", source.path, f"bandit: {type(exc).__name__}: {exc}")
         return BanditFindings((), (crash,))

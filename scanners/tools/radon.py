@@ -122,6 +122,8 @@ def radon_metrics(
     """radon over one parsed file; findings above the thresholds; a crash of radon is a warning."""
     try:
         outcome = run_radon(tree, raw)
+    except (RecursionError, MemoryError):
+        raise  # the file is nested too deeply to walk: the engine reports it (E002)
     except Exception as exc:
         crash = ScanWarning("scanner:crashed", source.path, f"radon: {type(exc).__name__}: {exc}")
         return RadonMetrics(warnings=(crash,))

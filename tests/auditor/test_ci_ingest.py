@@ -180,7 +180,8 @@ def test_an_oversized_or_broken_body_gets_a_json_error(
         ("c:/repo/x.py", None),
         ("a\x00b.py", None),
         ("", None),
-        ("d/" * 600 + "x.py", None),
+        ("d/" * 600 + "x.py", "d/" * 600 + "x.py"),  # past the old varchar(1000), within PATH_MAX
+        ("d/" * 8200 + "x.py", None),  # longer than any path the engine can report
     ],
 )
 def test_uploaded_paths_are_relative_paths_inside_the_repository(raw: str, stored: str | None) -> None:

@@ -75,7 +75,7 @@ def test_a_crash_inside_bandit_is_a_warning_not_a_failed_scan(
     (tmp_path / "a.py").write_text("import pickle\n")
 
     def explode(*args: object, **kwargs: object) -> None:
-        raise RecursionError("too deep")
+        raise RuntimeError("a bug in a bandit plugin")
 
     monkeypatch.setattr("scanners.tools.bandit.run_bandit", explode)
     result = scan_directory(tmp_path, EngineConfig(workers=1, scanners=frozenset({"bandit", "radon"})))

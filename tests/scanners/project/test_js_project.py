@@ -25,7 +25,7 @@ def test_tsconfig_comments_and_trailing_commas_are_accepted(tmp_path: Path) -> N
         '{\n  // comment with "quotes", and a comma,\n  "a": "http://x/*y*/",\n'
         '  /* block */ "b": [1, 2,],\n}\n'
     )
-    assert read_json_lenient(tmp_path / "tsconfig.json") == {"a": "http://x/*y*/", "b": [1, 2]}
+    assert read_json_lenient(tmp_path, "tsconfig.json") == {"a": "http://x/*y*/", "b": [1, 2]}
 
 
 def test_paths_are_read_from_a_relative_extends_and_resolved_against_base_url(tmp_path: Path) -> None:
