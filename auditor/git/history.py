@@ -10,6 +10,7 @@ from pathlib import Path
 
 from auditor.git.errors import CloneError
 from auditor.git.runner import Git
+from scanners.paths import escape_path
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +42,13 @@ def checkout_churn(checkout: Path, *, days: int, timeout_seconds: float = 120) -
                 return {}
             since = int(head.stdout.strip()) - days * 86400
             names = git(
+                # Names as raw bytes (no quoting of unusual ones), NUL-separated (-z), so they
+                # can be put in the engine's text form, the key file metrics have.
+                "-c", "core.quotePath=false",
                 # --no-renames: count the path as it is named in each commit; empty format: names only.
-                "log", f"--since={since}", "--no-renames", "--name-only", "--format=", "HEAD", "--",
+                "log", "-z", f"--since={since}", "--no-renames", "--name-only", "--format=", "HEAD", "--",
                 stdout_limit=_CHURN_OUTPUT_LIMIT,
+                stdout_errors="surrogateescape",
             )  # fmt: skip
         except CloneError as exc:
             log.warning("churn unavailable for %s: %s", checkout, exc.message)
@@ -53,4 +58,5 @@ def checkout_churn(checkout: Path, *, days: int, timeout_seconds: float = 120) -
         return {}
     if len(names.stdout) >= _CHURN_OUTPUT_LIMIT:
         log.warning("churn of %s truncated at %d bytes of history", checkout, _CHURN_OUTPUT_LIMIT)
-    return dict(Counter(line for line in names.stdout.splitlines() if line))
+    counts = Counter(name for name in names.stdout.split("\0") if name)
+    return {escape_path(name.encode("utf-8", "surrogateescape")): n for name, n in counts.items()}

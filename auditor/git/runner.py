@@ -131,12 +131,15 @@ def _run_git(
     watch: Path | None = None,
     max_bytes: int | None = None,
     stdout_limit: int = _STDOUT_LIMIT,
+    stdout_errors: str = "replace",
 ) -> GitRun:
     """Run git with a deadline; kill its whole process group on timeout or size cap.
 
     Output goes to temporary files, not pipes, so a chatty server can neither fill a
     pipe and stall git nor make us hold unbounded output in memory: at most
-    ``stdout_limit`` bytes of its output are read back.
+    ``stdout_limit`` bytes of its output are read back, decoded as UTF-8 with
+    ``stdout_errors`` ("surrogateescape" keeps file names' bytes exactly; the default
+    "replace" makes text that is safe to store and show).
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:
@@ -176,16 +179,20 @@ def _run_git(
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
-        return GitRun(proc.returncode, _read(out, head=stdout_limit), _read(err, tail=_STDERR_TAIL))
+        return GitRun(
+            proc.returncode,
+            _read(out, head=stdout_limit, errors=stdout_errors),
+            _read(err, tail=_STDERR_TAIL),
+        )
 
 
-def _read(f: IO[bytes], *, head: int | None = None, tail: int | None = None) -> str:
+def _read(f: IO[bytes], *, head: int | None = None, tail: int | None = None, errors: str = "replace") -> str:
     size = f.seek(0, os.SEEK_END)
     if tail is not None and size > tail:
         f.seek(size - tail)
     else:
         f.seek(0)
-    return f.read(head if head is not None else -1).decode("utf-8", errors="replace")
+    return f.read(head if head is not None else -1).decode("utf-8", errors=errors)
 
 
 def tree_size(root: Path) -> int:
@@ -226,7 +233,12 @@ class Git:
     max_bytes: int
 
     def __call__(
-        self, *args: str, in_dest: bool = True, watch: bool = False, stdout_limit: int = _STDOUT_LIMIT
+        self,
+        *args: str,
+        in_dest: bool = True,
+        watch: bool = False,
+        stdout_limit: int = _STDOUT_LIMIT,
+        stdout_errors: str = "replace",
     ) -> GitRun:
         return _run_git(
             [*_git_config(self.protocol), *args],
@@ -237,4 +249,5 @@ class Git:
             watch=self.dest if watch else None,
             max_bytes=self.max_bytes,
             stdout_limit=stdout_limit,
+            stdout_errors=stdout_errors,
         )

@@ -23,6 +23,9 @@ from django.db.models import Expression
 from django.db.models.functions import MD5, Left
 
 PATH_KEY_CHARS = 500
+# The longest path anything accepts: PATH_MAX (4,096 bytes), each byte at most four
+# characters in the engine's text form (`\xNN`).
+MAX_PATH_CHARS = 4 * 4096
 
 
 def path_key() -> Expression:

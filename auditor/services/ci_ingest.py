@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from auditor.git import CloneError, remote_tips
 from auditor.models import Repository, Scan, ScanStatus, ScanTrigger
+from auditor.models.paths import MAX_PATH_CHARS
 from auditor.services.audit import audit_record
 from auditor.services.ingest import scan_ingest
 from scanners.model import (
@@ -35,9 +36,6 @@ from scanners.model import (
 log = logging.getLogger(__name__)
 
 MAX_FINDINGS = 200_000  # a request body bigger than this is not a CI result
-# PATH_MAX (4,096 bytes), each byte at most four characters in the engine's text form
-# (`\xNN`, scanners/paths.py); the columns themselves have no limit (models/paths.py).
-MAX_PATH_CHARS = 4 * 4096
 PATH_REFUSED = "upload:path-refused"
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
+from auditor.models.paths import MAX_PATH_CHARS
 from auditor.permissions import scan_for_user
 from auditor.selectors.files import file_view
 from auditor.selectors.page_cache import page_cache_key
@@ -17,7 +18,7 @@ from auditor.selectors.page_cache import page_cache_key
 @require_GET
 def file_detail(request: HttpRequest, scan_id: int) -> HttpResponse:
     scan = scan_for_user(request.user, scan_id)
-    path = request.GET.get("path", "")[:1000]
+    path = request.GET.get("path", "")[:MAX_PATH_CHARS]
     return render(
         request,
         "auditor/files/detail.html",

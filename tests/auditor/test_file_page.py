@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -44,3 +46,17 @@ def test_unknown_files_and_outsiders_get_404(personas: Personas, repository: Rep
     assert client.get(reverse("file-detail", args=[scan.pk]) + "?path=nope.py").status_code == 404
     client.force_login(personas.outsider)
     assert client.get(reverse("file-detail", args=[scan.pk]) + "?path=app/x.py").status_code == 404
+
+
+def test_a_file_with_a_path_of_thousands_of_characters_has_its_page(
+    personas: Personas, repository: Repository
+) -> None:
+    deep = "d/" * 1500 + "x.py"  # 3,004 characters: past the old 1,000-character cut
+    scan = ingest(repository, [("B404", deep, 1, "fp-deep", 1)])
+    client = Client()
+    client.force_login(personas.viewer)
+
+    response = client.get(reverse("file-detail", args=[scan.pk]) + "?" + urlencode({"path": deep}))
+
+    assert response.status_code == 200
+    assert "B404" in response.content.decode()

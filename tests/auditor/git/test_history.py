@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from auditor.git import checkout_churn
+from scanners.engine import EngineConfig, scan_directory
 from tests.auditor.git.conftest import run_git
 
 DAY = 86400
@@ -64,3 +66,20 @@ def test_a_directory_without_history_has_no_churn(tmp_path: Path, caplog: pytest
 
 def test_a_slow_history_gives_no_churn_instead_of_a_stuck_scan(history: Path) -> None:
     assert checkout_churn(history, days=90, timeout_seconds=0) == {}
+
+
+def test_unusual_names_are_counted_under_the_engines_text_form(tmp_path: Path) -> None:
+    repo = tmp_path / "odd"
+    run_git("init", "--quiet", "--initial-branch=main", str(repo))
+    names = {"new\nline.py": "new\\x0aline.py", "ünï.py": "ünï.py", "back\\slash.py": "back\\\\slash.py"}
+    for name in names:
+        (repo / name).write_text("1\n")
+    (repo / os.fsdecode(b"bad\xff.py")).write_text("1\n")
+    run_git("add", "--all", cwd=repo)
+    run_git("commit", "--quiet", "-m", "odd names", cwd=repo)
+
+    churn = checkout_churn(repo, days=90)
+
+    assert churn == {**dict.fromkeys(names.values(), 1), "bad\\xff.py": 1}
+    # The same keys as the engine's paths, which file metrics are stored under.
+    assert set(churn) == {m.path for m in scan_directory(repo, EngineConfig(workers=1)).files}
