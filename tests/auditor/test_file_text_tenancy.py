@@ -103,4 +103,8 @@ def test_the_migration_gives_existing_texts_to_the_repositories_whose_workers_st
     executor = MigrationExecutor(connection)
     executor.migrate(after)
     owners = executor.loader.project_state(after).apps.get_model("auditor", "FileBlobOwner")
-    assert list(owners.objects.values_list("blob_id", "repository_id")) == [("h1", scanned.pk)]
+    stored = list(owners.objects.values_list("blob_id", "repository_id"))
+    # Back to the latest schema, or every later test would run on 0007's.
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert stored == [("h1", scanned.pk)]
