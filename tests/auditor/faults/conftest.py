@@ -15,6 +15,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from celery import Celery
 from django.core.management import call_command
 from django.db import connection, connections
 from django.test import override_settings
@@ -111,6 +112,11 @@ def _require_tools() -> None:
     pytest.skip(reason)
 
 
+def _drop_broker_pools(app: Celery) -> None:
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @contextmanager
 def _this_process_on(pg: Postgres, redis: Redis) -> Iterator[None]:
     """Point this process's database connection and Celery producer at `pg` and `redis`."""
@@ -124,14 +130,15 @@ def _this_process_on(pg: Postgres, redis: Redis) -> Iterator[None]:
     db.close()
     db.settings_dict.update(NAME="auditor", USER="postgres", PASSWORD="", HOST="127.0.0.1", PORT=str(pg.port))
     env = pytest.MonkeyPatch()
-    # Celery reads CELERY_BROKER_URL before its own configuration; close() drops its pools.
+    # Celery reads CELERY_BROKER_URL before its own configuration, but keeps the pools
+    # made for the broker it used first: dropped here, made again on next use.
     env.setenv("CELERY_BROKER_URL", redis.url)
-    app.close()
+    _drop_broker_pools(app)
     try:
         yield
     finally:
-        app.close()
         env.undo()
+        _drop_broker_pools(app)
         db.close()
         db.settings_dict.clear()
         db.settings_dict.update(saved)
