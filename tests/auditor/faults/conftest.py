@@ -201,10 +201,11 @@ def start_workers(faults: Faults, tmp_path: Path) -> Iterator[Callable[..., list
         "AUDITOR_WORKSPACE_DIR": str(tmp_path / "workspaces"),
     }
 
-    def start(*names: str, concurrency: int = 1) -> list[Worker]:
+    def start(*names: str, concurrency: int = 1, **overrides: object) -> list[Worker]:
+        worker_env = {**env, **{name: str(value) for name, value in overrides.items()}}
         # All started before any is waited for: they boot side by side.
         workers = [
-            Worker(env, tmp_path / f"{name}.log", name=name, concurrency=concurrency) for name in names
+            Worker(worker_env, tmp_path / f"{name}.log", name=name, concurrency=concurrency) for name in names
         ]
         started.extend(workers)
         return [worker.wait_ready() for worker in workers]

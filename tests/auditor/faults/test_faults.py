@@ -17,10 +17,11 @@ import psycopg
 import pytest
 from django.db import InterfaceError, OperationalError, connections
 
+from auditor.errors import USER_TEXT, WORKER_LOST
 from auditor.models import ACTIVE_STATUSES, Repository, Scan, ScanStatus, ScanTrigger
 from auditor.services.scans import scan_request
 from auditor.tasks import reap_stale_scans, run_scan
-from tests.auditor.faults.conftest import HEARTBEAT_STALE, VISIBILITY_TIMEOUT, Faults, counts_of
+from tests.auditor.faults.conftest import HEARTBEAT_STALE, VISIBILITY_TIMEOUT, Counts, Faults, counts_of
 from tests.auditor.workers import Worker
 
 pytestmark = pytest.mark.integration
@@ -54,10 +55,17 @@ def _wait_status(scan: Scan, status: str, timeout: float = 60) -> float:
     return time.monotonic() - started
 
 
-def _in_the_engine(scan: Scan) -> None:
-    """Return once `scan` is in the engine and its heartbeat has moved there at least once."""
-    _wait_status(scan, ScanStatus.SCANNING)
-    entered = _fresh(scan).heartbeat_at
+def _in_the_engine(scan: Scan, attempt: int = 1) -> None:
+    """Return once `attempt` at `scan` is in the engine and its heartbeat has moved there.
+
+    Runs the reaper meanwhile, which an earlier attempt's death may need.
+    """
+    deadline = time.monotonic() + 60
+    while (current := _fresh(scan)).status != ScanStatus.SCANNING or current.attempts != attempt:
+        assert time.monotonic() < deadline, f"attempt {attempt} at scan #{scan.pk} never reached the engine"
+        reap_stale_scans()
+        time.sleep(0.05)
+    entered = current.heartbeat_at
     assert entered is not None
     deadline = time.monotonic() + 3 * HEARTBEAT_STALE
     while (current := _fresh(scan)).heartbeat_at == entered:
@@ -128,6 +136,28 @@ def test_a_worker_child_killed_mid_scan_is_resumed(faults: Faults, start_workers
 
     _assert_clean(faults, scan)
     assert scan.attempts == 2
+    _nothing_running()
+
+
+def test_a_scan_whose_workers_keep_dying_fails_as_worker_lost(
+    faults: Faults,
+    start_workers: StartWorkers,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    settings.SCAN_MAX_ATTEMPTS = 2
+    [worker] = start_workers("w1", SCAN_MAX_ATTEMPTS=2)
+    scan = _request(faults.big)
+    for attempt in (1, 2):
+        _in_the_engine(scan, attempt)
+        worker.kill_children()
+    killed_at = time.monotonic()
+
+    [scan] = _finish([scan], logs=[worker])
+    print(f"killed twice: failed {time.monotonic() - killed_at:.1f} s after the second kill")
+
+    assert (scan.status, scan.error_code, scan.attempts) == (ScanStatus.FAILED, WORKER_LOST, 2)
+    assert scan.error_text == USER_TEXT[WORKER_LOST]
+    assert counts_of(scan) == Counts(0, 0, frozenset())
     _nothing_running()
 
 
