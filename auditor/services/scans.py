@@ -160,7 +160,9 @@ def scan_heartbeat(scan: Scan, interval: float | None = None) -> Iterator[None]:
     cannot beat themselves. It dies with the worker, which is the point: a scan whose
     heartbeat stops has lost its worker. Its updates touch the scan row alone, so they
     cannot deadlock with ingestion; while ingestion holds that row they wait, and it
-    refreshes the heartbeat itself when it commits.
+    refreshes the heartbeat itself when it commits. The engine forks its process pool
+    while the thread lives: the children never use the database, so the connection they
+    inherit (as they already inherit the task's) stays untouched.
     """
     stop = threading.Event()
     thread = threading.Thread(
