@@ -234,9 +234,14 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
     }
 else:
-    # A message unacknowledged for this long is redelivered: longer than the hard time
-    # limit of the longest scan, or a slow scan would be run twice.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("SCAN_HARD_TIME_LIMIT", 3600) * 2}
+    # Redis redelivers a message left unacknowledged this long (the worker that took it
+    # was killed). It need not outlast a scan: a redelivery while the scan's worker is
+    # alive finds its heartbeat fresh and does nothing, and one after the worker died
+    # finds it stale and takes the scan over (services/scans.py). It must outlast
+    # SCAN_HEARTBEAT_STALE, so that a redelivery can take over, and the longest retry
+    # countdown (run_scan's retry_backoff_max, 600 s), or a worker holding a retry until
+    # its time would see it delivered again elsewhere. The reaper does not wait for it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("SCAN_VISIBILITY_TIMEOUT", 900)}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -246,6 +251,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# When the worker loses the broker (Redis restarted), the scans it runs go on: their
+# rows are in PostgreSQL and their heartbeat keeps moving. Cancelling them (Celery 6's
+# default) would throw the work away, and a Redis restarted without persistence would
+# not even redeliver their messages.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 
 # --- Scans -----------------------------------------------------------------------------
 # Clones from file:// URLs or local paths are allowed only under these directories.
@@ -258,6 +268,21 @@ SCAN_HARD_TIME_LIMIT = env_int("SCAN_HARD_TIME_LIMIT", 3600)
 SCAN_CLONE_TIMEOUT = env_int("SCAN_CLONE_TIMEOUT", 600)
 # A scan still queued this long after its request (or last re-send) is sent again.
 SCAN_REQUEUE_AFTER = env_int("SCAN_REQUEUE_AFTER", 1800)
+# While a worker runs a scan, a thread beside it refreshes Scan.heartbeat_at this often.
+SCAN_HEARTBEAT_INTERVAL = env_int("SCAN_HEARTBEAT_INTERVAL", 30)
+# A running scan whose heartbeat is older than this has lost its worker: a redelivered
+# message may take it over, and the reaper puts it back in the queue. Four missed beats,
+# so that a slow database or a busy machine does not pass for a dead worker.
+SCAN_HEARTBEAT_STALE = env_int("SCAN_HEARTBEAT_STALE", 120)
+# How often beat runs the reaper: a killed worker's scan is re-queued within
+# SCAN_HEARTBEAT_STALE + SCAN_REAP_INTERVAL seconds of its last heartbeat.
+SCAN_REAP_INTERVAL = env_int("SCAN_REAP_INTERVAL", 60)
+# Claims of one scan (transient retries included) after which a lost worker fails it
+# (`scan:system:worker-lost`) instead of re-queuing it.
+SCAN_MAX_ATTEMPTS = env_int("SCAN_MAX_ATTEMPTS", 3)
+# First retry of a transient failure (clone time-out, database gone) within this many
+# seconds, doubling per retry up to 600 s.
+SCAN_RETRY_BACKOFF = env_int("SCAN_RETRY_BACKOFF", 30)
 # Largest engine result CI may upload (POST /api/v1/repositories/ID/results/).
 CI_UPLOAD_MAX_BYTES = env_int("CI_UPLOAD_MAX_BYTES", 200 * 2**20)
 # An uploaded result's commit is verified against the branches and tags the repository's
@@ -288,7 +313,7 @@ LOGGING = {
 # Static entries that beat keeps in django-celery-beat's tables (repository schedules
 # are added there by the app).
 CELERY_BEAT_SCHEDULE = {
-    "reap-stale-scans": {"task": "auditor.reap_stale_scans", "schedule": 300.0},
+    "reap-stale-scans": {"task": "auditor.reap_stale_scans", "schedule": float(SCAN_REAP_INTERVAL)},
     "prune-engine-cache": {"task": "auditor.prune_engine_cache", "schedule": 24 * 3600.0},
 }
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")

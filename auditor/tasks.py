@@ -20,11 +20,13 @@ from auditor.services.engine_cache import engine_cache_prune
     bind=True,
     name="auditor.run_scan",
     acks_late=True,
-    # A worker killed mid-scan must not leave the message acknowledged and the scan lost;
-    # the claim makes the redelivery harmless.
+    # A worker killed mid-scan must not leave the message acknowledged and the scan lost.
+    # The claim makes a redelivery harmless while the scan's heartbeat moves, and lets it
+    # take the scan over once the heartbeat is stale (services/scans.py).
     reject_on_worker_lost=True,
     autoretry_for=(TransientScanError,),
-    retry_backoff=30,
+    retry_backoff=settings.SCAN_RETRY_BACKOFF,
+    # Below the broker's visibility timeout (settings.py), which a retry waits out unacknowledged.
     retry_backoff_max=600,
     max_retries=3,
     soft_time_limit=settings.SCAN_SOFT_TIME_LIMIT,

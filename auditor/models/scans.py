@@ -62,8 +62,13 @@ class Scan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # Refreshed at every phase; the reaper fails scans whose worker went silent.
+    # Refreshed at every phase and, while a worker runs the scan, every
+    # SCAN_HEARTBEAT_INTERVAL seconds; a running scan whose heartbeat is older than
+    # SCAN_HEARTBEAT_STALE has lost its worker (services/scans.py).
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Times a worker claimed the scan (transient retries and take-overs included). It is
+    # also the claim's fencing token: a worker writes only while the count is still its own.
+    attempts = models.PositiveSmallIntegerField(default=0)
     clone_seconds = models.FloatField(null=True, blank=True)
     scan_seconds = models.FloatField(null=True, blank=True)
     ingest_seconds = models.FloatField(null=True, blank=True)

@@ -1,32 +1,40 @@
 """One scan, end to end: claim → clone → engine → ingest.
 
 Clone and engine run outside any database transaction; only ingestion is one.
-The checkout is removed whatever happens.
+The checkout is removed whatever happens, and the scan's heartbeat moves from the claim
+to the end (services/scans.py says how a dead worker's scan is resumed).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection, transaction
 
 from auditor import errors
 from auditor.git import CloneError, checkout_churn, clone_repository, workspace
-from auditor.models import Scan, ScanStatus
+from auditor.models import Repository, Scan, ScanStatus
 from auditor.services.file_texts import scan_file_texts_store
 from auditor.services.ingest import ScanNoLongerRunning, scan_ingest
 from auditor.services.risk import CHURN_WINDOW_DAYS
-from auditor.services.scans import scan_advance, scan_claim, scan_fail, scan_requeue
+from auditor.services.scans import scan_advance, scan_claim, scan_fail, scan_heartbeat, scan_requeue
 from scanners.engine import EngineConfig, scan_directory
+from scanners.model import ScanResult
 
 log = logging.getLogger(__name__)
 
 # Commits of history to fetch so that 90 days of churn can be counted on busy repositories.
 HISTORY_DEPTH = 1000
+
+# The connection to PostgreSQL broke (server restarting, failover): worth a retry. Other
+# database errors (integrity, data) are bugs, reported as unexpected.
+DB_GONE = (OperationalError, InterfaceError)
 
 
 class Outcome(StrEnum):
@@ -50,15 +58,42 @@ def _store_file_texts(scan: Scan, checkout: Path) -> None:
         log.exception("scan %s succeeded, but storing its file texts failed", scan.pk)
 
 
-def scan_execute(scan_id: int, *, final_attempt: bool = True) -> Outcome:
-    """Run the scan `scan_id` if it is still queued.
+def _ingest_if_ours(scan: Scan, result: ScanResult, churn: Mapping[str, int]) -> None:
+    """`scan_ingest`, unless another attempt took the scan over (ScanNoLongerRunning).
 
-    Transient failures (clone timeout, network) put the scan back in the queue and
-    raise TransientScanError so the task retries, unless this is the final attempt.
+    Checked in ingestion's own transaction, with ingestion's lock order (the repository
+    row, then the scan): a worker that was only slow, not dead, stores nothing once a
+    redelivery or the reaper has claimed the scan again.
     """
-    scan = scan_claim(scan_id)
+    with transaction.atomic():
+        Repository.objects.select_for_update().filter(pk=scan.repository_id).first()
+        if not Scan.objects.select_for_update().filter(pk=scan.pk, attempts=scan.attempts).exists():
+            raise ScanNoLongerRunning(scan.pk)
+        scan_ingest(scan, result, churn=churn)
+
+
+def scan_execute(scan_id: int, *, final_attempt: bool = True) -> Outcome:
+    """Run the scan `scan_id` if it is queued, or running with a dead worker.
+
+    Transient failures (clone timeout, network, the database going away) put the scan
+    back in the queue and raise TransientScanError so the task retries, unless this is
+    the final attempt.
+    """
+    try:
+        scan = scan_claim(scan_id)
+    except DB_GONE as exc:
+        # The database is unreachable (restarting): this delivery may work later.
+        connection.close()
+        if final_attempt:
+            raise
+        raise errors.TransientScanError(str(exc)) from exc
     if scan is None:
         return Outcome.NOT_CLAIMED
+    with scan_heartbeat(scan):
+        return _scan_run(scan, final_attempt=final_attempt)
+
+
+def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
     repository = scan.repository
     try:
         with workspace(settings.AUDITOR_WORKSPACE_DIR) as ws:
@@ -90,20 +125,43 @@ def scan_execute(scan_id: int, *, final_attempt: bool = True) -> Outcome:
                 scan, ScanStatus.INGESTING, scan_seconds=round(time.monotonic() - started, 3)
             ):
                 return Outcome.ABANDONED
-            scan_ingest(scan, result, churn=churn)
+            _ingest_if_ours(scan, result, churn)
             _store_file_texts(scan, clone.path)
         return Outcome.SUCCEEDED
     except CloneError as exc:
         if exc.transient and not final_attempt:
             scan_requeue(scan)
             raise errors.TransientScanError(exc.message) from exc
-        scan_fail(scan_id, exc.code, exc.message)
+        scan_fail(scan.pk, exc.code, exc.message, attempt=scan.attempts)
     except ScanNoLongerRunning:
         return Outcome.ABANDONED
     except SoftTimeLimitExceeded:
-        scan_fail(scan_id, errors.TIME_LIMIT, errors.USER_TEXT[errors.TIME_LIMIT])
+        scan_fail(scan.pk, errors.TIME_LIMIT, errors.USER_TEXT[errors.TIME_LIMIT], attempt=scan.attempts)
+    except DB_GONE as exc:
+        # PostgreSQL went away (restart, failover). Ingestion is one transaction, so
+        # nothing of this attempt is stored: retry it whole.
+        log.warning("scan %s: database unavailable (%s)", scan.pk, exc)
+        connection.close()  # broken; the next query reconnects
+        _db_gone_settle(scan, final_attempt=final_attempt)
+        if not final_attempt:
+            raise errors.TransientScanError(str(exc)) from exc
     except Exception:
         # Unknown failures are ours: the user gets a plain reason, the log the traceback.
-        log.exception("scan %s failed unexpectedly", scan_id)
-        scan_fail(scan_id, errors.UNEXPECTED, errors.USER_TEXT[errors.UNEXPECTED])
+        log.exception("scan %s failed unexpectedly", scan.pk)
+        scan_fail(scan.pk, errors.UNEXPECTED, errors.USER_TEXT[errors.UNEXPECTED], attempt=scan.attempts)
     return Outcome.FAILED
+
+
+def _db_gone_settle(scan: Scan, *, final_attempt: bool) -> None:
+    # Back in the queue for the retry, or failed on the last attempt. If the database
+    # is still down this fails too; the scan then stays in its phase, its heartbeat
+    # stops with the task, and the reaper or a redelivery resumes it once stale.
+    try:
+        if final_attempt:
+            text = errors.USER_TEXT[errors.DATABASE_UNAVAILABLE]
+            scan_fail(scan.pk, errors.DATABASE_UNAVAILABLE, text, attempt=scan.attempts)
+        else:
+            scan_requeue(scan)
+    except DB_GONE:
+        log.warning("scan %s: database still unavailable; left to the reaper", scan.pk)
+        connection.close()

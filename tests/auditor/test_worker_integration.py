@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,8 +23,7 @@ from auditor.services.scans import scan_request
 from auditor.tasks import run_scan
 from scanners.engine import EngineConfig, scan_directory
 from tests.auditor.conftest import Personas
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.auditor.workers import Worker
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -54,22 +51,6 @@ def _require_services() -> None:
     pytest.skip(reason)
 
 
-class Worker:
-    def __init__(self, log_path: Path) -> None:
-        self.log_path = log_path
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def wait_for(self, pattern: str, count: int = 1, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if len(re.findall(pattern, self.log())) >= count:
-                return
-            time.sleep(0.2)
-        raise AssertionError(f"worker log never showed {pattern!r} x{count}:\n{self.log()[-3000:]}")
-
-
 @pytest.fixture
 def worker(personas: Personas, repos_root: Path, tmp_path: Path) -> Iterator[Worker]:
     _require_services()
@@ -86,43 +67,14 @@ def worker(personas: Personas, repos_root: Path, tmp_path: Path) -> Iterator[Wor
         "AUDITOR_WORKSPACE_DIR": str(tmp_path / "workspaces"),
         "SCAN_ENGINE_WORKERS": "2",
     }
-    log_path = tmp_path / "worker.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "auditor",
-                "worker",
-                "--concurrency=2",
-                "-Q",
-                queue,
-                "--hostname",
-                f"{queue}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=INFO",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    process = Worker(env, tmp_path / "worker.log", name=queue, concurrency=2)
     previous_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue
     try:
-        handle = Worker(log_path)
-        handle.wait_for(r"ready\.", timeout=60)
-        yield handle
+        yield process.wait_ready()
     finally:
         app.conf.task_default_queue = previous_queue
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        process.stop()
 
 
 def _wait_finished(scan: Scan, timeout: float = 120) -> Scan:
