@@ -64,3 +64,20 @@ def test_the_api_docs_load_swagger_ui_from_files(page: Any, scanned: dict[str, A
     page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
     assert page.locator(".swagger-ui .opblock").count() > 5
     screenshot(page, "api-docs")
+
+
+def test_the_django_admin_works_under_the_policy(page: Any) -> None:
+    User.objects.create_superuser("root", "root@example.com", "root-pass-1")
+    page.goto("/admin/login/")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", "root-pass-1")
+    page.click("input[type=submit]")
+    page.wait_for_load_state("networkidle")
+    for url in [
+        "/admin/",
+        "/admin/auditor/repository/",
+        "/admin/auditor/repository/add/",
+        "/admin/auth/user/1/change/",
+    ]:
+        assert page.goto(url).status == 200, url
+        page.wait_for_load_state("networkidle")
