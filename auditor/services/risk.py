@@ -31,6 +31,7 @@ CONFIDENCE_WEIGHT = {0: 0.4, 1: 0.7, 2: 1.0}  # low, medium, high
 COMPLEXITY_FLOOR = 5
 MAINTAINABILITY_CEILING = 65.0
 CHURN_WINDOW_DAYS = 90
+WRITE_BATCH = 5000  # risk scores written per UPDATE
 
 
 def file_risk_score(
@@ -86,9 +87,6 @@ def scan_risk_compute(scan: Scan) -> None:
     ScanRollup.objects.filter(scan=scan).update(
         risk_max=max(values, default=0.0), risk_total=round(sum(values), 1)
     )
-
-
-WRITE_BATCH = 5000
 
 
 def _scores_write(scores: list[tuple[int, float]]) -> None:
