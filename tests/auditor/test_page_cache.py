@@ -4,12 +4,15 @@ each request gets its own CSRF token."""
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from auditor.models import Repository, Scan, ScanStatus, Team, TrackedFinding
+from auditor.selectors import page_cache as page_cache_selectors
 from auditor.selectors.page_cache import page_cache_key
 from auditor.services.scans import scan_advance, scan_claim, scan_fail
 from auditor.services.triage import triage_set
@@ -18,6 +21,19 @@ from tests.auditor.conftest import Personas
 from tests.auditor.dashboard_factories import ingest
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _one_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys carry the current minute (so relative times stay right); a test that crossed a
+    minute boundary between two requests would see a miss that says nothing about the
+    revisions under test. The keys' clock stands still here; the pages' own does not."""
+    still = timezone.localtime()
+    clock = SimpleNamespace(
+        localtime=lambda: still, get_current_timezone_name=timezone.get_current_timezone_name
+    )
+    monkeypatch.setattr(page_cache_selectors, "timezone", clock)
+
 
 ROWS = [("B602", "app/api.py", 12, "fp-shell", 4), ("AI303", "app/net.py", 3, "fp-timeout", 2)]
 
