@@ -147,13 +147,20 @@ def _table(data: Any, *keys: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def scan_pyproject(root: Path, rel: str, scan: ManifestScan) -> None:
+def _toml(root: Path, rel: str) -> dict[str, Any] | None:
+    """The TOML document at `rel`, or None when it cannot be read or parsed."""
     text = _read(root, rel)
     if text is None:
-        return
+        return None
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError:
+        return None
+
+
+def scan_pyproject(root: Path, rel: str, scan: ManifestScan) -> None:
+    data = _toml(root, rel)
+    if data is None:
         return
     project = _table(data, "project")
     if project:
@@ -313,12 +320,8 @@ def _literal_strings(node: ast.expr) -> list[str] | None:
 
 
 def scan_pipfile(root: Path, rel: str, scan: ManifestScan) -> None:
-    text = _read(root, rel)
-    if text is None:
-        return
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+    data = _toml(root, rel)
+    if data is None:
         return
     scan.manifests.add(rel)
     for section in ("packages", "dev-packages"):
