@@ -9,7 +9,15 @@ from rest_framework import serializers
 
 from auditor.models import Finding, Repository, Scan, Severity
 from auditor.permissions import repository_url_for
+from auditor.selectors.counts import FindingCounts
 from auditor.selectors.gate import scan_gate
+
+
+class FindingCountsSerializer(serializers.Serializer[dict[str, Any]]):
+    open = serializers.IntegerField(help_text="Open findings of the default branch (triaged ones excluded).")
+    critical_high = serializers.IntegerField(help_text="Of which critical or high.")
+    triaged = serializers.IntegerField(help_text="Present, with a triage in force.")
+    open_by_severity = serializers.DictField(child=serializers.IntegerField())
 
 
 class RepositorySerializer(serializers.ModelSerializer[Repository]):
@@ -17,13 +25,35 @@ class RepositorySerializer(serializers.ModelSerializer[Repository]):
     display_url = serializers.SerializerMethodField(
         help_text="The clone URL without credentials; a local path is shown to the team's admins only."
     )
+    findings = serializers.SerializerMethodField(help_text="Counts as every page shows them, now.")
 
     class Meta:
         model = Repository
-        fields = ["id", "name", "slug", "team", "display_url", "default_branch", "active", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "team",
+            "display_url",
+            "default_branch",
+            "active",
+            "created_at",
+            "findings",
+        ]
 
     def get_display_url(self, repository: Repository) -> str:
         return repository_url_for(self.context["request"].user, repository)
+
+    @extend_schema_field(FindingCountsSerializer)
+    def get_findings(self, repository: Repository) -> dict[str, Any]:
+        # Read for the whole page at once by the view (`counts` in the context).
+        counts: FindingCounts = self.context["counts"][repository.pk]
+        return {
+            "open": counts.open,
+            "critical_high": counts.severe,
+            "triaged": counts.triaged,
+            "open_by_severity": dict(counts.by_label("open")),
+        }
 
 
 class GateSerializer(serializers.Serializer[dict[str, Any]]):

@@ -22,6 +22,7 @@ from auditor.api.serializers import (
 )
 from auditor.models import Finding, Repository, Role, ScanTrigger
 from auditor.permissions import repository_for_user, scan_for_user
+from auditor.selectors.counts import finding_counts
 from auditor.selectors.exports import ExportFilters, finding_export_queryset, finding_filter
 from auditor.selectors.repositories import repository_list_for_api
 from auditor.services.ci_ingest import ResultRejected, scan_ingest_uploaded
@@ -45,6 +46,12 @@ class RepositoryList(generics.ListAPIView[Repository]):
 
     def get_queryset(self) -> QuerySet[Repository]:
         return repository_list_for_api(self.request.user)
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
+        context = {**self.get_serializer_context(), "counts": finding_counts(r.pk for r in page)}
+        data = RepositorySerializer(page, many=True, context=context).data
+        return self.get_paginated_response(data)
 
 
 @extend_schema(request=ScanTriggerSerializer, responses={202: ScanSerializer})

@@ -19,14 +19,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TypeVar
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 
 from auditor.models.paths import path_key
 from auditor.models.repositories import Repository
 from auditor.models.scans import Scan
 from auditor.models.teams import Team
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 class Severity(models.IntegerChoices):
@@ -101,6 +106,65 @@ class TriageStatus(models.TextChoices):
     WONT_FIX = "wont_fix", "Won't fix"
 
 
+def triage_in_force_q(today: date, prefix: str = "") -> Q:
+    """Rows whose copied triage (`triage_status`, `triage_expires_at`) is in force on
+    `today`, the expiry day included. The one definition: every surface that tells open
+    from triaged reads it through the querysets below."""
+    status, expires = f"{prefix}triage_status", f"{prefix}triage_expires_at"
+    return Q(**{f"{status}__gt": ""}) & (Q(**{f"{expires}__isnull": True}) | Q(**{f"{expires}__gte": today}))
+
+
+def triage_in_force(status: str, expires_at: date | None, today: date) -> bool:
+    """`triage_in_force_q` for one row already in memory."""
+    return bool(status) and (expires_at is None or expires_at >= today)
+
+
+def open_q(today: date) -> Q:
+    """The condition behind `FindingStateQuerySet.open`, for conditional aggregates."""
+    return Q(is_open=True) & ~triage_in_force_q(today)
+
+
+def triaged_q(today: date) -> Q:
+    """The condition behind `FindingStateQuerySet.triaged`."""
+    return Q(is_open=True) & triage_in_force_q(today)
+
+
+class FindingStateQuerySet(models.QuerySet[_M]):
+    """Open / triaged / fixed for the two tables that carry an identity's state
+    (`TrackedFinding` and its `FindingTally`): *open* is present in the latest scan and
+    not triaged away; *triaged* is present with a triage in force; *fixed* is gone."""
+
+    def open(self, today: date) -> FindingStateQuerySet[_M]:
+        return self.filter(open_q(today))
+
+    def triaged(self, today: date) -> FindingStateQuerySet[_M]:
+        return self.filter(triaged_q(today))
+
+    def fixed(self) -> FindingStateQuerySet[_M]:
+        return self.filter(is_open=False)
+
+    def in_status(self, status: str, today: date) -> FindingStateQuerySet[_M]:
+        """`status` one of open / triaged / fixed; anything else (all) leaves them be."""
+        if status == "open":
+            return self.open(today)
+        if status == "triaged":
+            return self.triaged(today)
+        if status == "fixed":
+            return self.fixed()
+        return self
+
+    def on_default_branch(self) -> FindingStateQuerySet[_M]:
+        """Identities of each repository's default branch: what "the code" means on every
+        team-wide surface (feature branches are judged on their scan pages)."""
+        return self.filter(branch=F("repository__default_branch"))
+
+
+class TriageQuerySet(models.QuerySet["Triage"]):
+    def in_force(self, today: date) -> TriageQuerySet:
+        """Triages that apply on `today` (no expiry, or expiring today or later)."""
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gte=today))
+
+
 class TrackedFinding(models.Model):
     """One finding's identity on one branch of one repository, across scans."""
 
@@ -135,6 +199,8 @@ class TrackedFinding(models.Model):
     # Copied from Triage (empty = not triaged); expiry is checked at read time.
     triage_status = models.CharField(max_length=32, blank=True, default="")
     triage_expires_at = models.DateField(null=True, blank=True)
+
+    objects = FindingStateQuerySet["TrackedFinding"].as_manager()
 
     class Meta:
         ordering = ["-severity", "path", "line", "id"]
@@ -198,6 +264,8 @@ class Triage(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = TriageQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["repository", "fingerprint"], name="triage_unique_repo_fp")
@@ -205,6 +273,9 @@ class Triage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status} {self.fingerprint[:12]}"
+
+    def in_force_on(self, today: date) -> bool:
+        return triage_in_force(self.status, self.expires_at, today)
 
 
 class FindingTally(models.Model):
@@ -221,6 +292,8 @@ class FindingTally(models.Model):
     triage_status = models.CharField(max_length=32, blank=True, default="")
     triage_expires_at = models.DateField(null=True, blank=True)
     n = models.PositiveIntegerField()
+
+    objects = FindingStateQuerySet["FindingTally"].as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["repository", "severity"], name="tally_repo_sev_idx")]

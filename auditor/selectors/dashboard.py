@@ -23,6 +23,7 @@ from auditor.models import (
     ScanRollup,
     Team,
 )
+from auditor.selectors.counts import FindingCounts, finding_counts
 from auditor.selectors.trends import ROLLUP_FIELDS, rollups_daily_sum
 
 SEVERE = ("critical", "high")
@@ -72,10 +73,12 @@ class RepositoryDashboard:
     hotspots: list[FileMetric]
     open_series: list[float]
     new_series: list[float]
+    counts: FindingCounts = field(default_factory=FindingCounts)  # open / triaged now
 
 
 def repository_dashboard(repository: Repository) -> RepositoryDashboard:
-    """Latest rollup, five riskiest files and 30 scans of sparkline. Three queries."""
+    """Latest rollup, open and triaged findings now, five riskiest files and 30 scans of
+    sparkline. Four queries."""
     recent = list(
         ScanRollup.objects.filter(repository=repository, branch=repository.default_branch).order_by(
             "-scanned_at"
@@ -97,6 +100,7 @@ def repository_dashboard(repository: Repository) -> RepositoryDashboard:
         hotspots,
         [float(r.open_total) for r in recent],
         [float(r.new_count) for r in recent],
+        finding_counts([repository.pk])[repository.pk],
     )
 
 
@@ -106,6 +110,7 @@ class RepositoryStatus:
     rollup: ScanRollup | None
     last_scan: Scan | None
     gate: GateResult | None
+    counts: FindingCounts = field(default_factory=FindingCounts)  # open / triaged now
 
 
 @dataclass
@@ -122,13 +127,16 @@ class TeamOverview:
 
 
 def _headline(
+    current: FindingCounts,
     now: list[ScanRollup],
     before: list[ScanRollup],
     week: Sequence[Mapping[str, Any]],
     week_before: Sequence[Mapping[str, Any]],
 ) -> dict[str, Any]:
-    """Headline numbers now and a week ago: open and severe findings from each
-    repository's latest scan then; new/reopened and fixed summed over each week."""
+    """Headline numbers: open and severe findings now (`current`, triage applied, as the
+    findings list counts them), with their change since a week ago measured on the code
+    (each repository's latest scan now against its latest scan then: what triage cannot
+    be known for in the past); new/reopened and fixed summed over each week."""
 
     def severe(rows: list[ScanRollup]) -> int:
         return sum(r.severity_counts.get(s, 0) for r in rows for s in SEVERE)
@@ -139,13 +147,23 @@ def _headline(
     def fixed(rows: Sequence[Mapping[str, Any]]) -> int:
         return sum(r["fixed_count"] for r in rows)
 
-    values = {
+    in_code = {
         "open": (sum(r.open_total for r in now), sum(r.open_total for r in before) if before else None),
         "severe": (severe(now), severe(before) if before else None),
+    }
+    headline = {
+        k: {"value": value, "change": (v - b) if b is not None else None}
+        for k, value, (v, b) in (
+            ("open", current.open, in_code["open"]),
+            ("severe", current.severe, in_code["severe"]),
+        )
+    }
+    for k, (v, b) in {
         "new": (arrived(week), arrived(week_before)),
         "fixed": (fixed(week), fixed(week_before)),
-    }
-    return {k: {"value": v, "change": (v - b) if b is not None else None} for k, (v, b) in values.items()}
+    }.items():
+        headline[k] = {"value": v, "change": v - b}
+    return headline
 
 
 def _gate(scan: Scan | None) -> GateResult | None:
@@ -179,15 +197,20 @@ def team_overview(team: Team) -> TeamOverview:
         .select_related("gate_result")
         .defer(*_SCAN_JSON)
     }
+    counts = finding_counts(r.pk for r in repositories)
     statuses = [
         RepositoryStatus(
             r,
             rollups.get(r.rollup_now),
             scans.get(r.last_scan_id),
             _gate(scans.get(r.last_scan_id)),
+            counts[r.pk],
         )
         for r in repositories
     ]
+    current = FindingCounts()
+    for c in counts.values():
+        current.add(c)
     month = list(
         ScanRollup.objects.filter(
             team=team, branch=F("repository__default_branch"), scanned_at__gte=now - timedelta(days=30)
@@ -218,6 +241,7 @@ def team_overview(team: Team) -> TeamOverview:
     return TeamOverview(
         team=team,
         headline=_headline(
+            current,
             [rollups[i] for i in ids_now],
             [rollups[i] for i in ids_before],
             [r for r in month if r["scanned_at"] >= week_ago],

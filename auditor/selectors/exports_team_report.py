@@ -9,8 +9,8 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Subquery
 
-from auditor.models import FileMetric, GateResult, Repository, Scan, ScanRollup, ScanStatus, SignOff, Team
-from auditor.selectors.scans import SEVERITY_ORDER
+from auditor.models import FileMetric, GateResult, Repository, Scan, ScanRollup, SignOff, Team
+from auditor.selectors.counts import FindingCounts, finding_counts
 
 RISKY_FILES = 15
 MAX_ROLLUPS = 5000  # a period's weekly trend reads at most this many scan rollups
@@ -23,6 +23,8 @@ class RepositoryLine:
     latest: Scan | None
     gate_passed: bool | None
     scans_in_period: int
+    counts: FindingCounts  # open / triaged now, as on every other surface
+    gate_failures: list[str]
 
 
 @dataclass
@@ -32,7 +34,9 @@ class TeamReport:
     end: datetime
     repositories: list[RepositoryLine]
     status_counts: dict[str, int]
+    counts: FindingCounts
     open_by_severity: list[tuple[str, int]]
+    triaged_by_severity: list[tuple[str, int]]
     weeks: list[dict[str, Any]]
     risky_files: list[dict[str, Any]]
     signoff_counts: dict[str, int]
@@ -55,18 +59,28 @@ def _weeks(team: Team, start: datetime, end: datetime) -> list[dict[str, Any]]:
 
 
 def team_report(team: Team, start: datetime, end: datetime) -> TeamReport:
-    """The team's report for [start, end): a fixed number of queries per report."""
+    """The team's report for [start, end): a fixed number of queries per report.
+
+    Each repository's latest scan is the latest ingested one of its default branch (a
+    feature branch's scan is not the state of the code); the open and triaged counts are
+    those of now, read as every page reads them (selectors/counts.py)."""
     in_period = Scan.objects.filter(repository__team=team, created_at__gte=start, created_at__lt=end)
     latest_id = (
-        Scan.objects.filter(repository=OuterRef("pk"), status=ScanStatus.SUCCEEDED, created_at__lt=end)
-        .order_by("-created_at", "-id")
-        .values("pk")[:1]
+        ScanRollup.objects.filter(
+            repository=OuterRef("pk"), branch=OuterRef("default_branch"), scanned_at__lt=end
+        )
+        .order_by("-scanned_at")
+        .values("scan_id")[:1]
     )
     repositories = list(
         Repository.objects.filter(team=team).annotate(latest_id=Subquery(latest_id)).order_by("name")
     )
     latest = Scan.objects.in_bulk([r.latest_id for r in repositories if r.latest_id])
-    gates = dict(GateResult.objects.filter(scan_id__in=latest).values_list("scan_id", "passed"))
+    gates = {
+        row["scan_id"]: row
+        for row in GateResult.objects.filter(scan_id__in=latest).values("scan_id", "passed", "failures")
+    }
+    counts = finding_counts(r.pk for r in repositories)
     per_repo = dict(
         in_period.values_list("repository_id").annotate(n=Count("id")).values_list("repository_id", "n")
     )
@@ -74,15 +88,18 @@ def team_report(team: Team, start: datetime, end: datetime) -> TeamReport:
         RepositoryLine(
             repository=r,
             latest=latest.get(r.latest_id),
-            gate_passed=gates.get(r.latest_id),
+            gate_passed=gates[r.latest_id]["passed"] if r.latest_id in gates else None,
             scans_in_period=per_repo.get(r.pk, 0),
+            counts=counts[r.pk],
+            gate_failures=[f["message"] for f in gates[r.latest_id]["failures"]]
+            if r.latest_id in gates
+            else [],
         )
         for r in repositories
     ]
-    open_counts = dict.fromkeys(SEVERITY_ORDER, 0)
-    for scan in latest.values():
-        for label, count in scan.severity_counts.items():
-            open_counts[label] = open_counts.get(label, 0) + int(count)
+    total = FindingCounts()
+    for c in counts.values():
+        total.add(c)
     risky = [
         dict(row)
         for row in FileMetric.objects.filter(scan_id__in=latest)
@@ -112,7 +129,9 @@ def team_report(team: Team, start: datetime, end: datetime) -> TeamReport:
         status_counts=dict(
             in_period.values_list("status").annotate(n=Count("id")).values_list("status", "n")
         ),
-        open_by_severity=[(label, open_counts.get(label, 0)) for label in SEVERITY_ORDER],
+        counts=total,
+        open_by_severity=total.by_label("open"),
+        triaged_by_severity=total.by_label("triaged"),
         weeks=_weeks(team, start, end),
         risky_files=risky,
         signoff_counts=signoff_counts,

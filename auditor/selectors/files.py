@@ -21,7 +21,7 @@ from auditor.models import (
     ScanStatus,
     TrackedFinding,
 )
-from auditor.selectors.findings import triage_active_q
+from auditor.models.findings import triage_in_force
 
 HOTSPOT_SORTS = {
     "risk": "-risk_score",
@@ -84,7 +84,7 @@ def file_view(scan: Scan, path: str) -> FileView:
     for fingerprint, pk, tracked_path, status, expires in identities:
         if fingerprint in wanted:
             tracked[fingerprint] = pk
-        if tracked_path == path and status > "" and (expires is None or expires >= today):
+        if tracked_path == path and triage_in_force(status, expires, today):
             triaged.add(fingerprint)
     by_line: dict[int, list[Any]] = defaultdict(list)
     for f in findings:
@@ -139,8 +139,8 @@ def hotspots(repository: Repository, sort: str) -> Hotspots:
         metrics.order_by("-risk_score", "path") if order == "findings" else metrics.order_by(order, "path")
     )
     counts = dict(
-        TrackedFinding.objects.filter(repository=repository, branch=repository.default_branch, is_open=True)
-        .exclude(triage_active_q(timezone.localdate()))
+        TrackedFinding.objects.filter(repository=repository, branch=repository.default_branch)
+        .open(timezone.localdate())
         .order_by()
         .values_list("path")
         .annotate(n=Count("id"))

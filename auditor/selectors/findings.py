@@ -30,6 +30,7 @@ from auditor.models import (
     TrackedFinding,
     Triage,
 )
+from auditor.models.findings import open_q, triaged_q
 from auditor.models.paths import path_order
 
 SEVERITY_VALUE = {s.label: s.value for s in Severity}
@@ -57,11 +58,6 @@ class TwoEndedPaginator(Paginator):  # type: ignore[type-arg]
         tail = list(self.object_list.reverse()[self.count - top : self.count - bottom])  # type: ignore[attr-defined]
         tail.reverse()
         return Page(tail, valid, self)
-
-
-def triage_active_q(today: date) -> Q:
-    """Tracked findings whose copied triage is in force on `today` (expiry day included)."""
-    return Q(triage_status__gt="") & (Q(triage_expires_at__isnull=True) | Q(triage_expires_at__gte=today))
 
 
 @dataclass(frozen=True)
@@ -186,8 +182,7 @@ def _grid_rows(
 
     From the tally (a few hundred rows per repository) unless `f` filters by path, which
     the tally does not keep: then from the identities themselves (`narrowed`)."""
-    active = triage_active_q(today)
-    opened, triaged, fixed = Q(is_open=True) & ~active, Q(is_open=True) & active, Q(is_open=False)
+    opened, triaged, fixed = open_q(today), triaged_q(today), Q(is_open=False)
     if f.path:
         rows: QuerySet[Any, Any] = narrowed.filter(repository_id__in=repository_ids)
         sums: dict[str, Any] = {
@@ -257,13 +252,7 @@ def _filtered(
 
 
 def _with_status(qs: QuerySet[TrackedFinding], status: str, today: date) -> QuerySet[TrackedFinding]:
-    if status == "open":
-        return qs.filter(is_open=True).exclude(triage_active_q(today))
-    if status == "triaged":
-        return qs.filter(is_open=True).filter(triage_active_q(today))
-    if status == "fixed":
-        return qs.filter(is_open=False)
-    return qs
+    return qs.in_status(status, today)  # type: ignore[attr-defined, no-any-return]
 
 
 def finding_list_queryset(user: User | AnonymousUser, f: FindingListFilters) -> QuerySet[TrackedFinding]:
@@ -408,7 +397,7 @@ def finding_history(tracked: TrackedFinding, limit: int = 50) -> FindingHistory:
         repository_id=tracked.repository_id, fingerprint=tracked.fingerprint
     ).first()
     today = timezone.localdate()
-    active = triage is not None and (triage.expires_at is None or triage.expires_at >= today)
+    active = triage is not None and triage.in_force_on(today)
     events = list(
         AuditEvent.objects.filter(
             team_id=tracked.team_id,

@@ -59,9 +59,7 @@ def open_findings(scan: Scan) -> QuerySet[Finding]:
     not expired: the ones that still count as evidence or against the gate."""
 
     today = timezone.localdate()
-    triaged = Triage.objects.filter(repository_id=scan.repository_id).filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gte=today)
-    )
+    triaged = Triage.objects.filter(repository_id=scan.repository_id).in_force(today)
     return Finding.objects.filter(scan=scan).exclude(fingerprint__in=triaged.values("fingerprint"))
 
 

@@ -8,10 +8,12 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from auditor.models import Repository, Scan
+from auditor.selectors.counts import finding_counts
 
 
 def repository_list_for_user(user: User | AnonymousUser) -> list[Any]:
-    """The user's teams' repositories, each with `.last_scan` (or None). Two queries."""
+    """The user's teams' repositories, each with `.last_scan` (or None) and `.counts`
+    (open and triaged findings of its default branch now). Three queries."""
     if not user.is_authenticated:
         return []
     last_scan_id = (
@@ -24,8 +26,10 @@ def repository_list_for_user(user: User | AnonymousUser) -> list[Any]:
         .order_by("team__name", "name")
     )
     scans = Scan.objects.in_bulk([r.last_scan_id for r in repositories if r.last_scan_id])
+    counts = finding_counts(r.pk for r in repositories)
     for repository in repositories:
         repository.last_scan = scans.get(repository.last_scan_id)
+        repository.counts = counts[repository.pk]
     return repositories
 
 

@@ -78,11 +78,7 @@ def finding_queryset(scan: Scan, filters: FindingFilters) -> QuerySet[Finding]:
 
 def _triaged_fingerprints(scan: Scan) -> QuerySet[Triage, Any]:
     today = timezone.localdate()
-    return (
-        Triage.objects.filter(repository_id=scan.repository_id)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gte=today))
-        .values("fingerprint")
-    )
+    return Triage.objects.filter(repository_id=scan.repository_id).in_force(today).values("fingerprint")
 
 
 def triaged_count(scan: Scan) -> int:

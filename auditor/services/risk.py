@@ -21,7 +21,6 @@ from collections import defaultdict
 from datetime import date
 
 from django.db import connection
-from django.db.models import Q
 from django.utils import timezone
 
 from auditor.models import FileMetric, Finding, Scan, ScanRollup, Triage
@@ -54,7 +53,7 @@ def triaged_fingerprints(repository_id: int, fingerprints: list[str], today: dat
     date is the last day it holds, as in the gate)."""
     return set(
         Triage.objects.filter(repository_id=repository_id, fingerprint__in=fingerprints)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gte=today))
+        .in_force(today)
         .values_list("fingerprint", flat=True)
     )
 

@@ -39,14 +39,15 @@ def _pages(repository: Repository, scan: Scan) -> list[tuple[str, int]]:
     """(url, query budget) of a page drawn afresh (its cached section missing). Session +
     user are 2 of each; the repository and scan pages also carry other feature areas'
     sections; the findings list reads its user's teams' revisions; the team trends read
-    their charts' version apart from the teams. A cached section runs
+    their charts' version apart from the teams; the overview and repository page read
+    the current open / triaged counts (selectors/counts.py). A cached section runs
     none of these (tests/auditor/test_page_cache.py)."""
     return [
-        (reverse("team-overview"), 9),
+        (reverse("team-overview"), 10),
         (reverse("team-trends") + "?range=90d", 5),
         (reverse("repository-trends", args=[repository.pk]), 5),
         (reverse("repository-hotspots", args=[repository.pk]) + "?sort=findings", 7),
-        (reverse("repository-detail", args=[repository.pk]), 15),
+        (reverse("repository-detail", args=[repository.pk]), 16),
         (reverse("scan-detail", args=[scan.pk]), 12),
         (reverse("help-risk"), 2),
         (reverse("finding-index") + "?status=all", 6),

@@ -16,7 +16,14 @@ from auditor.services.lifecycle import scan_lifecycle_compute
 from tests.auditor.conftest import Personas
 from tests.auditor.integration_factories import make_scan
 
-HEADINGS = ("Summary", "Trend", "Riskiest files", "Review sign-offs", "Most severe findings")
+HEADINGS = (
+    "Summary",
+    "Trend",
+    "Riskiest files",
+    "Review sign-offs",
+    "Most severe open findings",
+    "Triaged findings",
+)
 
 
 def _client(user: object) -> Client:
