@@ -11,7 +11,10 @@ from django.utils import timezone
 from auditor.models import (
     Category,
     Finding,
+    FindingChange,
     GateResult,
+    Lifecycle,
+    Repository,
     Review,
     Scan,
     ScanStatus,
@@ -38,20 +41,28 @@ def scan_previous_successful(scan: Scan) -> Scan | None:
     )
 
 
-def scan_new_fingerprints(scan: Scan) -> set[str]:
-    """Fingerprints in `scan` that the previous successful scan of its branch did not have.
-
-    The first scan of a branch has no baseline: everything in it is new. One function so
-    that the dashboard's lifecycle data can replace it later.
-    """
-    current = set(Finding.objects.filter(scan=scan).values_list("fingerprint", flat=True))
-    previous = scan_previous_successful(scan)
-    if previous is None:
-        return current
-    before = set(
-        Finding.objects.filter(scan=previous, fingerprint__in=current).values_list("fingerprint", flat=True)
+def scan_latest_successful(repository: Repository) -> Scan | None:
+    """The latest succeeded scan of `repository`'s default branch: the one its badge,
+    trust summary, gate refresh and review re-approval speak of."""
+    return (
+        Scan.objects.filter(
+            repository=repository, branch=repository.default_branch, status=ScanStatus.SUCCEEDED
+        )
+        .order_by("-created_at", "-id")
+        .first()
     )
-    return current - before
+
+
+def scan_new_fingerprints(scan: Scan) -> set[str]:
+    """Fingerprints that arrived with `scan`: new or reopened against the previous
+    successful scan of its branch, as the lifecycle recorded them at ingestion
+    (`FindingChange`; the first scan of a branch has everything new). Read, never
+    recomputed, so the gate and the scan page cannot disagree about what is new."""
+    return set(
+        FindingChange.objects.filter(scan=scan, kind__in=(Lifecycle.NEW, Lifecycle.REOPENED)).values_list(
+            "tracked__fingerprint", flat=True
+        )
+    )
 
 
 def open_findings(scan: Scan) -> QuerySet[Finding]:

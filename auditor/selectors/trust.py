@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from auditor.models import FileTrust, Repository, Scan, ScanStatus, TrustLevel
+from auditor.models import FileTrust, Repository, Scan, TrustLevel
+from auditor.selectors.gate import scan_latest_successful
 
 
 def trust_for_file(scan: Scan, path: str) -> FileTrust | None:
@@ -25,13 +26,7 @@ class TrustSummary:
 def trust_summary_for_repository(repository: Repository, limit: int = 15) -> TrustSummary:
     """Files per trust level on the default branch's latest successful scan, and the
     quarantined files with the shortest clean streak first (three queries)."""
-    scan = (
-        Scan.objects.filter(
-            repository=repository, branch=repository.default_branch, status=ScanStatus.SUCCEEDED
-        )
-        .order_by("-created_at", "-id")
-        .first()
-    )
+    scan = scan_latest_successful(repository)
     if scan is None:
         return TrustSummary(None, [(lv.value, lv.label, 0) for lv in TrustLevel], [], 0)
     counted = dict(FileTrust.objects.filter(scan=scan).values_list("level").annotate(n=Count("id")))

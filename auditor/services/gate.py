@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from auditor.models import GateResult, Scan, ScanStatus, Team
+from auditor.models import GateResult, Scan, Team
 from auditor.selectors.contracts import team_settings_for
-from auditor.selectors.gate import gate_evaluate
+from auditor.selectors.gate import gate_evaluate, scan_latest_successful
 from auditor.services.audit import audit_record
 from auditor.services.trust import trust_record_scan
 
@@ -52,14 +52,7 @@ def gate_refresh_latest(team: Team) -> int:
     scans keep the verdict they were given. Returns the number of scans re-evaluated."""
     refreshed = 0
     for repository in team.repositories.all():
-        latest = (
-            Scan.objects.filter(
-                repository=repository, branch=repository.default_branch, status=ScanStatus.SUCCEEDED
-            )
-            .select_related("repository__team")
-            .order_by("-created_at", "-id")
-            .first()
-        )
+        latest = scan_latest_successful(repository)
         if latest is not None:
             gate_refresh(latest)
             refreshed += 1

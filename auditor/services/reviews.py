@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from auditor.models import ContractItem, Decision, Repository, Review, Scan, ScanStatus, SignOff, Team
 from auditor.selectors.contracts import team_settings_for
+from auditor.selectors.gate import scan_latest_successful
 from auditor.selectors.reviews import approval_compute, evidence_for_items
 from auditor.services.audit import audit_record
 from auditor.services.contracts import contract_ensure
@@ -143,16 +144,7 @@ def reviews_reapprove_latest(team: Team, settings_required: int) -> int:
     default branch, after the team's required number of reviewers changed; older scans
     keep the verdict of their time, as their gates do. Returns the number of reviews."""
     latest_scan_ids = [
-        scan_id
-        for repository in team.repositories.all()
-        if (
-            scan_id := Scan.objects.filter(
-                repository=repository, branch=repository.default_branch, status=ScanStatus.SUCCEEDED
-            )
-            .order_by("-created_at", "-id")
-            .values_list("pk", flat=True)
-            .first()
-        )
+        scan.pk for repository in team.repositories.all() if (scan := scan_latest_successful(repository))
     ]
     reviews = Review.objects.filter(scan_id__in=latest_scan_ids).select_related("scan__repository__team")
     for review in reviews:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from auditor.models import Category, FileMetric, Finding, Repository, Scan, ScanStatus, Severity
 from auditor.services.gate import scan_review_derive
+from auditor.services.lifecycle import scan_lifecycle_compute
 
 
 @dataclass(frozen=True)
@@ -64,5 +65,6 @@ def make_scan(
         for n, f in enumerate(findings)
     )
     if derive:
+        scan_lifecycle_compute(scan)  # what is new comes from the lifecycle, as at ingestion
         scan_review_derive(scan)
     return scan
