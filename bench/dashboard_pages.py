@@ -328,12 +328,13 @@ def pages() -> list[tuple[str, str]]:
     metric = FileMetric.objects.filter(scan=scan).order_by("-risk_score").first()
     assert tracked is not None
     assert metric is not None
-    from auditor.selectors.findings import FindingListFilters, finding_list
+    from auditor.selectors.finding_filters import FindingFilters
+    from auditor.selectors.findings import finding_list
 
     user_pk = team.memberships.values_list("user_id", flat=True).first()
     from django.contrib.auth.models import User
 
-    last = finding_list(User.objects.get(pk=user_pk), FindingListFilters(), 1, 50).page.paginator.num_pages
+    last = finding_list(User.objects.get(pk=user_pk), FindingFilters(), 1, 50).page.paginator.num_pages
     findings = reverse("finding-index")
     return [
         ("overview", reverse("team-overview") + f"?team={team.pk}"),

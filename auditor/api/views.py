@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,7 +24,8 @@ from auditor.api.serializers import (
 from auditor.models import Finding, Repository, Role, ScanTrigger
 from auditor.permissions import repository_for_user, scan_for_user
 from auditor.selectors.counts import finding_counts
-from auditor.selectors.exports import ExportFilters, finding_export_queryset, finding_filter
+from auditor.selectors.exports import finding_export_queryset, finding_filter
+from auditor.selectors.finding_filters import FindingFilters
 from auditor.selectors.repositories import repository_list_for_api
 from auditor.services.ci_ingest import ResultRejected, scan_ingest_uploaded
 from auditor.services.exports import ExportMeta
@@ -36,7 +38,19 @@ FILTER_PARAMETERS = [
     OpenApiParameter("category", str),
     OpenApiParameter("rule", str, description="rule id, e.g. AI101"),
     OpenApiParameter("path", str, description="path prefix"),
+    OpenApiParameter("q", str, description="text in the message, path or rule id"),
 ]
+
+
+def _filters(request: Request) -> FindingFilters:
+    """The request's findings filter; 400 naming each parameter whose value it cannot use
+    (`severity=urgent`): a CI job must not export everything because of a typo."""
+    filters = FindingFilters.from_query(request.query_params.dict())
+    if filters.ignored:
+        raise ValidationError(
+            {name: [f"{value!r} is not valid: {why}."] for name, value, why in filters.ignored}
+        )
+    return filters
 
 
 class RepositoryList(generics.ListAPIView[Repository]):
@@ -99,7 +113,7 @@ class FindingList(generics.ListAPIView[Finding]):
 
     def get_queryset(self) -> QuerySet[Finding]:
         scan = scan_for_user(self.request.user, self.kwargs["scan_id"])
-        filters = ExportFilters.from_query(self.request.query_params.dict())
+        filters = _filters(self.request)
         return finding_filter(Finding.objects.filter(scan=scan), filters).order_by(
             "-severity", "path", "line", "id"
         )
@@ -112,7 +126,7 @@ class FindingList(generics.ListAPIView[Finding]):
 def scan_export(request: Request, scan_id: int, fmt: str) -> StreamingHttpResponse:
     """A scan's findings as csv, json or sarif, streamed."""
     scan = scan_for_user(request.user, scan_id)
-    filters = ExportFilters.from_query(request.query_params.dict())
+    filters = _filters(request)
     findings = finding_filter(Finding.objects.filter(scan=scan), filters)
     return streaming_export(
         fmt, findings, ExportMeta(title=f"Scan #{scan.pk} of {scan.repository.name}", scan=scan)
@@ -130,7 +144,7 @@ def scan_export(request: Request, scan_id: int, fmt: str) -> StreamingHttpRespon
 @api_view(["GET"])
 def findings_export(request: Request, fmt: str) -> StreamingHttpResponse:
     """The findings list (same query string as the dashboard's list page) as csv, json or sarif."""
-    findings = finding_export_queryset(request.user, request.query_params.dict())
+    findings = finding_export_queryset(request.user, _filters(request))
     return streaming_export(fmt, findings, ExportMeta(title="Findings"))
 
 

@@ -7,15 +7,14 @@ link to an export URL carrying its own query string.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
-from auditor.models import Category, Finding, Scan
-from auditor.selectors.findings import FindingListFilters, finding_list_queryset
-from auditor.selectors.scans import SEVERITY_ORDER, finding_attribute_q
+from auditor.models import Finding, Scan
+from auditor.selectors.finding_filters import FindingFilters
+from auditor.selectors.findings import finding_list_queryset
 
 # Rows fetched per database round trip; bounds the export's memory whatever its size.
 CHUNK_SIZE = 2000
@@ -41,79 +40,26 @@ EXPORT_FIELDS = (
 )
 
 
-def _int_or_none(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 18 else None
+def finding_filter(findings: QuerySet[Finding], filters: FindingFilters) -> QuerySet[Finding]:
+    """Apply the attribute filters (not the scope) to `findings`, in the exports' order."""
+    return findings.filter(filters.attribute_q()).order_by("scan_id", "-severity", "path", "line", "id")
 
 
-@dataclass(frozen=True)
-class ExportFilters:
-    """The findings list's query string, parsed defensively (unknown values are dropped)."""
+def finding_export_queryset(user: User | AnonymousUser, filters: FindingFilters) -> QuerySet[Finding]:
+    """Findings the user may see for an export URL's filters.
 
-    scan: int | None = None
-    repository: int | None = None
-    severity: str = ""
-    min_severity: str = ""
-    category: str = ""
-    rule: str = ""
-    path: str = ""
-
-    @classmethod
-    def from_query(cls, query: dict[str, str]) -> ExportFilters:
-        def choice(name: str, allowed: list[str]) -> str:
-            value = query.get(name, "")
-            return value if value in allowed else ""
-
-        return cls(
-            scan=_int_or_none(query.get("scan", "")),
-            repository=_int_or_none(query.get("repository", "")),
-            severity=choice("severity", SEVERITY_ORDER),
-            min_severity=choice("min_severity", SEVERITY_ORDER),
-            category=choice("category", list(Category.values)),
-            rule=query.get("rule", "")[:32],
-            path=query.get("path", "")[:500],
-        )
-
-    def as_query(self) -> dict[str, str]:
-        return {k: str(v) for k, v in self.__dict__.items() if v not in ("", None)}
-
-
-def finding_filter(findings: QuerySet[Finding], filters: ExportFilters) -> QuerySet[Finding]:
-    """Apply the attribute filters (not the scope) to `findings`."""
-    findings = findings.filter(
-        finding_attribute_q(
-            severity=filters.severity,
-            min_severity=filters.min_severity,
-            category=filters.category,
-            rule=filters.rule,
-            path=filters.path,
-        )
-    )
-    return findings.order_by("scan_id", "-severity", "path", "line", "id")
-
-
-def finding_export_queryset(user: User | AnonymousUser, query: dict[str, str]) -> QuerySet[Finding]:
-    """Findings the user may see for an export URL's query string.
-
-    With `scan=ID`: that scan's findings, narrowed by ExportFilters (the scan page's
-    filters). Otherwise the findings list page's own filters (FindingListFilters: status,
-    repository, severity, …) select identities, and each exports its latest occurrence,
-    so the list can link here with its query string unchanged.
+    With `scan=ID`: that scan's findings, narrowed by the scan page's filters. Otherwise
+    the findings list page's own filters (status, repository, severity, search, …) select
+    identities, exactly as the list does, and each exports its latest occurrence, so the
+    list links here with its query string unchanged.
     """
     if not isinstance(user, User) or not user.is_authenticated:
         return Finding.objects.none()
-    filters = ExportFilters.from_query(query)
     if filters.scan is not None:
         visible = Scan.objects.filter(pk=filters.scan, repository__team__memberships__user=user)
         return finding_filter(Finding.objects.filter(scan__in=visible.values("pk")), filters)
-    return finding_filter(
-        Finding.objects.filter(pk__in=_listed_identities(user, query).values("latest_finding_id")),
-        ExportFilters(min_severity=filters.min_severity),
-    )
-
-
-def _listed_identities(user: User, query: dict[str, str]) -> QuerySet[Any]:
-    """Exactly the identities the findings list shows for the same query string."""
-    return finding_list_queryset(user, FindingListFilters.from_query(query))
+    listed = finding_list_queryset(user, filters).values("latest_finding_id")
+    return Finding.objects.filter(pk__in=listed).order_by("scan_id", "-severity", "path", "line", "id")
 
 
 def finding_export_rows(findings: QuerySet[Finding]) -> Iterator[dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from auditor.models import (
     AuditEvent,
-    Category,
     FindingChange,
     FindingTally,
     Lifecycle,
@@ -32,9 +31,8 @@ from auditor.models import (
 )
 from auditor.models.findings import open_q, triaged_q
 from auditor.models.paths import path_order
+from auditor.selectors.finding_filters import SEVERITY_VALUE, FindingFilters
 
-SEVERITY_VALUE = {s.label: s.value for s in Severity}
-STATUSES = {"open": "Open", "triaged": "Triaged", "fixed": "Fixed", "all": "All"}
 COUNTS_CACHE_SECONDS = 600
 SORTS = {
     "severity": ("-severity", "id"),
@@ -58,42 +56,6 @@ class TwoEndedPaginator(Paginator):  # type: ignore[type-arg]
         tail = list(self.object_list.reverse()[self.count - top : self.count - bottom])  # type: ignore[attr-defined]
         tail.reverse()
         return Page(tail, valid, self)
-
-
-@dataclass(frozen=True)
-class FindingListFilters:
-    """The list's filters, parsed from and written back to the URL so a view can be shared."""
-
-    repository: str = ""
-    severity: str = ""
-    category: str = ""
-    rule: str = ""
-    path: str = ""
-    status: str = "open"
-    new: str = ""
-    sort: str = "severity"
-
-    @classmethod
-    def from_query(cls, query: dict[str, str]) -> FindingListFilters:
-        def pick(name: str, allowed: Any, default: str = "") -> str:
-            value = query.get(name, default)
-            return value if value in allowed else default
-
-        repository = query.get("repository", "")
-        return cls(
-            repository=repository if repository.isdigit() else "",
-            severity=pick("severity", SEVERITY_VALUE),
-            category=pick("category", Category.values),
-            rule=query.get("rule", "")[:32].strip(),
-            path=query.get("path", "")[:500].strip(),
-            status=pick("status", STATUSES, "open"),
-            new=pick("new", {"1"}),
-            sort=pick("sort", SORTS, "severity"),
-        )
-
-    def as_query(self) -> dict[str, str]:
-        defaults = FindingListFilters()
-        return {k: v for k, v in asdict(self).items() if v and v != getattr(defaults, k)}
 
 
 def _scoped(user: User | AnonymousUser) -> QuerySet[TrackedFinding]:
@@ -141,7 +103,7 @@ Grid = dict[int, dict[str, int]]  # severity → {"open": n, "triaged": n, "fixe
 
 
 def _count_grid(
-    narrowed: QuerySet[TrackedFinding], repositories: list[Repository], f: FindingListFilters, today: date
+    narrowed: QuerySet[TrackedFinding], repositories: list[Repository], f: FindingFilters, today: date
 ) -> Grid:
     """Per severity, how many identities are open / triaged / fixed under the filters.
 
@@ -150,7 +112,7 @@ def _count_grid(
     triage, services/revisions.py), the filters and the day (expiry). After a scan or a
     triage only that repository is counted again; nothing is invalidated by hand.
     """
-    filters = repr({**asdict(f), "page": "", "sort": "", "severity": "", "status": "", "repository": ""})
+    filters = repr(f.without("sort", "severity", "status", "repository").as_query())
     keys = {
         r.pk: "dashboard:finding-counts:"
         + hashlib.sha256(repr((r.pk, r.revision, filters, today)).encode()).hexdigest()
@@ -176,14 +138,15 @@ def _count_grid(
 
 
 def _grid_rows(
-    narrowed: QuerySet[TrackedFinding], repository_ids: list[int], f: FindingListFilters, today: date
+    narrowed: QuerySet[TrackedFinding], repository_ids: list[int], f: FindingFilters, today: date
 ) -> QuerySet[Any, dict[str, Any]]:
     """(repository, severity) → open / triaged / fixed for `repository_ids` under `f`.
 
-    From the tally (a few hundred rows per repository) unless `f` filters by path, which
-    the tally does not keep: then from the identities themselves (`narrowed`)."""
+    From the tally (a few hundred rows per repository) unless `f` filters by path or
+    searches text, which the tally does not keep: then from the identities themselves
+    (`narrowed`)."""
     opened, triaged, fixed = open_q(today), triaged_q(today), Q(is_open=False)
-    if f.path:
+    if f.path or f.q:
         rows: QuerySet[Any, Any] = narrowed.filter(repository_id__in=repository_ids)
         sums: dict[str, Any] = {
             "open": Count("id", filter=opened),
@@ -195,7 +158,9 @@ def _grid_rows(
         if f.category:
             rows = rows.filter(category=f.category)
         if f.rule:
-            rows = rows.filter(rule_id=f.rule)
+            rows = rows.filter(rule_id__iexact=f.rule)
+        if f.min_severity:
+            rows = rows.filter(severity__gte=SEVERITY_VALUE[f.min_severity])
         if f.new:
             rows = rows.filter(is_new=True)
         sums = {
@@ -230,21 +195,15 @@ def current_state(tracked: TrackedFinding, latest_scan_id: int | None) -> str:
 
 def _filtered(
     base: QuerySet[TrackedFinding],
-    f: FindingListFilters,
+    f: FindingFilters,
     today: date | None = None,
     latest_scans: list[int] | None = None,
 ) -> QuerySet[TrackedFinding]:
     """`f`'s attribute filters. `today` is unused (auditor/selectors/exports.py passes
     it); `latest_scans`, when known, saves "new only" a subquery."""
-    qs = base
+    qs = base.filter(f.attribute_q(severity=False))
     if f.repository:
         qs = qs.filter(repository_id=int(f.repository))
-    if f.category:
-        qs = qs.filter(category=f.category)
-    if f.rule:
-        qs = qs.filter(rule_id=f.rule)
-    if f.path:
-        qs = qs.filter(path__startswith=f.path)
     if f.new:
         latest: Any = latest_scans if latest_scans is not None else _latest_scan_ids()
         qs = qs.filter(state=Lifecycle.NEW, state_scan_id__in=latest)
@@ -255,7 +214,7 @@ def _with_status(qs: QuerySet[TrackedFinding], status: str, today: date) -> Quer
     return qs.in_status(status, today)  # type: ignore[attr-defined, no-any-return]
 
 
-def finding_list_queryset(user: User | AnonymousUser, f: FindingListFilters) -> QuerySet[TrackedFinding]:
+def finding_list_queryset(user: User | AnonymousUser, f: FindingFilters) -> QuerySet[TrackedFinding]:
     """The identities the findings list shows for `f` (status and severity applied),
     unordered: for exports and anything else that must match the list exactly."""
     today = timezone.localdate()
@@ -289,7 +248,7 @@ class FindingListView:
 
 
 def finding_list(
-    user: User | AnonymousUser, f: FindingListFilters, page_number: str | int | None, per_page: int = 50
+    user: User | AnonymousUser, f: FindingFilters, page_number: str | int | None, per_page: int = 50
 ) -> FindingListView:
     """One page of the user's teams' findings (latest state per identity), with counts
     per severity and per status for the current filters. A fixed number of queries."""

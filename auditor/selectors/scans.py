@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -15,14 +14,13 @@ from auditor.models import (
     FindingChange,
     Repository,
     Scan,
-    Severity,
     TrackedFinding,
     Triage,
 )
 from auditor.models.paths import path_order
+from auditor.selectors.finding_filters import SEVERITY_ORDER, FindingFilters
 
-SEVERITY_ORDER = [s.label for s in sorted(Severity, reverse=True)]
-SEVERITY_VALUE = {s.label: s.value for s in Severity}
+__all__ = ["SEVERITY_ORDER", "FindingFilters"]  # imported from here by the scan page
 
 
 def scan_page_for_repository(
@@ -31,30 +29,6 @@ def scan_page_for_repository(
     """One page of a repository's scans, newest first."""
     scans = Scan.objects.filter(repository=repository).order_by("-created_at", "-id")
     return Paginator(scans, per_page).get_page(page_number)
-
-
-@dataclass(frozen=True)
-class FindingFilters:
-    severity: str = ""
-    category: str = ""
-    rule: str = ""
-    path: str = ""
-    triaged: str = ""  # "1": show findings triaged away (hidden by default)
-
-    @classmethod
-    def from_query(cls, query: dict[str, str]) -> FindingFilters:
-        severity = query.get("severity", "")
-        category = query.get("category", "")
-        return cls(
-            severity=severity if severity in SEVERITY_ORDER else "",
-            category=category if category in Category.values else "",
-            rule=query.get("rule", "")[:32],
-            path=query.get("path", "")[:500],
-            triaged="1" if query.get("triaged") == "1" else "",
-        )
-
-    def as_query(self) -> dict[str, str]:
-        return {k: v for k, v in self.__dict__.items() if v}
 
 
 def finding_queryset(scan: Scan, filters: FindingFilters) -> QuerySet[Finding]:
@@ -86,28 +60,8 @@ def triaged_count(scan: Scan) -> int:
     return Finding.objects.filter(scan=scan, fingerprint__in=_triaged_fingerprints(scan)).count()
 
 
-def finding_attribute_q(
-    *, severity: str = "", min_severity: str = "", category: str = "", rule: str = "", path: str = ""
-) -> Q:
-    """The findings filters every page, export and API endpoint shares (empty = any)."""
-    q = Q()
-    if severity:
-        q &= Q(severity=SEVERITY_VALUE[severity])
-    if min_severity:
-        q &= Q(severity__gte=SEVERITY_VALUE[min_severity])
-    if category:
-        q &= Q(category=category)
-    if rule:
-        q &= Q(rule_id=rule)
-    if path:
-        q &= Q(path__startswith=path)
-    return q
-
-
 def _filters_q(filters: FindingFilters) -> Q:
-    return finding_attribute_q(
-        severity=filters.severity, category=filters.category, rule=filters.rule, path=filters.path
-    )
+    return filters.attribute_q()
 
 
 def finding_page(

@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 
 from auditor.models import Repository, RepositorySchedule, Role, Scan, ScheduleKind
 from auditor.permissions import can
-from auditor.selectors.exports import ExportFilters
+from auditor.selectors.finding_filters import FindingFilters
 from auditor.services.schedules import schedule_describe
 
 register = template.Library()
@@ -19,8 +19,8 @@ register = template.Library()
 def scan_actions(context: dict[str, Any], scan: Scan) -> dict[str, Any]:
     """Export links that keep the page's filters, the report, and Cancel while it runs."""
     request = context.get("request")
-    filters = ExportFilters.from_query(request.GET.dict() if request else {})
-    query = urlencode({k: v for k, v in filters.as_query().items() if k not in ("scan", "repository")})
+    filters = FindingFilters.from_query(request.GET.dict() if request else {})
+    query = urlencode(filters.without("scan", "repository", "status", "sort", "new").as_query())
     return {
         "scan": scan,
         "query": query,

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_GET
 
 from auditor.models import Finding
 from auditor.permissions import scan_for_user
-from auditor.selectors.exports import ExportFilters, finding_export_queryset, finding_filter
+from auditor.selectors.exports import finding_export_queryset, finding_filter
+from auditor.selectors.finding_filters import FindingFilters
 from auditor.services.exports import CONTENT_TYPES, FORMATS, ExportMeta, export_filename, export_stream
 
 
@@ -27,7 +28,7 @@ def streaming_export(fmt: str, findings: object, meta: ExportMeta) -> StreamingH
 def scan_export(request: HttpRequest, scan_id: int, fmt: str) -> StreamingHttpResponse:
     """The scan's findings, narrowed by the scan page's filters (same query string)."""
     scan = scan_for_user(request.user, scan_id)
-    filters = ExportFilters.from_query(request.GET.dict())
+    filters = FindingFilters.from_query(request.GET.dict())
     findings = finding_filter(Finding.objects.filter(scan=scan), filters)
     return streaming_export(
         fmt, findings, ExportMeta(title=f"Scan #{scan.pk} of {scan.repository.name}", scan=scan)
@@ -38,5 +39,5 @@ def scan_export(request: HttpRequest, scan_id: int, fmt: str) -> StreamingHttpRe
 @require_GET
 def findings_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
     """The findings list page's selection (same query string), or `?scan=ID&…` filters."""
-    findings = finding_export_queryset(request.user, request.GET.dict())
+    findings = finding_export_queryset(request.user, FindingFilters.from_query(request.GET.dict()))
     return streaming_export(fmt, findings, ExportMeta(title="Findings"))

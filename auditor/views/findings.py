@@ -13,23 +13,27 @@ from django.views.decorators.http import require_GET, require_POST
 
 from auditor.models import Category, Role, TriageStatus
 from auditor.permissions import can, teams_for_user, tracked_finding_for_user
-from auditor.selectors.findings import (
-    SORTS,
-    STATUSES,
-    FindingListFilters,
-    finding_history,
-    finding_list,
-)
+from auditor.selectors.finding_filters import STATUSES, FindingFilters
+from auditor.selectors.findings import SORTS, finding_history, finding_list
 from auditor.selectors.page_cache import page_cache_key
 from auditor.services.triage import TriageError, triage_clear, triage_set
 
 FINDINGS_PAGE_SIZE = 50
+# The list's columns; those with a sort key are links that sort by it.
+SORT_HEADERS = [
+    ("severity", "Severity"),
+    ("rule", "Rule"),
+    ("", "Repository"),
+    ("path", "Location"),
+    ("", "Message"),
+    ("newest", "State"),
+]
 
 
 @login_required
 @require_GET
 def finding_index(request: HttpRequest) -> HttpResponse:
-    filters = FindingListFilters.from_query(request.GET.dict())
+    filters = FindingFilters.from_query(request.GET.dict())
     number = request.GET.get("page")
     listing = SimpleLazyObject(lambda: finding_list(request.user, filters, number, FINDINGS_PAGE_SIZE))
     return render(
@@ -43,6 +47,7 @@ def finding_index(request: HttpRequest) -> HttpResponse:
             "category_choices": Category.choices,
             "statuses": STATUSES,
             "sorts": list(SORTS),
+            "sort_headers": SORT_HEADERS,
             # The list spans all of the user's teams: one small query for their revisions.
             "section_key": page_cache_key(
                 "findings",

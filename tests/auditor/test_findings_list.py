@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from auditor.models import Repository, ScanRollup, TrackedFinding
+from auditor.selectors.finding_filters import FindingFilters
 from auditor.selectors.findings import (
-    FindingListFilters,
     TwoEndedPaginator,
     _scoped_to,
     _user_repositories,
@@ -109,11 +109,11 @@ def test_filters_round_trip_through_the_url() -> None:
         "new": "1",
         "sort": "path",
     }
-    parsed = FindingListFilters.from_query(query)
-    assert FindingListFilters.from_query(parsed.as_query()) == parsed
+    parsed = FindingFilters.from_query(query)
+    assert FindingFilters.from_query(parsed.as_query()) == parsed
     assert (
-        FindingListFilters.from_query({"severity": "nope", "status": "x", "sort": "drop table"})
-        == FindingListFilters()
+        FindingFilters.from_query({"severity": "nope", "status": "x", "sort": "drop table"})
+        == FindingFilters()
     )
 
 
@@ -220,7 +220,7 @@ def test_the_tally_counts_exactly_what_the_identities_hold(
         )
     monkeypatch.setattr(timezone, "localdate", lambda *args: today + timedelta(days=2))  # f4 expired; l2 not
 
-    def oracle(f: FindingListFilters) -> dict[str, int]:
+    def oracle(f: FindingFilters) -> dict[str, int]:
         day = timezone.localdate()
         latest = {
             r.pk: ScanRollup.objects.filter(repository=r, branch=r.default_branch)
@@ -251,7 +251,7 @@ def test_the_tally_counts_exactly_what_the_identities_hold(
     ]
     assert _scoped_to(_user_repositories(personas.viewer)).count() == 6  # feature branch excluded
     for query in combos:
-        f = FindingListFilters.from_query(query)
+        f = FindingFilters.from_query(query)
         counts = finding_list(personas.viewer, f, 1).status_counts  # type: ignore[arg-type]
         expected = oracle(f)
         assert counts == {**expected, "all": sum(expected.values())}, query

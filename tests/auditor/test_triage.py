@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from auditor.models import AuditEvent, Repository, TrackedFinding, Triage, TriageStatus
-from auditor.selectors.findings import FindingListFilters, finding_list
-from auditor.selectors.scans import FindingFilters, finding_queryset
+from auditor.selectors.finding_filters import FindingFilters
+from auditor.selectors.findings import finding_list
+from auditor.selectors.scans import finding_queryset
 from auditor.services.triage import TriageError, triage_clear, triage_set
 from tests.auditor.conftest import Personas
 from tests.auditor.dashboard_factories import ingest
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _listed(user: object, **query: str) -> list[str]:
-    listing = finding_list(user, FindingListFilters.from_query(query), 1)  # type: ignore[arg-type]
+    listing = finding_list(user, FindingFilters.from_query(query), 1)  # type: ignore[arg-type]
     return [t.fingerprint for t in listing.page.object_list]
 
 
