@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -50,3 +51,11 @@ def repository(personas: Personas) -> Repository:
     return Repository.objects.create(
         team=personas.team, name="billing", slug="billing", clone_url="https://example.com/billing.git"
     )
+
+
+@pytest.fixture
+def counts_world(personas: Personas) -> Any:
+    """tests/auditor/counts_fixture.py: findings in every state a count can get wrong."""
+    from tests.auditor.counts_fixture import build_counts_world
+
+    return build_counts_world(personas.team, personas.reviewer)

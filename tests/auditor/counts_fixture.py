@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.test import Client
 from django.utils import timezone
 
 from auditor.models import Repository, Scan, Severity, Team, TriageStatus
@@ -99,3 +100,9 @@ def build_counts_world(team: Team, reviewer: object) -> CountsWorld:
             today=on,
         )
     return CountsWorld(billing, ledger, latest, feature, ledger_scan)
+
+
+def signed_in(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client

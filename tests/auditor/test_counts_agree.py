@@ -18,18 +18,9 @@ from django.test import Client
 
 from auditor.services.api_tokens import api_token_create
 from tests.auditor.conftest import Personas
-from tests.auditor.counts_fixture import CountsWorld, build_counts_world
+from tests.auditor.counts_fixture import CountsWorld, signed_in
 
-
-@pytest.fixture
-def world(personas: Personas) -> CountsWorld:
-    return build_counts_world(personas.team, personas.reviewer)
-
-
-def _client(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
+_client = signed_in
 
 
 def _html(client: Client, url: str) -> str:
@@ -50,10 +41,10 @@ def _csv_rows(client: Client, query: str) -> int:
     return len(list(csv.DictReader(io.StringIO(body))))
 
 
-def _surfaces(personas: Personas, world: CountsWorld, tmp_path: Path) -> dict[str, tuple[int, int]]:
+def _surfaces(personas: Personas, counts_world: CountsWorld, tmp_path: Path) -> dict[str, tuple[int, int]]:
     """(open, critical+high) of billing, or of the team, as each surface shows it."""
     client = _client(personas.viewer)
-    billing = world.billing.pk
+    billing = counts_world.billing.pk
     seen: dict[str, tuple[int, int]] = {}
 
     overview = _html(client, "/")
@@ -104,12 +95,12 @@ def _surfaces(personas: Personas, world: CountsWorld, tmp_path: Path) -> dict[st
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_every_surface_shows_the_same_open_and_severe_counts(
-    personas: Personas, world: CountsWorld, tmp_path: Path
+    personas: Personas, counts_world: CountsWorld, tmp_path: Path
 ) -> None:
-    seen = _surfaces(personas, world, tmp_path)
+    seen = _surfaces(personas, counts_world, tmp_path)
     expected = {
-        "billing": (world.open_billing, world.severe_billing),
-        "team": (world.open_team, world.severe_team),
+        "billing": (counts_world.open_billing, counts_world.severe_billing),
+        "team": (counts_world.open_team, counts_world.severe_team),
     }
     wrong = {}
     for surface, (open_, severe) in seen.items():
@@ -120,9 +111,12 @@ def test_every_surface_shows_the_same_open_and_severe_counts(
     assert len(seen) == 10
 
 
-def test_the_triaged_are_counted_apart(personas: Personas, world: CountsWorld) -> None:
+def test_the_triaged_are_counted_apart(personas: Personas, counts_world: CountsWorld) -> None:
     client = _client(personas.viewer)
-    findings = _html(client, f"/findings/?repository={world.billing.pk}")
-    assert _testid(findings, "status-triaged") == [world.triaged_billing]
-    assert _csv_rows(client, f"repository={world.billing.pk}&status=triaged") == world.triaged_billing
-    assert _csv_rows(client, f"repository={world.billing.pk}&status=fixed") == 1  # E
+    findings = _html(client, f"/findings/?repository={counts_world.billing.pk}")
+    assert _testid(findings, "status-triaged") == [counts_world.triaged_billing]
+    assert (
+        _csv_rows(client, f"repository={counts_world.billing.pk}&status=triaged")
+        == counts_world.triaged_billing
+    )
+    assert _csv_rows(client, f"repository={counts_world.billing.pk}&status=fixed") == 1  # E

@@ -8,24 +8,14 @@ import csv
 import io
 import re
 
-import pytest
 from django.test import Client
 
 from auditor.selectors.finding_filters import FindingFilters
 from auditor.services.api_tokens import api_token_create
 from tests.auditor.conftest import Personas
-from tests.auditor.counts_fixture import CountsWorld, build_counts_world
+from tests.auditor.counts_fixture import CountsWorld, signed_in
 
-
-@pytest.fixture
-def world(personas: Personas) -> CountsWorld:
-    return build_counts_world(personas.team, personas.reviewer)
-
-
-def _client(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
+_client = signed_in
 
 
 def _listed_paths(html: str) -> list[str]:
@@ -40,18 +30,18 @@ def test_it_keeps_what_it_cannot_use_as_ignored() -> None:
     assert FindingFilters.from_query(f.as_query()) == f  # round trip
 
 
-def test_the_api_refuses_an_unknown_severity(personas: Personas, world: CountsWorld) -> None:
+def test_the_api_refuses_an_unknown_severity(personas: Personas, counts_world: CountsWorld) -> None:
     api = Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=personas.viewer, name='ci').clear}")
-    response = api.get(f"/api/v1/scans/{world.latest.pk}/findings/?severity=urgent")
+    response = api.get(f"/api/v1/scans/{counts_world.latest.pk}/findings/?severity=urgent")
     assert response.status_code == 400
     assert "severity" in response.json()
     assert api.get("/api/v1/findings/export/csv/?severity=urgent").status_code == 400
-    assert api.get(f"/api/v1/scans/{world.latest.pk}/findings/?severity=critical").status_code == 200
+    assert api.get(f"/api/v1/scans/{counts_world.latest.pk}/findings/?severity=critical").status_code == 200
 
 
-def test_pages_show_an_ignored_filter(personas: Personas, world: CountsWorld) -> None:
+def test_pages_show_an_ignored_filter(personas: Personas, counts_world: CountsWorld) -> None:
     client = _client(personas.viewer)
-    for url in ("/findings/?severity=urgent", f"/scans/{world.latest.pk}/?severity=urgent"):
+    for url in ("/findings/?severity=urgent", f"/scans/{counts_world.latest.pk}/?severity=urgent"):
         body = client.get(url).content.decode()
         note = re.search(r'data-testid="ignored-filters">(.*?)</p>', body, re.S)
         assert note, url
@@ -59,7 +49,7 @@ def test_pages_show_an_ignored_filter(personas: Personas, world: CountsWorld) ->
     assert 'data-testid="ignored-filters"' not in client.get("/findings/?severity=high").content.decode()
 
 
-def test_search_covers_message_path_and_rule(personas: Personas, world: CountsWorld) -> None:
+def test_search_covers_message_path_and_rule(personas: Personas, counts_world: CountsWorld) -> None:
     client = _client(personas.viewer)
     # The fixture's messages read "AI1xx at app/x.py"; path "app/d.py"; rule AI103 for D.
     assert _listed_paths(client.get("/findings/?q=D.PY").content.decode()) == ["app/d.py"]
@@ -69,14 +59,14 @@ def test_search_covers_message_path_and_rule(personas: Personas, world: CountsWo
     assert re.search(r'data-testid="status-open">\s*2\s*<', body)  # the counts follow the search
 
 
-def test_the_rule_filter_ignores_case(personas: Personas, world: CountsWorld) -> None:
+def test_the_rule_filter_ignores_case(personas: Personas, counts_world: CountsWorld) -> None:
     client = _client(personas.viewer)
     lower = client.get("/findings/?rule=ai100").content.decode()
     assert _listed_paths(lower) == ["app/a.py"]
     assert re.search(r'data-testid="status-open">\s*1\s*<', lower)
 
 
-def test_headers_sort_the_list(personas: Personas, world: CountsWorld) -> None:
+def test_headers_sort_the_list(personas: Personas, counts_world: CountsWorld) -> None:
     client = _client(personas.viewer)
     body = client.get("/findings/?sort=path").content.decode()
     assert _listed_paths(body) == ["app/a.py", "app/d.py", "app/f.py", "app/h.py", "src/p.py", "src/q.py"]
@@ -86,16 +76,18 @@ def test_headers_sort_the_list(personas: Personas, world: CountsWorld) -> None:
     ordered = _listed_paths(
         client.get("/findings/?" + rule_link.group(1).replace("&amp;", "&")).content.decode()
     )
-    assert ordered[0] == "app/a.py" and ordered[-1] == "src/q.py"  # AI100 … AI302
+    assert ordered[0] == "app/a.py"
+    assert ordered[-1] == "src/q.py"
 
 
-def test_the_export_link_carries_the_list_filters(personas: Personas, world: CountsWorld) -> None:
+def test_the_export_link_carries_the_list_filters(personas: Personas, counts_world: CountsWorld) -> None:
     client = _client(personas.viewer)
-    body = client.get(f"/findings/?repository={world.billing.pk}&q=app&sort=rule").content.decode()
+    body = client.get(f"/findings/?repository={counts_world.billing.pk}&q=app&sort=rule").content.decode()
     link = re.search(r'href="(/findings/export\.csv\?[^"]+)"', body)
     assert link
     url = link.group(1).replace("&amp;", "&")
-    assert f"repository={world.billing.pk}" in url and "q=app" in url
+    assert f"repository={counts_world.billing.pk}" in url
+    assert "q=app" in url
     response = client.get(url)
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))  # type: ignore[attr-defined]
     assert sorted(r["path"] for r in rows) == sorted(_listed_paths(body))
