@@ -20,10 +20,36 @@ User = AuthUser | AnonymousUser
 _M = TypeVar("_M", bound=Model)
 
 
+def team_ids_for_user(user: User) -> QuerySet[Membership, Any]:
+    """The ids of the teams `user` belongs to, as a subquery: what he may see, defined
+    here once. Every selector that lists across teams scopes by it (or by the helpers
+    below), never by its own join on memberships."""
+    return Membership.objects.filter(user_id=user.pk or 0).values("team_id")
+
+
 def teams_for_user(user: User) -> QuerySet[Team]:
     if not user.is_authenticated:
         return Team.objects.none()
-    return Team.objects.filter(memberships__user=user)
+    return Team.objects.filter(pk__in=team_ids_for_user(user))
+
+
+def repositories_for_user(user: User) -> QuerySet[Repository]:
+    """Every repository of the user's teams."""
+    if not user.is_authenticated:
+        return Repository.objects.none()
+    return Repository.objects.filter(team_id__in=team_ids_for_user(user))
+
+
+def scans_for_user(user: User) -> QuerySet[Scan]:
+    """Every scan of the user's teams' repositories."""
+    if not user.is_authenticated:
+        return Scan.objects.none()
+    return Scan.objects.filter(repository__team_id__in=team_ids_for_user(user))
+
+
+def tracked_findings_for_user(user: User) -> QuerySet[TrackedFinding]:
+    """Every finding identity of the user's teams (all branches)."""
+    return TrackedFinding.objects.filter(team_id__in=team_ids_for_user(user))
 
 
 def _roles_memo(user: User) -> dict[int, str | None]:

@@ -12,7 +12,8 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
-from auditor.models import Finding, Scan
+from auditor.models import Finding
+from auditor.permissions import scans_for_user
 from auditor.selectors.finding_filters import FindingFilters
 from auditor.selectors.findings import finding_list_queryset
 
@@ -56,7 +57,7 @@ def finding_export_queryset(user: User | AnonymousUser, filters: FindingFilters)
     if not isinstance(user, User) or not user.is_authenticated:
         return Finding.objects.none()
     if filters.scan is not None:
-        visible = Scan.objects.filter(pk=filters.scan, repository__team__memberships__user=user)
+        visible = scans_for_user(user).filter(pk=filters.scan)
         return finding_filter(Finding.objects.filter(scan__in=visible.values("pk")), filters)
     listed = finding_list_queryset(user, filters).values("latest_finding_id")
     return Finding.objects.filter(pk__in=listed).order_by("scan_id", "-severity", "path", "line", "id")

@@ -20,7 +20,6 @@ from auditor.models import (
     FindingChange,
     FindingTally,
     Lifecycle,
-    Membership,
     Repository,
     Scan,
     ScanRollup,
@@ -31,6 +30,7 @@ from auditor.models import (
 )
 from auditor.models.findings import open_q, triaged_q
 from auditor.models.paths import path_order
+from auditor.permissions import team_ids_for_user, tracked_findings_for_user
 from auditor.selectors.finding_filters import SEVERITY_VALUE, FindingFilters
 
 COUNTS_CACHE_SECONDS = 600
@@ -61,8 +61,7 @@ class TwoEndedPaginator(Paginator):  # type: ignore[type-arg]
 def _scoped(user: User | AnonymousUser) -> QuerySet[TrackedFinding]:
     """The user's teams' identities on each repository's default branch (what is in the
     code; feature branches are judged on their scan pages)."""
-    teams = Membership.objects.filter(user_id=user.pk or 0).values("team_id")
-    return TrackedFinding.objects.filter(team_id__in=teams, branch=F("repository__default_branch"))
+    return tracked_findings_for_user(user).filter(branch=F("repository__default_branch"))
 
 
 def _user_repositories(user: User | AnonymousUser) -> list[Repository]:
@@ -72,18 +71,18 @@ def _user_repositories(user: User | AnonymousUser) -> list[Repository]:
     Written as SQL: it runs on every request of the list, and building and compiling the
     correlated subquery through the ORM cost more than PostgreSQL takes to run it."""
     repository, rollup = Repository._meta.db_table, ScanRollup._meta.db_table
-    membership = Membership._meta.db_table
+    # Who sees what is permissions.py's; its subquery is compiled into this one.
+    teams, params = team_ids_for_user(user).query.sql_with_params()
     sql = f"""
         SELECT r.id, r.name, r.default_branch, r.revision,
             (SELECT s.scan_id FROM {rollup} s
               WHERE s.repository_id = r.id AND s.branch = r.default_branch
               ORDER BY s.scanned_at DESC LIMIT 1) AS latest_scan
         FROM {repository} r
-        INNER JOIN {membership} m ON m.team_id = r.team_id
-        WHERE m.user_id = %s
+        WHERE r.team_id IN ({teams})
         ORDER BY r.name
-    """  # noqa: S608 - table names from the models; the only value is a parameter
-    return list(Repository.objects.raw(sql, [user.pk or 0]))
+    """  # noqa: S608 - table names from the models, the subquery from the ORM with its parameters
+    return list(Repository.objects.raw(sql, params))
 
 
 def _scoped_to(repositories: list[Repository]) -> QuerySet[TrackedFinding]:

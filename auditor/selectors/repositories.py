@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from auditor.models import Repository, Scan
+from auditor.permissions import repositories_for_user
 from auditor.selectors.counts import finding_counts
 
 
@@ -20,7 +21,7 @@ def repository_list_for_user(user: User | AnonymousUser) -> list[Any]:
         Scan.objects.filter(repository=OuterRef("pk")).order_by("-created_at", "-id").values("pk")[:1]
     )
     repositories: list[Any] = list(
-        Repository.objects.filter(team__memberships__user=user)
+        repositories_for_user(user)
         .select_related("team")
         .annotate(last_scan_id=Subquery(last_scan_id))
         .order_by("team__name", "name")
@@ -37,8 +38,4 @@ def repository_list_for_api(user: User | AnonymousUser) -> QuerySet[Repository]:
     """Repositories of the user's teams, by team then name (the API's paginated list)."""
     if not user.is_authenticated:
         return Repository.objects.none()
-    return (
-        Repository.objects.filter(team__memberships__user=user)
-        .select_related("team")
-        .order_by("team__name", "name", "id")
-    )
+    return repositories_for_user(user).select_related("team").order_by("team__name", "name", "id")
