@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
-from auditor.models import Finding
+from auditor.models import Finding, Triage
 from auditor.permissions import scans_for_user
 from auditor.selectors.finding_filters import FindingFilters
 from auditor.selectors.findings import finding_list_queryset
@@ -63,13 +64,34 @@ def finding_export_queryset(user: User | AnonymousUser, filters: FindingFilters)
     return Finding.objects.filter(pk__in=listed).order_by("scan_id", "-severity", "path", "line", "id")
 
 
+# The triage in force on each exported finding ("" / None when it has none): the same
+# decision the pages apply, so an export never shows a dismissed finding as open.
+TRIAGE_FIELDS = ("triage_status", "triage_reason", "triaged_by", "triage_expires", "triaged_at")
+
+
+def _with_triage(findings: QuerySet[Finding]) -> QuerySet[Finding]:
+    triage = Triage.objects.in_force(timezone.localdate()).filter(
+        repository_id=OuterRef("scan__repository_id"), fingerprint=OuterRef("fingerprint")
+    )
+    return findings.annotate(
+        triage_status=Subquery(triage.values("status")[:1]),
+        triage_reason=Subquery(triage.values("reason")[:1]),
+        triaged_by=Subquery(triage.values("updated_by__username")[:1]),
+        triage_expires=Subquery(triage.values("expires_at")[:1]),
+        triaged_at=Subquery(triage.values("updated_at")[:1]),
+    )
+
+
 def finding_export_rows(findings: QuerySet[Finding]) -> Iterator[dict[str, Any]]:
-    """The export columns of `findings`, fetched CHUNK_SIZE rows at a time.
+    """The export columns of `findings` with their triage, fetched CHUNK_SIZE rows at a time.
 
     `.iterator()` streams (a server-side cursor on PostgreSQL) instead of caching the
-    whole result on the queryset.
+    whole result on the queryset. The triage is one lookup per row on its unique
+    (repository, fingerprint) index.
     """
-    rows: Iterator[dict[str, Any]] = findings.values(*EXPORT_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    rows: Iterator[dict[str, Any]] = (
+        _with_triage(findings).values(*EXPORT_FIELDS, *TRIAGE_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    )
     return rows
 
 

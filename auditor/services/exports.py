@@ -52,6 +52,11 @@ CSV_COLUMNS = (
     ("message", "message"),
     ("snippet", "snippet"),
     ("fingerprint", "fingerprint"),
+    # The triage in force ("" when none): status value, reason, who, expiry date.
+    ("triage_status", "triage_status"),
+    ("triage_reason", "triage_reason"),
+    ("triaged_by", "triaged_by"),
+    ("triage_expires", "triage_expires"),
 )
 # A spreadsheet evaluates a cell starting with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -77,7 +82,38 @@ def _labelled(row: dict[str, Any]) -> dict[str, Any]:
     row = dict(row)
     row["severity"] = Severity(row["severity"]).label
     row["confidence"] = EngineConfidence(row["confidence"]).label
+    for key in ("triage_status", "triage_reason", "triaged_by"):
+        row[key] = row.get(key) or ""
+    expires = row.get("triage_expires")
+    row["triage_expires"] = expires.isoformat() if expires else ""
     return row
+
+
+def sarif_suppressions(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """SARIF 2.1.0 §3.35 suppressions of an exported row: one `external` suppression
+    (decided outside the code, in auditor) for a triage in force, none otherwise.
+
+    Its status is `accepted`: every auditor triage is a reviewer's decision, never a
+    proposal (`underReview` would leave the result shown as open by SARIF viewers). The
+    reason is the justification; who, when, the decision and its expiry go in the
+    property bag. A consumer that honours suppressions then treats the result as closed
+    (GitHub code scanning: dismissed through its alerts API, as the dismiss-alerts action
+    does from this property)."""
+    if not row.get("triage_status"):
+        return []
+    when = row.get("triaged_at")
+    expires = row.get("triage_expires")
+    properties: dict[str, Any] = {
+        "triageStatus": row["triage_status"],
+        "triagedBy": row.get("triaged_by") or "",
+        "triagedAt": when.isoformat() if when else "",
+    }
+    if expires:
+        properties["expires"] = expires if isinstance(expires, str) else expires.isoformat()
+    suppression: dict[str, Any] = {"kind": "external", "status": "accepted", "properties": properties}
+    if row.get("triage_reason"):
+        suppression["justification"] = row["triage_reason"]
+    return [suppression]
 
 
 def export_csv(findings: QuerySet[Finding]) -> Iterator[str]:
@@ -226,6 +262,9 @@ def _sarif_results(rows: Iterator[dict[str, Any]], index: dict[str, int], limit:
         if row is None:
             return
         result = engine_sarif.sarif_result(_engine_finding(row), index[row["rule_id"]])
+        suppressions = sarif_suppressions(row)
+        if suppressions:
+            result["suppressions"] = suppressions
         yield ("," if count else "") + "\n" + json.dumps(result, ensure_ascii=False)
 
 
