@@ -33,6 +33,15 @@ def teams_for_user(user: User) -> QuerySet[Team]:
     return Team.objects.filter(pk__in=team_ids_for_user(user))
 
 
+def teams_with_role_for_user(user: User) -> list[Team]:
+    """The user's teams, each with his role in it (`member_role`), in one query; seeds
+    `role_in_team`'s memo so later checks of these teams cost nothing."""
+    teams = list(_with_role(teams_for_user(user), user, "pk"))
+    for team in teams:
+        _remember_role(user, team.pk, team)
+    return teams
+
+
 def repositories_for_user(user: User) -> QuerySet[Repository]:
     """Every repository of the user's teams."""
     if not user.is_authenticated:

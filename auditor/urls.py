@@ -67,6 +67,7 @@ scan_routes: list[URLPattern | URLResolver] = [
 finding_routes: list[URLPattern | URLResolver] = [
     path("findings/", findings.finding_index, name="finding-index"),
     path("findings/export.<str:fmt>", exports.findings_export, name="findings-export"),
+    path("findings/triage/", findings.finding_triage_bulk, name="finding-triage-bulk"),
     path("findings/<int:tracked_id>/", findings.finding_detail, name="finding-detail"),
     path("findings/<int:tracked_id>/triage/", findings.finding_triage, name="finding-triage"),
     path("findings/<int:tracked_id>/reopen/", findings.finding_untriage, name="finding-untriage"),

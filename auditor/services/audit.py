@@ -36,6 +36,38 @@ def audit_record(
     return event
 
 
+def audit_record_many(
+    *,
+    team: Team,
+    actor: User | AnonymousUser | None,
+    action: str,
+    records: list[tuple[models.Model, dict[str, Any]]],
+) -> int:
+    """`audit_record` for many objects of one change (a bulk triage): one event per
+    object in one INSERT, and each page revision moved once, not once per event."""
+    user = actor if isinstance(actor, User) else None
+    name = user.get_username() if user else "system"
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                team=team,
+                actor=user,
+                actor_name=name,
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:300],
+                details=details,
+            )
+            for obj, details in records
+        ],
+        batch_size=1000,
+    )
+    for obj in {getattr(o, "repository_id", None): o for o, _ in records}.values():
+        _pages_changed(team, obj)
+    return len(records)
+
+
 def _pages_changed(team: Team, obj: models.Model) -> None:
     """What is worth an audit event is shown on some page: move the revisions of the
     repository the object belongs to (a repository, or anything with a repository or a

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
-from auditor.models import Scan, ScanStatus, Severity, TriageStatus
+from auditor.models import Scan, ScanStatus, Severity
 
 register = template.Library()
 
@@ -102,9 +102,3 @@ def static_text(path: str) -> SafeString:
     if not found or isinstance(found, list):
         raise template.TemplateSyntaxError(f"no static file {path!r}")
     return mark_safe(Path(found).read_text(encoding="utf-8"))  # noqa: S308 - our own file, not input
-
-
-@register.filter
-def triage_label(status: str) -> str:
-    """A triage status's label ("False positive"), or the value itself if unknown."""
-    return TriageStatus(status).label if status in TriageStatus.values else status

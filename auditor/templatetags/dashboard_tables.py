@@ -105,9 +105,10 @@ def repository_options(repositories: list[Repository], selected: str) -> dict[st
 
 
 @register.inclusion_tag("auditor/findings/partials/tracked_rows.html")
-def tracked_rows(rows: list[TrackedFinding]) -> dict[str, Any]:
-    """The findings list's table rows."""
-    return {"rows": rows, "rule_index": reverse("rule-index")}
+def tracked_rows(rows: list[TrackedFinding], selectable: bool = False) -> dict[str, Any]:
+    """The findings list's table rows; `selectable` adds each row's checkbox of the bulk
+    triage form (which lives outside the cached rows, `form="bulk-triage"`)."""
+    return {"rows": rows, "rule_index": reverse("rule-index"), "selectable": selectable}
 
 
 @register.inclusion_tag("auditor/scans/partials/finding_rows.html")

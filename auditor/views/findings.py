@@ -8,15 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from auditor.models import Category, Role, TriageStatus
-from auditor.permissions import can, teams_for_user, tracked_finding_for_user
+from auditor.models import Category, Role, TrackedFinding, TriageStatus
+from auditor.permissions import can, teams_with_role_for_user, tracked_finding_for_user
 from auditor.selectors.finding_filters import STATUSES, FindingFilters
-from auditor.selectors.findings import SORTS, finding_history, finding_list
+from auditor.selectors.findings import SORTS, finding_history, finding_list, finding_list_queryset
 from auditor.selectors.page_cache import page_cache_key
-from auditor.services.triage import TriageError, triage_clear, triage_set
+from auditor.services.triage import TriageDecision, TriageError, triage_bulk, triage_clear, triage_set
 
 FINDINGS_PAGE_SIZE = 50
 # The list's columns; those with a sort key are links that sort by it.
@@ -36,6 +38,10 @@ def finding_index(request: HttpRequest) -> HttpResponse:
     filters = FindingFilters.from_query(request.GET.dict())
     number = request.GET.get("page")
     listing = SimpleLazyObject(lambda: finding_list(request.user, filters, number, FINDINGS_PAGE_SIZE))
+    # Its teams with the user's role in each: the section key's revisions and whether he
+    # may triage here, in the one query the list always ran for the key.
+    teams = teams_with_role_for_user(request.user)
+    bulk = request.session.pop("bulk_triage", None) if "bulk_triage" in request.session else None
     return render(
         request,
         "auditor/findings/list.html",
@@ -48,61 +54,118 @@ def finding_index(request: HttpRequest) -> HttpResponse:
             "statuses": STATUSES,
             "sorts": list(SORTS),
             "sort_headers": SORT_HEADERS,
-            # The list spans all of the user's teams: one small query for their revisions.
+            "can_triage": any(can(request.user, t.pk, Role.REVIEWER) for t in teams),
+            "triage_choices": TriageStatus.choices,
+            "bulk_form": (bulk or {}).get("form", {}),
+            "bulk_errors": (bulk or {}).get("errors", {}),
+            "hidden_filters": filters.without("sort").as_query(),
             "section_key": page_cache_key(
-                "findings",
-                teams_for_user(request.user).only("revision"),
-                user_id=request.user.pk,
-                path=request.build_absolute_uri(),
+                "findings", teams, user_id=request.user.pk, path=request.build_absolute_uri()
             ),
         },
     )
 
 
-@login_required
-@require_GET
-def finding_detail(request: HttpRequest, tracked_id: int) -> HttpResponse:
-    tracked = tracked_finding_for_user(request.user, tracked_id)
+def _detail(
+    request: HttpRequest,
+    tracked: TrackedFinding,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> HttpResponse:
+    """The finding's page; with `form`/`errors`, a failed triage drawn live (never from
+    the section cache) with what was typed kept and each error beside its field."""
+    history = SimpleLazyObject(lambda: finding_history(tracked))
+    # Unless a failed submit is being shown again, the form holds the current triage
+    # (read lazily: only when the cached section is drawn).
+    shown = form if form is not None else SimpleLazyObject(lambda: _current(history))
     return render(
         request,
         "auditor/findings/detail.html",
         {
             "tracked": tracked,
             "repository": tracked.repository,
-            "history": SimpleLazyObject(lambda: finding_history(tracked)),
+            "history": history,
             "can_triage": can(request.user, tracked.team_id, Role.REVIEWER),
             "triage_choices": TriageStatus.choices,
-            "section_key": page_cache_key(
+            "form": shown,
+            "errors": errors or {},
+            "section_key": ""
+            if errors
+            else page_cache_key(
                 "finding", tracked.repository, user_id=request.user.pk, path=request.build_absolute_uri()
             ),
         },
+        status=400 if errors else 200,
     )
 
 
-def _parse_date(raw: str) -> date | None:
+def _current(history: object) -> dict[str, str]:
+    triage = history.triage  # type: ignore[attr-defined]
+    if triage is None:
+        return {"status": "", "reason": "", "expires_at": ""}
+    expires = triage.expires_at.isoformat() if triage.expires_at else ""
+    return {"status": triage.status, "reason": triage.reason, "expires_at": expires}
+
+
+@login_required
+@require_GET
+def finding_detail(request: HttpRequest, tracked_id: int) -> HttpResponse:
+    tracked = tracked_finding_for_user(request.user, tracked_id)
+    return _detail(request, tracked)
+
+
+def _decision(post: dict[str, str]) -> TriageDecision:
+    """The submitted decision; an unreadable date is an error of its own field."""
+    raw = post.get("expires_at", "").strip()
     try:
-        return date.fromisoformat(raw) if raw else None
+        expires = date.fromisoformat(raw) if raw else None
     except ValueError as exc:
-        raise TriageError("The expiry date is not a valid date.") from exc
+        raise TriageError({"expires_at": "The expiry date is not a valid date."}) from exc
+    return TriageDecision(post.get("status", ""), post.get("reason", ""), expires)
 
 
 @login_required
 @require_POST
 def finding_triage(request: HttpRequest, tracked_id: int) -> HttpResponse:
     tracked = tracked_finding_for_user(request.user, tracked_id, Role.REVIEWER)
+    form = {k: request.POST.get(k, "") for k in ("status", "reason", "expires_at")}
     try:
+        decision = _decision(form)
         triage_set(
             repository=tracked.repository,
             fingerprint=tracked.fingerprint,
-            status=request.POST.get("status", ""),
-            reason=request.POST.get("reason", "")[:2000],
-            expires_at=_parse_date(request.POST.get("expires_at", "").strip()),
+            status=decision.status,
+            reason=decision.reason,
+            expires_at=decision.expires_at,
             actor=request.user,
         )
-        messages.success(request, "Triage saved. It applies to this finding in every later scan.")
     except TriageError as exc:
-        messages.error(request, str(exc))
+        return _detail(request, tracked, form, exc.errors)
+    messages.success(request, "Triage saved. It applies to this finding in every later scan.")
     return redirect("finding-detail", tracked_id=tracked.pk)
+
+
+@login_required
+@require_POST
+def finding_triage_bulk(request: HttpRequest) -> HttpResponse:
+    """Triage the ticked rows (`tracked` ids), or with `scope=filter` every finding the
+    list's filters (the same query string, in hidden fields) select, with one decision."""
+    filters = FindingFilters.from_query(request.POST.dict())
+    listed = finding_list_queryset(request.user, filters)
+    if request.POST.get("scope") != "filter":
+        ids = [int(i) for i in request.POST.getlist("tracked") if i.isdigit()]
+        listed = listed.filter(pk__in=ids)
+    query = filters.as_query()
+    back = reverse("finding-index") + (f"?{urlencode(query)}" if query else "")
+    form = {k: request.POST.get(k, "") for k in ("status", "reason", "expires_at")}
+    try:
+        count = triage_bulk(identities=listed, decision=_decision(form), actor=request.user)
+    except TriageError as exc:
+        # Shown above the list once; the bulk form is drawn again with what was typed.
+        request.session["bulk_triage"] = {"form": form, "errors": exc.errors}
+        return redirect(back)
+    messages.success(request, f"{count} finding{'s' if count != 1 else ''} triaged.")
+    return redirect(back)
 
 
 @login_required

@@ -167,7 +167,7 @@ def test_after_a_triage_only_that_repositorys_counts_are_taken_again(
         repository=other,
         fingerprint=TrackedFinding.objects.filter(repository=other).values_list("fingerprint", flat=True)[0],
         status="wont_fix",
-        reason="",
+        reason="Checked by hand: not reachable",
         expires_at=None,
         actor=personas.reviewer,  # type: ignore[arg-type]
     )

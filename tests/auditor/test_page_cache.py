@@ -142,7 +142,7 @@ def test_another_teams_change_leaves_this_teams_revision(personas: Personas, rep
         repository=other,
         fingerprint="fp-shell",
         status="wont_fix",
-        reason="",
+        reason="Checked by hand: not reachable",
         expires_at=None,
         actor=personas.outsider,  # type: ignore[arg-type]
     )
@@ -171,7 +171,7 @@ def test_a_cached_form_carries_each_browsers_own_csrf_token(
     assert csrf_placeholder() not in phone_page
     assert phone_token != laptop_token
     triage = reverse("finding-triage", args=[tracked.pk])
-    data = {"status": "wont_fix", "reason": "", "expires_at": ""}
+    data = {"status": "wont_fix", "reason": "Legacy module, replaced next quarter", "expires_at": ""}
     assert phone.post(triage, {**data, "csrfmiddlewaretoken": phone_token}).status_code == 302
     assert laptop.post(triage, {**data, "csrfmiddlewaretoken": laptop_token}).status_code == 302
 

@@ -96,7 +96,7 @@ def test_a_triage_waits_for_an_ingestion_without_deadlock(personas: Personas, re
             repository=Repository.objects.select_related("team").get(pk=repository.pk),
             fingerprint="fp-shell",
             status="wont_fix",
-            reason="",
+            reason="Checked by hand: not reachable",
             expires_at=None,
             actor=personas.reviewer,  # type: ignore[arg-type]
         ),

@@ -30,7 +30,7 @@ def test_triaged_findings_stop_counting(personas: Personas, repository: Reposito
         repository=repository,
         fingerprint="fp1",
         status=TriageStatus.FALSE_POSITIVE,
-        reason="",
+        reason="Checked by hand: not reachable",
         expires_at=None,
         actor=personas.reviewer,
     )

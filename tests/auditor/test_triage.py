@@ -139,5 +139,7 @@ def test_only_reviewers_and_admins_can_triage(
     response = client.post(url, body)
     assert response.status_code == 302
     assert Triage.objects.get().status == TriageStatus.FALSE_POSITIVE
-    response = client.post(url, {"status": TriageStatus.ACCEPTED_RISK, "reason": ""}, follow=True)
-    assert "needs a reason" in response.content.decode()
+    response = client.post(url, {"status": TriageStatus.ACCEPTED_RISK, "reason": ""})
+    assert response.status_code == 400
+    assert "Give the reason for this decision" in response.content.decode()
+    assert Triage.objects.get().status == TriageStatus.FALSE_POSITIVE  # nothing was saved
