@@ -116,8 +116,12 @@ def team_report(team: Team, start: datetime, end: datetime) -> TeamReport:
             "created_at",
             "reviewer_name",
             "decision",
+            "comment",
+            "justification",
             "item__text",
             "review__scan_id",
+            "review__scan__commit_sha",
+            "review__approved",
             "review__scan__repository__name",
         )[:RECENT_SIGNOFFS]
     ]
