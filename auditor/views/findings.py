@@ -58,7 +58,7 @@ def finding_index(request: HttpRequest) -> HttpResponse:
             "triage_choices": TriageStatus.choices,
             "bulk_form": (bulk or {}).get("form", {}),
             "bulk_errors": (bulk or {}).get("errors", {}),
-            "hidden_filters": filters.without("sort").as_query(),
+            "hidden_filters": filters.as_query(),  # the bulk action returns to this very view
             "section_key": page_cache_key(
                 "findings", teams, user_id=request.user.pk, path=request.build_absolute_uri()
             ),
