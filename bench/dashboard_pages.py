@@ -363,6 +363,10 @@ def pages() -> list[tuple[str, str]]:
         ("findings list, high + new only", findings + "?severity=high&new=1"),
         ("findings list, fixed", findings + "?status=fixed"),
         ("findings list, one repository", findings + f"?repository={repo.pk}&category=security"),
+        ("findings list, search", findings + "?q=timeout"),
+        ("findings list, search (cold)", findings + "?q=timeout"),
+        ("findings list, rule in lower case, sorted by rule", findings + "?rule=b602&sort=rule"),
+        ("repositories table", reverse("repository-list")),
     ]
 
 

@@ -60,6 +60,12 @@ def _surfaces(personas: Personas, counts_world: CountsWorld, tmp_path: Path) -> 
     findings = _html(client, f"/findings/?repository={billing}")
     severe = _testid(findings, "severity-critical")[0] + _testid(findings, "severity-high")[0]
     seen["findings list (billing)"] = (_testid(findings, "status-open")[0], severe)
+    # The critical + high links open a list whose open count is that number.
+    severe_list = _html(client, f"/findings/?repository={billing}&min_severity=high")
+    seen["findings list, high and above (billing)"] = (
+        _testid(findings, "status-open")[0],
+        _testid(severe_list, "status-open")[0],
+    )
 
     page = _html(client, f"/repositories/{billing}/")
     seen["repository page (billing)"] = (_testid(page, "repo-open")[0], _testid(page, "repo-severe")[0])
@@ -108,7 +114,7 @@ def test_every_surface_shows_the_same_open_and_severe_counts(
         if open_ != want_open or severe not in (want_severe, -1):
             wrong[surface] = ((open_, severe), (want_open, want_severe))
     assert wrong == {}, f"surfaces that disagree (seen, expected): {wrong}"
-    assert len(seen) == 10
+    assert len(seen) == 11
 
 
 def test_the_triaged_are_counted_apart(personas: Personas, counts_world: CountsWorld) -> None:
