@@ -20,7 +20,8 @@ def check_secret_key(app_configs: Sequence[Any] | None = None, **_: Any) -> list
             "SECRET_KEY is not set (a server database is configured and DEBUG is off).",
             hint=(
                 "Set SECRET_KEY in the environment (e.g. `python -c 'import secrets; "
-                "print(secrets.token_urlsafe(50))'`), or unset DATABASE_URL for the embedded local set-up, which keeps a generated key under var/."
+                "print(secrets.token_urlsafe(50))'`), or unset DATABASE_URL for the embedded local set-up, "
+                "which keeps a generated key under var/."
             ),
             id="auditor.E001",
         )

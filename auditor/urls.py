@@ -18,6 +18,7 @@ from auditor.views import (
     health,
     members,
     repositories,
+    repository_admin,
     reviews,
     rules,
     scans,
@@ -36,7 +37,29 @@ overview: list[URLPattern | URLResolver] = [
 
 repository_routes: list[URLPattern | URLResolver] = [
     path("repositories/", repositories.repository_list, name="repository-list"),
+    path("repositories/new/", repository_admin.repository_add, name="repository-add"),
     path("repositories/<int:repository_id>/", repositories.repository_detail, name="repository-detail"),
+    path("repositories/<int:repository_id>/edit/", repository_admin.repository_edit, name="repository-edit"),
+    path(
+        "repositories/<int:repository_id>/check-access/",
+        repository_admin.repository_access_check,
+        name="repository-check-access",
+    ),
+    path(
+        "repositories/<int:repository_id>/active/",
+        repository_admin.repository_active,
+        name="repository-active",
+    ),
+    path(
+        "repositories/<int:repository_id>/webhook-secret/",
+        repository_admin.repository_secret_rotate,
+        name="repository-secret-rotate",
+    ),
+    path(
+        "repositories/<int:repository_id>/delete/",
+        repository_admin.repository_remove,
+        name="repository-delete",
+    ),
     path("repositories/<int:repository_id>/scan/", scans.scan_create, name="scan-create"),
     path(
         "repositories/<int:repository_id>/trends/", dashboard.repository_trends_page, name="repository-trends"

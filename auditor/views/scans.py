@@ -27,6 +27,9 @@ from auditor.services.scans import scan_request
 @require_POST
 def scan_create(request: HttpRequest, repository_id: int) -> HttpResponse:
     repository = repository_for_user(request.user, repository_id, Role.REVIEWER)
+    if not repository.active:
+        messages.error(request, f"{repository.name} is deactivated: an admin reactivates it in its settings.")
+        return redirect("repository-detail", repository_id=repository.pk)
     scan = scan_request(repository=repository, trigger=ScanTrigger.MANUAL, requested_by=request.user)
     messages.success(request, f"Scan #{scan.pk} of {repository.name} queued.")
     return redirect("scan-detail", scan_id=scan.pk)
