@@ -156,6 +156,19 @@ AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
+# --- E-mail (invitations) -------------------------------------------------------------
+# Through Django's SMTP backend when EMAIL_HOST is set; without it no mail is sent and the
+# members page shows the one-time set-password link to the admin who created the account.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_CONFIGURED = bool(EMAIL_HOST)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "auditor@localhost"
+# A set-password link works once, and for this long (Django's password-reset tokens).
+PASSWORD_RESET_TIMEOUT = env_int("INVITATION_LINK_HOURS", 72) * 3600
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "team-overview"
 LOGOUT_REDIRECT_URL = "login"

@@ -109,6 +109,7 @@ team_routes: list[URLPattern | URLResolver] = [
     path("teams/<slug:team_slug>/settings/", team_settings.team_settings, name="team-settings"),
     path("teams/<slug:team_slug>/members/", members.member_list, name="member-list"),
     path("teams/<slug:team_slug>/members/add/", members.member_add, name="member-add"),
+    path("teams/<slug:team_slug>/members/invite/", members.member_invite, name="member-invite"),
     path("teams/<slug:team_slug>/members/<int:membership_id>/role/", members.member_role, name="member-role"),
     path(
         "teams/<slug:team_slug>/members/<int:membership_id>/remove/",
@@ -124,6 +125,7 @@ account_routes: list[URLPattern | URLResolver] = [
     path("settings/tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token-revoke"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/set-password/<uidb64>/<token>/", members.PasswordSetView.as_view(), name="password-set"),
 ]
 
 api_routes: list[URLPattern | URLResolver] = [
