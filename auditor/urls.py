@@ -23,6 +23,7 @@ from auditor.views import (
     rules,
     scans,
     schedules,
+    team_nav,
     team_settings,
     tokens,
     webhooks,
@@ -104,6 +105,7 @@ review_routes: list[URLPattern | URLResolver] = [
 ]
 
 team_routes: list[URLPattern | URLResolver] = [
+    path("team/<str:section>/", team_nav.team_section, name="team-section"),
     path("teams/<slug:team_slug>/contract/", contracts.contract_detail, name="contract-detail"),
     path("teams/<slug:team_slug>/contract/edit/", contracts.contract_edit, name="contract-edit"),
     path("teams/<slug:team_slug>/settings/", team_settings.team_settings, name="team-settings"),

@@ -118,6 +118,7 @@ ENDPOINTS = [
         },
     ),
     Endpoint("member-list", _team),
+    Endpoint("team-section", lambda w: {"section": "members"}, role=None, ok=302),
     Endpoint("member-add", _team, "post", ADMIN, 302, lambda w: {"username": "otto", "role": "viewer"}),
     Endpoint("member-invite", _team, "post", ADMIN, 302, lambda w: {"username": "newbie", "role": "viewer"}),
     Endpoint("member-role", _vera, "post", ADMIN, 302, lambda w: {"role": "reviewer"}),
