@@ -38,3 +38,14 @@ def test_a_server_error_shows_our_500_without_any_context() -> None:
     assert response.status_code == 500
     assert "Something went wrong on our side" in body
     assert "/static/css/app.css" in body
+
+
+def test_a_never_scanned_repository_is_not_scanned_yet_not_failed(
+    personas: Personas, repository: Repository
+) -> None:
+    client = Client()
+    client.force_login(personas.viewer)
+    body = client.get(f"/repositories/{repository.pk}/").content.decode()
+    assert "Not scanned yet" in body
+    assert "Gate failed" not in body
+    assert "gate-fail" not in body
