@@ -82,6 +82,7 @@ scan_routes: list[URLPattern | URLResolver] = [
     path("scans/<int:scan_id>/", scans.scan_detail, name="scan-detail"),
     path("scans/<int:scan_id>/status/", scans.scan_status, name="scan-status"),
     path("scans/<int:scan_id>/cancel/", schedules.scan_cancel_view, name="scan-cancel"),
+    path("scans/<int:scan_id>/retry/", scans.scan_retry, name="scan-retry"),
     path("scans/<int:scan_id>/file/", files.file_detail, name="file-detail"),
     path("scans/<int:scan_id>/export.<str:fmt>", exports.scan_export, name="scan-export"),
     path("scans/<int:scan_id>/report/", exports_report.scan_report, name="scan-report"),

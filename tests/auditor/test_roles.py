@@ -65,6 +65,10 @@ def _scan(w: World) -> dict[str, Any]:
     return {"scan_id": w.scan.pk}
 
 
+def _failed_scan(w: World) -> dict[str, Any]:
+    return {"scan_id": Scan.objects.create(repository=w.repository, branch="main", status="failed").pk}
+
+
 def _repo(w: World) -> dict[str, Any]:
     return {"repository_id": w.repository.pk}
 
@@ -93,6 +97,7 @@ ENDPOINTS = [
     Endpoint("repository-active", _repo, "post", ADMIN, 302, lambda w: {"active": "0"}),
     Endpoint("repository-secret-rotate", _repo, "post", ADMIN, 302),
     Endpoint("scan-detail", _scan),
+    Endpoint("scan-retry", _failed_scan, "post", REVIEWER, 302),
     Endpoint("scan-status", _scan),
     Endpoint("rule-index", lambda w: {}, role=None),
     Endpoint("rule-detail", lambda w: {"rule_id": "AI101"}, role=None),
