@@ -26,6 +26,18 @@ class RepositorySerializer(serializers.ModelSerializer[Repository]):
         return repository_url_for(self.context["request"].user, repository)
 
 
+class RepositoryCreateSerializer(serializers.Serializer[dict[str, Any]]):
+    team = serializers.SlugField(help_text="the team's slug; you must be one of its admins")
+    name = serializers.CharField(max_length=120)
+    clone_url = serializers.CharField(max_length=1000)
+    default_branch = serializers.CharField(
+        max_length=255,
+        required=False,
+        allow_blank=True,
+        help_text="omitted: the branch the remote's HEAD names",
+    )
+
+
 class GateSerializer(serializers.Serializer[dict[str, Any]]):
     passed = serializers.BooleanField()
     failures = serializers.ListField(child=serializers.DictField())

@@ -26,6 +26,7 @@ from auditor.models import (
     SignOff,
     Team,
 )
+from auditor.services.api_tokens import api_token_create
 from auditor.services.repositories import (
     repository_create,
     repository_delete,
@@ -305,3 +306,64 @@ def test_a_repository_with_sign_offs_cannot_be_deleted(personas: Personas, repos
     with pytest.raises(ValidationError, match="sign-offs, which are an append-only record"):
         repository_delete(repository=repository, actor=personas.admin, confirm_name="billing")
     assert Repository.objects.filter(pk=repository.pk).exists()
+
+
+# --- The API -----------------------------------------------------------------------------
+
+
+def _api(user: object) -> Client:
+    issued = api_token_create(user=user, name="ci")  # type: ignore[arg-type]
+    return Client(HTTP_AUTHORIZATION=f"Bearer {issued.clear}")
+
+
+def test_the_api_registers_a_repository_with_the_remotes_default_branch(
+    personas: Personas, git_repo_factory: RepoFactory
+) -> None:
+    source = git_repo_factory("legacy", {"a.py": "x = 1\n"}, branch="master")
+    response = _api(personas.admin).post(
+        "/api/v1/repositories/",
+        {"team": "payments", "name": "legacy", "clone_url": str(source)},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["name"], body["default_branch"], body["team"]) == ("legacy", "master", "payments")
+    assert AuditEvent.objects.get(action="repository.created").actor == personas.admin
+
+
+def test_the_api_refuses_bad_urls_and_non_admins(personas: Personas, repos_root: Path) -> None:
+    bad = _api(personas.admin).post(
+        "/api/v1/repositories/",
+        {"team": "payments", "name": "x", "clone_url": "http://example.com/x.git"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    assert "plain http:// is not allowed" in bad.json()["detail"]
+    body = {
+        "team": "payments",
+        "name": "x",
+        "clone_url": "https://example.com/x.git",
+        "default_branch": "main",
+    }
+    assert (
+        _api(personas.reviewer)
+        .post("/api/v1/repositories/", body, content_type="application/json")
+        .status_code
+        == 403
+    )
+    assert (
+        _api(personas.outsider)
+        .post("/api/v1/repositories/", body, content_type="application/json")
+        .status_code
+        == 404
+    )
+    assert not Repository.objects.exists()
+
+
+def test_the_api_does_not_scan_a_deactivated_repository(personas: Personas, repository: Repository) -> None:
+    repository_set_active(repository=repository, actor=personas.admin, active=False)
+    response = _api(personas.reviewer).post(
+        f"/api/v1/repositories/{repository.pk}/scans/", {}, content_type="application/json"
+    )
+    assert response.status_code == 409
+    assert not Scan.objects.exists()
