@@ -7,9 +7,10 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from auditor.models import Finding, Repository, Scan, Severity
-from auditor.permissions import repository_url_for
+from auditor.models import Finding, Repository, Role, Scan, Severity
+from auditor.permissions import can, repository_url_for
 from auditor.selectors.gate import scan_gate
+from auditor.selectors.scan_failure import scan_failure
 
 
 class RepositorySerializer(serializers.ModelSerializer[Repository]):
@@ -46,6 +47,9 @@ class GateSerializer(serializers.Serializer[dict[str, Any]]):
 class ScanSerializer(serializers.ModelSerializer[Scan]):
     repository: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
     gate = serializers.SerializerMethodField(help_text="The quality gate's verdict; null until computed.")
+    error_text = serializers.SerializerMethodField(
+        help_text="Why the scan failed; git's own output and server paths only for the team's admins."
+    )
 
     class Meta:
         model = Scan
@@ -71,6 +75,14 @@ class ScanSerializer(serializers.ModelSerializer[Scan]):
             "category_counts",
             "gate",
         ]
+
+    def get_error_text(self, scan: Scan) -> str:
+        if not scan.error_code and not scan.error_text:
+            return ""
+        request = self.context.get("request")
+        admin = request is not None and can(request.user, scan.repository.team_id, Role.ADMIN)
+        failure = scan_failure(scan, for_admin=admin)
+        return failure.details or failure.reason if admin else failure.reason
 
     @extend_schema_field(GateSerializer(allow_null=True))
     def get_gate(self, scan: Scan) -> dict[str, Any] | None:

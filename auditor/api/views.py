@@ -88,7 +88,7 @@ def scan_trigger(request: Request, repository_id: int) -> Response:
         requested_by=request.user,
         branch=body.validated_data.get("branch") or None,
     )
-    return Response(ScanSerializer(scan).data, status=status.HTTP_202_ACCEPTED)
+    return Response(ScanSerializer(scan, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
 
 
 @extend_schema(responses={200: ScanSerializer})
@@ -96,7 +96,7 @@ def scan_trigger(request: Request, repository_id: int) -> Response:
 def scan_detail(request: Request, scan_id: int) -> Response:
     """A scan's status, counts and gate."""
     scan = scan_for_user(request.user, scan_id)
-    return Response(ScanSerializer(scan).data)
+    return Response(ScanSerializer(scan, context={"request": request}).data)
 
 
 @extend_schema(request=None, responses={200: ScanSerializer, 409: OpenApiTypes.OBJECT})
@@ -106,7 +106,7 @@ def scan_cancel_view(request: Request, scan_id: int) -> Response:
     scan = scan_for_user(request.user, scan_id, Role.REVIEWER)
     if not scan_cancel(scan=scan, actor=request.user):
         return Response({"detail": f"Scan is already {scan.status}."}, status=status.HTTP_409_CONFLICT)
-    return Response(ScanSerializer(scan).data)
+    return Response(ScanSerializer(scan, context={"request": request}).data)
 
 
 class FindingList(generics.ListAPIView[Finding]):
@@ -183,4 +183,4 @@ def result_upload(request: Request, repository_id: int) -> Response:
         )
     except ResultRejected as exc:
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-    return Response(ScanSerializer(scan).data, status=status.HTTP_201_CREATED)
+    return Response(ScanSerializer(scan, context={"request": request}).data, status=status.HTTP_201_CREATED)

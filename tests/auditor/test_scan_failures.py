@@ -76,3 +76,18 @@ def test_only_failed_scans_of_active_repositories_are_retried(
     repository.save()
     client.post(f"/scans/{failed.pk}/retry/")
     assert Scan.objects.count() == 2
+
+
+def test_the_api_gives_the_same_reason_and_the_details_to_admins_only(
+    personas: Personas, failed: Scan
+) -> None:
+    from auditor.services.api_tokens import api_token_create
+
+    def api(user: object) -> Client:
+        return Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=user, name='ci').clear}")  # type: ignore[arg-type]
+
+    viewer = api(personas.viewer).get(f"/api/v1/scans/{failed.pk}/").json()
+    admin = api(personas.admin).get(f"/api/v1/scans/{failed.pk}/").json()
+    assert viewer["error_text"] == "The branch does not exist in the repository."
+    assert viewer["error_code"] == "scan:user:branch-not-found"
+    assert admin["error_text"] == RAW
