@@ -23,9 +23,9 @@ install: $(RUN_STAMP)
 
 ## make run: install, migrate, create the demo, then web + worker + beat (Ctrl-C stops all).
 run: $(RUN_STAMP)
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py createdemo
-	DEBUG=1 $(PY) manage.py runstack --addr 127.0.0.1:8000
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createdemo
+	$(PY) manage.py runstack --addr 127.0.0.1:8000
 
 ## make test: the whole suite (integration tests need DATABASE_URL / CELERY_BROKER_URL, see .ci/run).
 test: $(TEST_STAMP)

@@ -17,10 +17,11 @@ def check_secret_key(app_configs: Sequence[Any] | None = None, **_: Any) -> list
         return []
     return [
         checks.Error(
-            "SECRET_KEY is not set and DEBUG is off.",
+            "SECRET_KEY is not set (a server database is configured and DEBUG is off).",
             hint=(
                 "Set SECRET_KEY in the environment (e.g. `python -c 'import secrets; "
-                "print(secrets.token_urlsafe(50))'`), or use `make run` for a local, DEBUG set-up."
+                "print(secrets.token_urlsafe(50))'`), or unset DATABASE_URL for the embedded local set-up, "
+                "which keeps a generated key under var/."
             ),
             id="auditor.E001",
         )

@@ -61,6 +61,14 @@ def tracked_findings_for_user(user: User) -> QuerySet[TrackedFinding]:
     return TrackedFinding.objects.filter(team_id__in=team_ids_for_user(user))
 
 
+def teams_with_role(user: User, role: str) -> QuerySet[Team]:
+    """The teams in which `user` has at least `role` (e.g. where he may add repositories)."""
+    if not user.is_authenticated:
+        return Team.objects.none()
+    allowed = [r for r in Role.values if Membership(role=r).allows(role)]
+    return Team.objects.filter(memberships__user=user, memberships__role__in=allowed).order_by("name")
+
+
 def _roles_memo(user: User) -> dict[int, str | None]:
     roles: dict[int, str | None] | None = getattr(user, "_auditor_roles", None)
     if roles is None:

@@ -2,13 +2,17 @@
 
 No variables at all → the embedded default: SQLite and a filesystem Celery broker
 under var/, nothing else to install. DATABASE_URL / CELERY_BROKER_URL switch to
-PostgreSQL / Redis. DEBUG is off unless asked for; outside DEBUG a missing
-SECRET_KEY is a start-up error (see auditor/checks.py).
+PostgreSQL / Redis. DEBUG is off unless asked for. The embedded default keeps a
+generated SECRET_KEY under var/ (beside its SQLite file); with a server database
+(DATABASE_URL) and without DEBUG a missing SECRET_KEY is a start-up error (see
+auditor/checks.py).
 """
 
 from __future__ import annotations
 
+import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,21 +25,34 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("AUDITOR_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
+DATABASE_URL = env_str("DATABASE_URL")
+# The embedded default: SQLite and everything else under var/, on 127.0.0.1 only.
+EMBEDDED = not DATABASE_URL
 
 
-def _debug_secret_key() -> str:
-    # Only in DEBUG: a per-checkout key kept under var/ so sessions survive restarts.
+def _local_secret_key() -> str:
+    # Only in DEBUG or the embedded default: a per-checkout key kept under var/, beside
+    # the SQLite file it protects, so sessions survive restarts and every process of the
+    # checkout (web, worker, `manage.py add_repo`, `scan`, `export`) finds the same key.
     key_file = VAR_DIR / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
-    return key
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        # Written to a private file (0600) and then linked into place, which fails if
+        # it exists: web, worker and beat start together, the first link wins and the
+        # others read that key, never a half-written or a second one.
+        fd, draft = tempfile.mkstemp(dir=VAR_DIR, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(50))
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
+    return key_file.read_text().strip()
 
 
-SECRET_KEY = env_str("SECRET_KEY") or (_debug_secret_key() if DEBUG else "")
+SECRET_KEY = env_str("SECRET_KEY") or (_local_secret_key() if DEBUG or EMBEDDED else "")
 # Django raises a bare ImproperlyConfigured on any read of an empty SECRET_KEY; the
 # system check (auditor.E001) reads this flag instead to explain what to do.
 SECRET_KEY_MISSING = not SECRET_KEY
@@ -94,7 +111,6 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 else:
@@ -140,6 +156,19 @@ AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
+# --- E-mail (invitations) -------------------------------------------------------------
+# Through Django's SMTP backend when EMAIL_HOST is set; without it no mail is sent and the
+# members page shows the one-time set-password link to the admin who created the account.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_CONFIGURED = bool(EMAIL_HOST)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "auditor@localhost"
+# A set-password link works once, and for this long (Django's password-reset tokens).
+PASSWORD_RESET_TIMEOUT = env_int("INVITATION_LINK_HOURS", 72) * 3600
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "team-overview"
 LOGOUT_REDIRECT_URL = "login"
@@ -198,12 +227,14 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEBUG or EMBEDDED
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+# The embedded default runs without DEBUG (`make run`: the app's own error pages) and
+# without `collectstatic`: whitenoise serves static/ straight from the finders.
+WHITENOISE_USE_FINDERS = DEBUG or EMBEDDED
 
 # --- Cache -----------------------------------------------------------------------------
 # Page fragments and counts are cached under keys that change with the data (latest scan,

@@ -18,10 +18,12 @@ from auditor.views import (
     health,
     members,
     repositories,
+    repository_admin,
     reviews,
     rules,
     scans,
     schedules,
+    team_nav,
     team_settings,
     tokens,
     webhooks,
@@ -36,7 +38,29 @@ overview: list[URLPattern | URLResolver] = [
 
 repository_routes: list[URLPattern | URLResolver] = [
     path("repositories/", repositories.repository_list, name="repository-list"),
+    path("repositories/new/", repository_admin.repository_add, name="repository-add"),
     path("repositories/<int:repository_id>/", repositories.repository_detail, name="repository-detail"),
+    path("repositories/<int:repository_id>/edit/", repository_admin.repository_edit, name="repository-edit"),
+    path(
+        "repositories/<int:repository_id>/check-access/",
+        repository_admin.repository_access_check,
+        name="repository-check-access",
+    ),
+    path(
+        "repositories/<int:repository_id>/active/",
+        repository_admin.repository_active,
+        name="repository-active",
+    ),
+    path(
+        "repositories/<int:repository_id>/webhook-secret/",
+        repository_admin.repository_secret_rotate,
+        name="repository-secret-rotate",
+    ),
+    path(
+        "repositories/<int:repository_id>/delete/",
+        repository_admin.repository_remove,
+        name="repository-delete",
+    ),
     path("repositories/<int:repository_id>/scan/", scans.scan_create, name="scan-create"),
     path(
         "repositories/<int:repository_id>/trends/", dashboard.repository_trends_page, name="repository-trends"
@@ -58,6 +82,7 @@ scan_routes: list[URLPattern | URLResolver] = [
     path("scans/<int:scan_id>/", scans.scan_detail, name="scan-detail"),
     path("scans/<int:scan_id>/status/", scans.scan_status, name="scan-status"),
     path("scans/<int:scan_id>/cancel/", schedules.scan_cancel_view, name="scan-cancel"),
+    path("scans/<int:scan_id>/retry/", scans.scan_retry, name="scan-retry"),
     path("scans/<int:scan_id>/file/", files.file_detail, name="file-detail"),
     path("scans/<int:scan_id>/export.<str:fmt>", exports.scan_export, name="scan-export"),
     path("scans/<int:scan_id>/report/", exports_report.scan_report, name="scan-report"),
@@ -82,11 +107,13 @@ review_routes: list[URLPattern | URLResolver] = [
 ]
 
 team_routes: list[URLPattern | URLResolver] = [
+    path("team/<str:section>/", team_nav.team_section, name="team-section"),
     path("teams/<slug:team_slug>/contract/", contracts.contract_detail, name="contract-detail"),
     path("teams/<slug:team_slug>/contract/edit/", contracts.contract_edit, name="contract-edit"),
     path("teams/<slug:team_slug>/settings/", team_settings.team_settings, name="team-settings"),
     path("teams/<slug:team_slug>/members/", members.member_list, name="member-list"),
     path("teams/<slug:team_slug>/members/add/", members.member_add, name="member-add"),
+    path("teams/<slug:team_slug>/members/invite/", members.member_invite, name="member-invite"),
     path("teams/<slug:team_slug>/members/<int:membership_id>/role/", members.member_role, name="member-role"),
     path(
         "teams/<slug:team_slug>/members/<int:membership_id>/remove/",
@@ -102,6 +129,7 @@ account_routes: list[URLPattern | URLResolver] = [
     path("settings/tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token-revoke"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/set-password/<uidb64>/<token>/", members.PasswordSetView.as_view(), name="password-set"),
 ]
 
 api_routes: list[URLPattern | URLResolver] = [

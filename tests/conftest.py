@@ -27,10 +27,12 @@ def git(repo: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
-def make_git_repo(path: Path, files: dict[str, str | bytes], message: str = "Initial commit") -> Path:
-    """A real repository at `path` (branch main) with `files` committed."""
+def make_git_repo(
+    path: Path, files: dict[str, str | bytes], message: str = "Initial commit", branch: str = "main"
+) -> Path:
+    """A real repository at `path` (on `branch`, main unless told) with `files` committed."""
     path.mkdir(parents=True, exist_ok=True)
-    git(path, "init", "--quiet", "--initial-branch=main")
+    git(path, "init", "--quiet", f"--initial-branch={branch}")
     for rel, content in files.items():
         target = path / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -55,7 +57,9 @@ def repos_root(tmp_path: Path, settings) -> Path:  # type: ignore[no-untyped-def
 
 @pytest.fixture
 def git_repo_factory(repos_root: Path) -> Callable[..., Path]:
-    def build(name: str, files: dict[str, str | bytes], message: str = "Initial commit") -> Path:
-        return make_git_repo(repos_root / name, files, message)
+    def build(
+        name: str, files: dict[str, str | bytes], message: str = "Initial commit", branch: str = "main"
+    ) -> Path:
+        return make_git_repo(repos_root / name, files, message, branch)
 
     return build

@@ -7,10 +7,11 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from auditor.models import Finding, Repository, Scan, Severity
-from auditor.permissions import repository_url_for
+from auditor.models import Finding, Repository, Role, Scan, Severity
+from auditor.permissions import can, repository_url_for
 from auditor.selectors.counts import FindingCounts
 from auditor.selectors.gate import scan_gate
+from auditor.selectors.scan_failure import scan_failure
 
 
 class FindingCountsSerializer(serializers.Serializer[dict[str, Any]]):
@@ -56,6 +57,18 @@ class RepositorySerializer(serializers.ModelSerializer[Repository]):
         }
 
 
+class RepositoryCreateSerializer(serializers.Serializer[dict[str, Any]]):
+    team = serializers.SlugField(help_text="the team's slug; you must be one of its admins")
+    name = serializers.CharField(max_length=120)
+    clone_url = serializers.CharField(max_length=1000)
+    default_branch = serializers.CharField(
+        max_length=255,
+        required=False,
+        allow_blank=True,
+        help_text="omitted: the branch the remote's HEAD names",
+    )
+
+
 class GateSerializer(serializers.Serializer[dict[str, Any]]):
     passed = serializers.BooleanField()
     failures = serializers.ListField(child=serializers.DictField())
@@ -64,6 +77,9 @@ class GateSerializer(serializers.Serializer[dict[str, Any]]):
 class ScanSerializer(serializers.ModelSerializer[Scan]):
     repository: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
     gate = serializers.SerializerMethodField(help_text="The quality gate's verdict; null until computed.")
+    error_text = serializers.SerializerMethodField(
+        help_text="Why the scan failed; git's own output and server paths only for the team's admins."
+    )
 
     class Meta:
         model = Scan
@@ -89,6 +105,14 @@ class ScanSerializer(serializers.ModelSerializer[Scan]):
             "category_counts",
             "gate",
         ]
+
+    def get_error_text(self, scan: Scan) -> str:
+        if not scan.error_code and not scan.error_text:
+            return ""
+        request = self.context.get("request")
+        admin = request is not None and can(request.user, scan.repository.team_id, Role.ADMIN)
+        failure = scan_failure(scan, for_admin=admin)
+        return failure.details or failure.reason if admin else failure.reason
 
     @extend_schema_field(GateSerializer(allow_null=True))
     def get_gate(self, scan: Scan) -> dict[str, Any] | None:

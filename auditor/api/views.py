@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -16,19 +17,21 @@ from rest_framework.response import Response
 from auditor.api.bodies import BodyNotJson, BodyTooLarge, json_body
 from auditor.api.serializers import (
     FindingSerializer,
+    RepositoryCreateSerializer,
     RepositorySerializer,
     ResultUploadSerializer,
     ScanSerializer,
     ScanTriggerSerializer,
 )
 from auditor.models import Finding, Repository, Role, ScanTrigger
-from auditor.permissions import repository_for_user, scan_for_user
+from auditor.permissions import repository_for_user, scan_for_user, team_by_slug_for_user
 from auditor.selectors.counts import finding_counts
 from auditor.selectors.exports import finding_export_queryset, finding_filter
 from auditor.selectors.finding_filters import FindingFilters
 from auditor.selectors.repositories import repository_list_for_api
 from auditor.services.ci_ingest import ResultRejected, scan_ingest_uploaded
 from auditor.services.exports import ExportMeta
+from auditor.services.repositories import repository_create
 from auditor.services.scans import scan_cancel, scan_request
 from auditor.views.exports import streaming_export
 
@@ -54,7 +57,7 @@ def _filters(request: Request) -> FindingFilters:
 
 
 class RepositoryList(generics.ListAPIView[Repository]):
-    """Repositories of the teams the caller belongs to."""
+    """Repositories of the teams the caller belongs to; POST registers one (team admins)."""
 
     serializer_class = RepositorySerializer
 
@@ -67,12 +70,39 @@ class RepositoryList(generics.ListAPIView[Repository]):
         data = RepositorySerializer(page, many=True, context=context).data
         return self.get_paginated_response(data)
 
+    @extend_schema(request=RepositoryCreateSerializer, responses={201: RepositorySerializer})
+    def post(self, request: Request) -> Response:
+        """Register a repository (the same checks as the app: URL policy, default branch
+        read from the remote when not given); 400 with the reason when refused."""
+        body = RepositoryCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        team = team_by_slug_for_user(request.user, data["team"], Role.ADMIN)
+        try:
+            repository = repository_create(
+                team=team,
+                name=data["name"],
+                clone_url=data["clone_url"],
+                default_branch=data.get("default_branch") or None,
+                actor=request.user,
+            )
+        except DjangoValidationError as exc:
+            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            RepositorySerializer(
+                repository, context={"request": request, "counts": finding_counts([repository.pk])}
+            ).data,
+            status=status.HTTP_201_CREATED,
+        )
 
-@extend_schema(request=ScanTriggerSerializer, responses={202: ScanSerializer})
+
+@extend_schema(request=ScanTriggerSerializer, responses={202: ScanSerializer, 409: OpenApiTypes.OBJECT})
 @api_view(["POST"])
 def scan_trigger(request: Request, repository_id: int) -> Response:
     """Queue a scan of the repository (reviewer or admin)."""
     repository = repository_for_user(request.user, repository_id, Role.REVIEWER)
+    if not repository.active:
+        return Response({"detail": "The repository is deactivated."}, status=status.HTTP_409_CONFLICT)
     body = ScanTriggerSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     scan = scan_request(
@@ -81,7 +111,7 @@ def scan_trigger(request: Request, repository_id: int) -> Response:
         requested_by=request.user,
         branch=body.validated_data.get("branch") or None,
     )
-    return Response(ScanSerializer(scan).data, status=status.HTTP_202_ACCEPTED)
+    return Response(ScanSerializer(scan, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
 
 
 @extend_schema(responses={200: ScanSerializer})
@@ -89,7 +119,7 @@ def scan_trigger(request: Request, repository_id: int) -> Response:
 def scan_detail(request: Request, scan_id: int) -> Response:
     """A scan's status, counts and gate."""
     scan = scan_for_user(request.user, scan_id)
-    return Response(ScanSerializer(scan).data)
+    return Response(ScanSerializer(scan, context={"request": request}).data)
 
 
 @extend_schema(request=None, responses={200: ScanSerializer, 409: OpenApiTypes.OBJECT})
@@ -99,7 +129,7 @@ def scan_cancel_view(request: Request, scan_id: int) -> Response:
     scan = scan_for_user(request.user, scan_id, Role.REVIEWER)
     if not scan_cancel(scan=scan, actor=request.user):
         return Response({"detail": f"Scan is already {scan.status}."}, status=status.HTTP_409_CONFLICT)
-    return Response(ScanSerializer(scan).data)
+    return Response(ScanSerializer(scan, context={"request": request}).data)
 
 
 class FindingList(generics.ListAPIView[Finding]):
@@ -176,4 +206,4 @@ def result_upload(request: Request, repository_id: int) -> Response:
         )
     except ResultRejected as exc:
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-    return Response(ScanSerializer(scan).data, status=status.HTTP_201_CREATED)
+    return Response(ScanSerializer(scan, context={"request": request}).data, status=status.HTTP_201_CREATED)

@@ -29,7 +29,7 @@ from auditor.git.errors import (
     CloneError,
 )
 from auditor.git.history import checkout_churn
-from auditor.git.remote import remote_tips
+from auditor.git.remote import RemoteHead, remote_head, remote_tips
 from auditor.git.urls import scrub_credentials, validate_clone_url
 from auditor.git.workspace import remove_tree, workspace
 
@@ -52,8 +52,10 @@ __all__ = [
     "TRANSIENT_CODES",
     "CloneError",
     "CloneResult",
+    "RemoteHead",
     "checkout_churn",
     "clone_repository",
+    "remote_head",
     "remote_tips",
     "remove_tree",
     "scrub_credentials",

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from auditor.models import (
     FileBlob,
@@ -22,6 +23,7 @@ from auditor.models import (
     TrackedFinding,
 )
 from auditor.models.findings import triage_in_force
+from auditor.selectors.highlight import highlight_lines
 
 HOTSPOT_SORTS = {
     "risk": "-risk_score",
@@ -39,6 +41,7 @@ class SourceLine:
     number: int
     text: str
     findings: list[Any]
+    html: SafeString | None = None  # highlighted (selectors/highlight.py); None → plain text
 
 
 @dataclass
@@ -93,6 +96,8 @@ def file_view(scan: Scan, path: str) -> FileView:
         by_line[f.line].append(f)
     text = metric.blob_text if has_blob else ""
     lines = [SourceLine(i, line, by_line.get(i, [])) for i, line in enumerate(text.splitlines(), start=1)]
+    for line, html in zip(lines, highlight_lines(path, text, len(lines)) or [], strict=False):
+        line.html = mark_safe(html)  # noqa: S308 - every token escaped by highlight_lines
     history = list(
         FileMetric.objects.filter(
             scan__repository_id=scan.repository_id,

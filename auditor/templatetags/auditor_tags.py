@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from django import template
 from django.contrib.staticfiles import finders
 from django.core.paginator import Page
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
@@ -102,3 +103,16 @@ def static_text(path: str) -> SafeString:
     if not found or isinstance(found, list):
         raise template.TemplateSyntaxError(f"no static file {path!r}")
     return mark_safe(Path(found).read_text(encoding="utf-8"))  # noqa: S308 - our own file, not input
+
+
+_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+
+
+@register.filter(is_safe=True)
+def inline_code(value: object) -> SafeString:
+    """Rule messages and documentation write code as `name` (Markdown's inline code).
+
+    The one part of Markdown rendered: the whole text is escaped first (a message quotes
+    names from the scanned repository, which is hostile), then each pair of backticks on
+    one line becomes <code>. Nothing else of the text can become markup."""
+    return mark_safe(_INLINE_CODE.sub(r"<code>\1</code>", str(escape(value))))  # noqa: S308 - escaped above

@@ -38,7 +38,11 @@ def repository_schedule(context: dict[str, Any], repository: Repository) -> dict
     request = context.get("request")
     schedule = RepositorySchedule.objects.filter(repository=repository).first()
     hook = f"/webhooks/{{}}/{repository.pk}/"
+    # A refused form comes back with what was typed and why (views/schedules.py).
+    form = context.get("schedule_form")
     return {
+        "posted": form.data if form is not None else None,
+        "errors": form.errors if form is not None else {},
         "repository": repository,
         "view": schedule_describe(schedule) if schedule else None,
         "can_edit": request is not None and can(request.user, repository.team_id, Role.ADMIN),

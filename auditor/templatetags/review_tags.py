@@ -37,9 +37,12 @@ def scan_review_section(scan: Scan) -> dict[str, Any]:
 @register.inclusion_tag("auditor/reviews/components/repository_section.html")
 def repository_review_section(repository: Repository) -> dict[str, Any]:
     """Latest gate verdict and files per trust level on the repository page (four queries)."""
+    gate = gate_latest_for_repository(repository.pk)
     return {
         "repository": repository,
-        "gate": gate_latest_for_repository(repository.pk),
+        "gate": gate,
+        # Asked only without a gate: "Not scanned yet" rather than a verdict.
+        "scanned": gate is not None or repository.scans.exists(),
         "trust": trust_summary_for_repository(repository),
     }
 
@@ -77,8 +80,11 @@ _GATE_BADGES = {
 
 
 @register.simple_tag
-def gate_badge(passed: bool | None) -> SafeString:
-    return _GATE_BADGES[None if passed is None else bool(passed)]
+def gate_badge(passed: bool | str | None) -> SafeString:
+    """The gate's verdict. A missing gate reaches here as None or, through a template
+    variable of a gate that does not exist (`gate.passed`), as "": neither is a failure
+    (before, a never-scanned repository showed a red "Gate failed")."""
+    return _GATE_BADGES[None if passed is None or passed == "" else bool(passed)]
 
 
 @register.filter

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from auditor.permissions import team_by_slug_for_user
 from auditor.selectors.audit import AuditFilters, audit_action_choices, audit_csv_rows, audit_page
+from auditor.selectors.audit_display import action_label, audit_rows
 
 
 @login_required
@@ -19,15 +20,17 @@ from auditor.selectors.audit import AuditFilters, audit_action_choices, audit_cs
 def audit_trail(request: HttpRequest, team_slug: str) -> HttpResponse:
     team = team_by_slug_for_user(request.user, team_slug)
     filters = AuditFilters.from_query(request.GET.dict())
+    page = audit_page(team, filters, request.GET.get("page"))
     return render(
         request,
         "auditor/audit/trail.html",
         {
             "team": team,
-            "page": audit_page(team, filters, request.GET.get("page")),
+            "page": page,
+            "rows": audit_rows(page.object_list, team),
             "filters": filters,
             "filter_query": filters.as_query(),
-            "actions": audit_action_choices(team),
+            "actions": [(a, action_label(a)) for a in audit_action_choices(team)],
         },
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -73,7 +75,23 @@ def contract_edit(request: HttpRequest, team_slug: str) -> HttpResponse:
             item=item,
         )
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, f"Contract version {contract.version} saved: {contract.change_note}")
+        if item is None:  # a removal: nothing typed to keep
+            messages.error(request, exc.messages[0])
+            return redirect("contract-detail", team_slug=team.slug)
+        # The item form again with what was typed and why it was refused (a redirect lost it).
+        return render(
+            request,
+            "auditor/contracts/item_refused.html",
+            {
+                "team": team,
+                "error": exc.messages[0],
+                "section_index": section,
+                "item": replace(item, key=post.get("item_key", "")),
+                "evidence_choices": EvidenceKind.choices,
+                "category_choices": Category.choices,
+                "rule_ids": [r.id for r in rule_catalogue()],
+            },
+            status=400,
+        )
+    messages.success(request, f"Contract version {contract.version} saved: {contract.change_note}")
     return redirect("contract-detail", team_slug=team.slug)

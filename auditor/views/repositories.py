@@ -9,7 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from auditor.models import Role
-from auditor.permissions import can, repository_for_user, repository_url_for
+from auditor.permissions import can, repository_for_user, repository_url_for, teams_with_role
 from auditor.selectors.page_cache import page_cache_key
 from auditor.selectors.repositories import repository_list_for_user
 from auditor.selectors.scans import scan_page_for_repository
@@ -19,7 +19,11 @@ from auditor.selectors.scans import scan_page_for_repository
 @require_GET
 def repository_list(request: HttpRequest) -> HttpResponse:
     repositories = repository_list_for_user(request.user)
-    return render(request, "auditor/repositories/list.html", {"repositories": repositories})
+    return render(
+        request,
+        "auditor/repositories/list.html",
+        {"repositories": repositories, "can_add": teams_with_role(request.user, Role.ADMIN).exists()},
+    )
 
 
 @login_required
@@ -34,7 +38,8 @@ def repository_detail(request: HttpRequest, repository_id: int) -> HttpResponse:
             "repository": repository,
             "clone_url": repository_url_for(request.user, repository),
             "page": SimpleLazyObject(lambda: scan_page_for_repository(repository, number)),
-            "can_scan": can(request.user, repository.team_id, Role.REVIEWER),
+            "can_scan": repository.active and can(request.user, repository.team_id, Role.REVIEWER),
+            "can_admin": can(request.user, repository.team_id, Role.ADMIN),
             "section_key": page_cache_key(
                 "repository", repository, user_id=request.user.pk, path=request.build_absolute_uri()
             ),

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
-from auditor.models import Category, Role, ScanTrigger
+from auditor.models import Category, Role, ScanStatus, ScanTrigger
 from auditor.permissions import repository_for_user, scan_for_user
 from auditor.selectors.page_cache import page_cache_key
 from auditor.selectors.scans import (
@@ -27,6 +27,9 @@ from auditor.services.scans import scan_request
 @require_POST
 def scan_create(request: HttpRequest, repository_id: int) -> HttpResponse:
     repository = repository_for_user(request.user, repository_id, Role.REVIEWER)
+    if not repository.active:
+        messages.error(request, f"{repository.name} is deactivated: an admin reactivates it in its settings.")
+        return redirect("repository-detail", repository_id=repository.pk)
     scan = scan_request(repository=repository, trigger=ScanTrigger.MANUAL, requested_by=request.user)
     messages.success(request, f"Scan #{scan.pk} of {repository.name} queued.")
     return redirect("scan-detail", scan_id=scan.pk)
@@ -68,3 +71,22 @@ def scan_status(request: HttpRequest, scan_id: int) -> HttpResponse:
     # Tells the poller to reload the whole page once the scan is done.
     response["X-Scan-Finished"] = "1" if scan.is_finished else "0"
     return response
+
+
+@login_required
+@require_POST
+def scan_retry(request: HttpRequest, scan_id: int) -> HttpResponse:
+    """Queue a new scan of a failed or cancelled scan's branch."""
+    failed = scan_for_user(request.user, scan_id, Role.REVIEWER)
+    repository = failed.repository
+    if failed.status not in (ScanStatus.FAILED, ScanStatus.CANCELLED):
+        messages.error(request, f"Scan #{failed.pk} has not failed; nothing to retry.")
+        return redirect("scan-detail", scan_id=failed.pk)
+    if not repository.active:
+        messages.error(request, f"{repository.name} is deactivated: an admin reactivates it in its settings.")
+        return redirect("scan-detail", scan_id=failed.pk)
+    scan = scan_request(
+        repository=repository, trigger=ScanTrigger.MANUAL, requested_by=request.user, branch=failed.branch
+    )
+    messages.success(request, f"Scan #{scan.pk} queued again (retry of #{failed.pk}).")
+    return redirect("scan-detail", scan_id=scan.pk)

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from auditor.models import Role, ScheduleKind
@@ -47,10 +47,14 @@ def schedule_update(request: HttpRequest, repository_id: int) -> HttpResponse:
     repository = repository_for_user(request.user, repository_id, Role.ADMIN)
     form = ScheduleForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, f"Schedule not saved: {error}")
-        return redirect("repository-detail", repository_id=repository.pk)
+        # The schedule card again, with what was typed and why it was refused (before, a
+        # redirect reset a bad cron to the default `0 2 * * *`).
+        return render(
+            request,
+            "auditor/schedules/edit.html",
+            {"repository": repository, "schedule_form": form},
+            status=400,
+        )
     schedule_save(repository=repository, actor=request.user, **form.cleaned_data)
     messages.success(request, "Schedule saved.")
     return redirect("repository-detail", repository_id=repository.pk)

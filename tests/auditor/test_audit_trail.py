@@ -12,7 +12,9 @@ from django.urls import reverse
 from auditor.models import Repository
 from auditor.selectors.audit import csv_safe
 from auditor.services.audit import audit_record
+from auditor.services.repositories import repository_delete
 from tests.auditor.conftest import Personas
+from tests.auditor.reviews_factories import make_scan
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +103,33 @@ def test_page_query_count_does_not_grow_with_events(
     c = _client(personas.viewer)
     with django_assert_max_num_queries(9):
         c.get(reverse("audit-trail", args=[personas.team.slug]))
+
+
+def test_events_read_as_words_with_the_object_named_and_linked(
+    personas: Personas, repository: Repository
+) -> None:
+    # Before: `repository.created` and `billing auditor.repository:1`, `auditor.review:1`.
+    scan = make_scan(repository)
+    audit_record(
+        team=personas.team,
+        actor=personas.admin,
+        action="scan.triggered",
+        obj=scan,
+        details={"repository": "billing", "branch": "main"},
+    )
+    audit_record(team=personas.team, actor=personas.admin, action="repository.created", obj=repository)
+    gone = Repository.objects.create(
+        team=personas.team, name="old-service", slug="old", clone_url="https://x.org/o"
+    )
+    gone_id = gone.pk
+    repository_delete(repository=gone, actor=personas.admin, confirm_name="old-service")
+    body = _client(personas.viewer).get(reverse("audit-trail", args=[personas.team.slug])).content.decode()
+    assert "Queued a scan" in body
+    assert f'<a href="/scans/{scan.pk}/">#{scan.pk} of billing</a>' in body
+    assert "Deleted a repository" in body
+    assert "old-service" in body
+    assert f'href="/repositories/{gone_id}/"' not in body  # no link to what is gone
+    assert f'<a href="/repositories/{repository.pk}/">billing</a>' in body
+    assert "auditor.repository:" not in body
+    assert "auditor.scan:" not in body
+    assert "<code>scan.triggered</code>" not in body

@@ -26,7 +26,23 @@ def test_add_repo_registers_a_repository_and_creates_the_team(repos_root: Path, 
     output = _call("add_repo", "svc", str(source), "--team", "Payments", "--branch", "main")
     repository = Repository.objects.select_related("team").get()
     assert (repository.name, repository.team.name, repository.clone_url) == ("svc", "Payments", str(source))
-    assert f"Registered svc (id {repository.pk}) for team Payments." in output
+    assert f"Registered svc (id {repository.pk}, branch main) for team Payments." in output
+
+
+def test_add_repo_reads_the_default_branch_from_the_remote(repos_root: Path, git_repo_factory) -> None:  # type: ignore[no-untyped-def]
+    # Before: --branch defaulted to main, and the first scan of a `master` repository
+    # failed with "branch does not exist".
+    source = git_repo_factory("legacy", {"a.py": "x = 1\n"}, branch="master")
+    output = _call("add_repo", "legacy", str(source))
+    repository = Repository.objects.get()
+    assert repository.default_branch == "master"
+    assert "branch master" in output
+
+
+def test_add_repo_of_an_unreachable_repository_says_why(repos_root: Path) -> None:
+    with pytest.raises(CommandError, match="does not exist or is not reachable"):
+        _call("add_repo", "ghost", str(repos_root / "missing"))
+    assert not Repository.objects.exists()
 
 
 @pytest.mark.parametrize(

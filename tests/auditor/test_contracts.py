@@ -167,3 +167,24 @@ def test_contract_and_reviews_index_query_budgets(
         c.get(reverse("contract-detail", args=[personas.team.slug]))
     with django_assert_max_num_queries(6):
         c.get(reverse("review-index"))
+
+
+def test_a_refused_item_comes_back_with_what_was_typed(personas: Personas) -> None:
+    # Before: a redirect to the contract page with a message, and the typed item lost.
+    client = Client()
+    client.force_login(personas.admin)
+    client.get(f"/teams/{personas.team.slug}/contract/")  # the default contract exists
+    response = client.post(
+        f"/teams/{personas.team.slug}/contract/edit/",
+        {
+            "section": "0",
+            "text": "Every query is parameterised",
+            "rule_ids": "AI101 NOPE9",
+            "evidence": "rules",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Unknown rule id(s): NOPE9." in body
+    assert 'value="Every query is parameterised"' in body
+    assert 'value="AI101 NOPE9"' in body

@@ -69,6 +69,6 @@ def test_members_page_lists_members_and_shows_controls_to_admins_only(personas: 
     body = c.get(url).content.decode()
     assert "adam" in body
     assert "otto" not in body
-    assert "Add a member" not in body
+    assert "Add an existing account" not in body
     c.force_login(personas.admin)
-    assert "Add a member" in c.get(url).content.decode()
+    assert "Add an existing account" in c.get(url).content.decode()

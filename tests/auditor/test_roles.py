@@ -65,6 +65,10 @@ def _scan(w: World) -> dict[str, Any]:
     return {"scan_id": w.scan.pk}
 
 
+def _failed_scan(w: World) -> dict[str, Any]:
+    return {"scan_id": Scan.objects.create(repository=w.repository, branch="main", status="failed").pk}
+
+
 def _repo(w: World) -> dict[str, Any]:
     return {"repository_id": w.repository.pk}
 
@@ -87,7 +91,13 @@ ENDPOINTS = [
     Endpoint("repository-list", lambda w: {}, role=None),
     Endpoint("repository-detail", _repo),
     Endpoint("scan-create", _repo, "post", REVIEWER, 302),
+    # Repositories managed in the app (admins).
+    Endpoint("repository-edit", _repo, "get", ADMIN),
+    Endpoint("repository-delete", _repo, "get", ADMIN),
+    Endpoint("repository-active", _repo, "post", ADMIN, 302, lambda w: {"active": "0"}),
+    Endpoint("repository-secret-rotate", _repo, "post", ADMIN, 302),
     Endpoint("scan-detail", _scan),
+    Endpoint("scan-retry", _failed_scan, "post", REVIEWER, 302),
     Endpoint("scan-status", _scan),
     Endpoint("rule-index", lambda w: {}, role=None),
     Endpoint("rule-detail", lambda w: {"rule_id": "AI101"}, role=None),
@@ -113,7 +123,9 @@ ENDPOINTS = [
         },
     ),
     Endpoint("member-list", _team),
+    Endpoint("team-section", lambda w: {"section": "members"}, role=None, ok=302),
     Endpoint("member-add", _team, "post", ADMIN, 302, lambda w: {"username": "otto", "role": "viewer"}),
+    Endpoint("member-invite", _team, "post", ADMIN, 302, lambda w: {"username": "newbie", "role": "viewer"}),
     Endpoint("member-role", _vera, "post", ADMIN, 302, lambda w: {"role": "reviewer"}),
     Endpoint("member-remove", _vera, "post", ADMIN, 302),
     Endpoint("audit-trail", _team),
@@ -187,7 +199,16 @@ def test_users_see_only_their_teams_in_lists(world: World) -> None:
 
 # Public on purpose: sign-in/out, liveness, Django admin (its own login), push webhooks
 # (authenticated by signature), and the token-authenticated API (checked in its own tests).
-PUBLIC_PREFIXES = ("accounts/login/", "accounts/logout/", "healthz", "admin/", "webhooks/", "api/")
+# The set-password link of an invitation is authenticated by its one-time token.
+PUBLIC_PREFIXES = (
+    "accounts/login/",
+    "accounts/logout/",
+    "accounts/set-password/",
+    "healthz",
+    "admin/",
+    "webhooks/",
+    "api/",
+)
 
 
 def _walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:

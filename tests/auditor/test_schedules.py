@@ -70,6 +70,20 @@ def test_a_bad_cron_expression_gets_a_clear_message(
     assert not PeriodicTask.objects.exists()
 
 
+def test_a_refused_schedule_keeps_what_was_typed(personas: Personas, repository: Repository) -> None:
+    # Before: a redirect to the repository page, whose form showed `0 2 * * *` again.
+    response = _client(personas.admin).post(
+        f"/repositories/{repository.pk}/schedule/",
+        {"kind": "cron", "cron": "61 * * * *", "branch": "release"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'name="cron" value="61 * * * *"' in body
+    assert 'name="branch" value="release"' in body
+    assert "0 2 * * *" not in body.split('name="cron"', 1)[1].split(">", 1)[0]
+    assert "Schedule not saved: Invalid cron expression" in body
+
+
 def test_only_admins_edit_schedules(personas: Personas, repository: Repository) -> None:
     url = f"/repositories/{repository.pk}/schedule/"
     assert _client(personas.reviewer).post(url, {"kind": "cron", "cron": "0 2 * * *"}).status_code == 403

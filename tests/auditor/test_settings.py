@@ -57,15 +57,18 @@ def test_it_switches_to_postgres_and_redis_from_urls(tmp_path: Path) -> None:
     )
 
 
-def test_it_refuses_to_start_without_secret_key_outside_debug(tmp_path: Path) -> None:
-    done = _run([sys.executable, "manage.py", "check"], _env(tmp_path))
+SERVER_DATABASE = {"DATABASE_URL": "postgres://u@db.example:5432/audits"}
+
+
+def test_it_refuses_to_start_without_secret_key_with_a_server_database(tmp_path: Path) -> None:
+    done = _run([sys.executable, "manage.py", "check"], _env(tmp_path, **SERVER_DATABASE))
     assert done.returncode != 0
     assert "auditor.E001" in done.stderr
-    assert "SECRET_KEY is not set and DEBUG is off" in done.stderr
+    assert "SECRET_KEY is not set (a server database is configured and DEBUG is off)" in done.stderr
 
 
 def test_the_wsgi_entry_point_refuses_too(tmp_path: Path) -> None:
-    done = _run([sys.executable, "-c", "import auditor.wsgi"], _env(tmp_path))
+    done = _run([sys.executable, "-c", "import auditor.wsgi"], _env(tmp_path, **SERVER_DATABASE))
     assert done.returncode != 0
     assert "auditor refuses to start" in done.stderr
     assert "SECRET_KEY" in done.stderr
@@ -98,3 +101,18 @@ def test_the_cache_is_shared_through_redis_only_when_asked(tmp_path: Path) -> No
     )
     assert local.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache"]
     assert shared.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "redis://cache:6379/1"]
+
+
+def test_the_embedded_default_without_debug_finds_its_generated_key(tmp_path: Path) -> None:
+    # `make run` serves without DEBUG; the README's `manage.py add_repo/scan/export` then run
+    # in the same checkout without any variable and must find the same key (issue 12).
+    probe = "import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY)"
+    check = _run([sys.executable, "manage.py", "check"], _env(tmp_path))
+    first = _run([sys.executable, "-c", probe], _env(tmp_path))
+    second = _run([sys.executable, "-c", probe], _env(tmp_path, DEBUG="1"))
+    assert check.returncode == 0, check.stderr
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    assert first.stdout.strip() == (tmp_path / "var" / "secret_key").read_text()
+    assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o077 == 0
+    assert [p.name for p in (tmp_path / "var").iterdir() if p.name.startswith(".secret_key")] == []

@@ -44,7 +44,8 @@ def test_an_admin_sets_and_pauses_a_schedule(page: Any, admin_repository: Reposi
     page.goto(f"/repositories/{admin_repository.pk}/")
     page.fill("input[name=cron]", "61 * * * *")
     page.click("text=Save schedule")
-    assert "Invalid cron expression" in page.inner_text(".messages")
+    assert "Invalid cron expression" in page.inner_text("#schedule")
+    assert page.input_value("input[name=cron]") == "61 * * * *"  # kept, not reset to 0 2 * * *
     page.fill("input[name=cron]", "30 2 * * 1-5")
     page.click("text=Save schedule")
     assert "At 02:30 AM, Monday through Friday" in page.inner_text("#schedule")

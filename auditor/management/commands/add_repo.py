@@ -18,7 +18,11 @@ class Command(BaseCommand):
             "url", help="https://, ssh:// or git:// URL, or a local path under AUDITOR_LOCAL_REPO_ROOTS"
         )
         parser.add_argument("--team", default="Default")
-        parser.add_argument("--branch", default="main")
+        parser.add_argument(
+            "--branch",
+            default=None,
+            help="the branch to scan (default: the one the remote's HEAD names, read with git ls-remote)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         team = team_get_or_create(options["team"])
@@ -28,4 +32,7 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        self.stdout.write(f"Registered {repository.name} (id {repository.pk}) for team {team.name}.")
+        self.stdout.write(
+            f"Registered {repository.name} (id {repository.pk}, branch {repository.default_branch}) "
+            f"for team {team.name}."
+        )
