@@ -40,6 +40,7 @@ class PackageManifest:
     packages: frozenset[str]
     react_spec: str | None  # the declared `react` version range, if any
     has_preact: bool = False
+    node_spec: str | None = None  # `engines.node`, if declared
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,14 @@ class JsProject:
         for manifest in self.manifests_for(path):
             if manifest.react_spec is not None:
                 return lowest_major(manifest.react_spec)
+        return None
+
+    def node_major(self, path: str) -> int | None:
+        """Lowest Node major the governing package.json's `engines.node` allows (None when
+        undeclared): an API deprecated after it may be the only one that Node has."""
+        for manifest in self.manifests_for(path):
+            if manifest.node_spec is not None:
+                return lowest_major(manifest.node_spec)
         return None
 
     def uses_preact_only(self, path: str) -> bool:
@@ -177,6 +186,8 @@ def _read_manifest(root: Path, rel: str) -> PackageManifest | None:
         if isinstance(bundled, list):
             packages.update(b for b in bundled if isinstance(b, str))
     name = data.get("name")
+    engines = data.get("engines")
+    node_spec = engines.get("node") if isinstance(engines, dict) else None
     majors = [m for m in (lowest_major(s) for s in react_specs) if m is not None]
     react_spec = str(min(majors)) if majors else (react_specs[0] if react_specs else None)
     return PackageManifest(
@@ -185,6 +196,7 @@ def _read_manifest(root: Path, rel: str) -> PackageManifest | None:
         packages=frozenset(packages),
         react_spec=react_spec,
         has_preact="preact" in packages,
+        node_spec=node_spec if isinstance(node_spec, str) else None,
     )
 
 
