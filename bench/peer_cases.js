@@ -63,7 +63,7 @@ function normalise(item) {
   const errors = Array.isArray(item.errors)
     ? item.errors.map((e) => (typeof e === "string" ? { message: e } : { line: e.line, message: e.message, messageId: e.messageId }))
     : typeof item.errors === "number" ? Array(item.errors).fill({}) : [];
-  return { code: String(item.code), errors, filename: item.filename || null, options: item.options || null };
+  return { code: String(item.code), errors, filename: item.filename || null, options: item.options || null, settings: item.settings || null };
 }
 process.stdout.write(JSON.stringify(recorded.map((r) => ({
   name: r.name,

@@ -59,6 +59,9 @@ class EslintSuite:
         version = options[0].get("version") if isinstance(options[0], dict) else None
         if self.rule_id == "AI212" and isinstance(version, str):
             return json.dumps({"name": "case", "engines": {"node": version}})
+        react = ((case.get("settings") or {}).get("react") or {}).get("version")
+        if self.rule_id == "AI211" and isinstance(react, str) and react[:1].isdigit():
+            return json.dumps({"name": "case", "dependencies": {"react": react, "react-dom": react}})
         return self.package_json
 
 

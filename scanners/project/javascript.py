@@ -89,6 +89,13 @@ class JsProject:
                 return lowest_major(manifest.node_spec)
         return None
 
+    def react_version(self, path: str) -> tuple[int, int] | None:
+        """Lowest (major, minor) of React the governing package.json allows."""
+        for manifest in self.manifests_for(path):
+            if manifest.react_spec is not None:
+                return lowest_version(manifest.react_spec)
+        return None
+
     def uses_preact_only(self, path: str) -> bool:
         manifests = self.manifests_for(path)
         return any(m.has_preact for m in manifests) and all(m.react_spec is None for m in manifests)
@@ -103,6 +110,15 @@ class JsProject:
 
     def base_urls_for(self, path: str) -> list[str]:
         return [c.base_url for c in self.tsconfigs if c.base_url is not None and is_under(path, c.directory)]
+
+
+_VERSION = re.compile(r"(?<![\w.])(\d+)(?:\.(\d+))?")
+
+
+def lowest_version(spec: str) -> tuple[int, int] | None:
+    """`^0.14.2` → (0, 14), `>=16.3 <19` → (16, 3), `^17 || ^18` → (17, 0); tags → None."""
+    found = [(int(m.group(1)), int(m.group(2) or 0)) for m in _VERSION.finditer(spec.split("@")[-1])]
+    return min(found) if found else None
 
 
 def lowest_major(spec: str) -> int | None:
@@ -188,8 +204,9 @@ def _read_manifest(root: Path, rel: str) -> PackageManifest | None:
     name = data.get("name")
     engines = data.get("engines")
     node_spec = engines.get("node") if isinstance(engines, dict) else None
-    majors = [m for m in (lowest_major(s) for s in react_specs) if m is not None]
-    react_spec = str(min(majors)) if majors else (react_specs[0] if react_specs else None)
+    # The spec allowing the lowest version governs (`lowest_version` re-reads it).
+    versions = [(v, spec) for spec in react_specs if (v := lowest_version(spec)) is not None]
+    react_spec = "{}.{}".format(*min(versions)[0]) if versions else (react_specs[0] if react_specs else None)
     return PackageManifest(
         directory=dir_of(rel),
         name=name if isinstance(name, str) else "",

@@ -40,6 +40,32 @@ LEGACY_ROOT = (
 
 
 # AI211 deprecated-react-api
+def test_react_apis_removed_from_where_code_reaches_them_are_flagged_in_every_form(tmp_path: Path) -> None:
+    code = (
+        "import { createClass, PropTypes as P } from 'react';  // expect: AI211\n"
+        "const { printDOM } = require('react-addons-perf');  // expect: AI211\n"
+        "import { renderToNodeStream } from 'react-dom/server';  // expect: AI211\n"
+        "import { act, renderIntoDocument } from 'react-dom/test-utils';  // expect: AI211\n"
+        "React.render(<App />, root);  // expect: AI211\n"
+        "const div = React.DOM.div;  // expect: AI211\n"
+        "React.addons.TestUtils.Simulate.click(node);  // expect: AI211\n"
+        "printDOM(); renderToNodeStream(el); createClass({}); P.string;\n"
+    )
+    hits = _hits(DeprecatedReactApi(), code, tmp_path, filename="src/a.jsx", package_json=REACT_19)
+    assert hit_lines(hits) == [1, 1, 2, 3, 4, 5, 6, 7]  # createClass and PropTypes on line 1
+    assert next(h for h in hits if h.line == 5).message == (
+        "`React.render` was removed in React 15 (this package declares React 19); "
+        "use `createRoot(container).render(element)` from `react-dom/client`."
+    )
+
+
+def test_react_table_respects_the_declared_version_and_local_names(tmp_path: Path) -> None:
+    old = '{"dependencies": {"react": "~0.13.3"}}'
+    code = "React.render(<App />, root);\nconst React = makeReact();\n"
+    assert _lines(DeprecatedReactApi(), "React.render(<App />, root);\n", tmp_path, package_json=old) == []
+    assert _lines(DeprecatedReactApi(), code, tmp_path, package_json=REACT_19) == []
+
+
 def test_react_17_legacy_root_render_is_correct_and_quiet(tmp_path: Path) -> None:
     assert _lines(DeprecatedReactApi(), LEGACY_ROOT, tmp_path, package_json=REACT_17) == []
 
