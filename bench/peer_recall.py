@@ -85,7 +85,7 @@ ESLINT_SUITES = (
         "require-atomic-updates",
         "eslint+eslint",
         "tests/lib/rules/require-atomic-updates.js",
-        "AI412",
+        "AI412,AI413",
         "src/case.js",
     ),
     EslintSuite(
@@ -143,8 +143,14 @@ def _git_show(mirrors: Path, repo: str, path: str) -> str:
     ).stdout
 
 
-def run_on(rule_id: str, code: str, filename: str, extra: dict[str, str]) -> list[int]:
-    """Lines `rule_id` reports on `code` written as `filename` in a fresh repository."""
+def run_on(rule_ids: str, code: str, filename: str, extra: dict[str, str]) -> list[int]:
+    """Lines the rules `rule_ids` ("AI412,AI413") report on `code` written as `filename`."""
+    return sorted(
+        line for rule_id in rule_ids.split(",") for line in _run_one(rule_id, code, filename, extra)
+    )
+
+
+def _run_one(rule_id: str, code: str, filename: str, extra: dict[str, str]) -> list[int]:
     rule = RULES[rule_id]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -9,15 +9,8 @@ from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import SCOPE_NODES, dotted_name
+from scanners.rules.python.locks import LockOrigins, async_functions
 from scanners.source import SourceFile
-
-_LOCK_WORDS = ("lock", "mutex", "semaphore", "sem", "cond")
-
-
-def _is_lockish(expr: ast.expr) -> bool:
-    target = expr.func if isinstance(expr, ast.Call) else expr
-    name = dotted_name(target)
-    return name is not None and any(word in name.rpartition(".")[2].lower() for word in _LOCK_WORDS)
 
 
 def _first_await(stmts: list[ast.stmt]) -> ast.Await | None:
@@ -133,14 +126,14 @@ class CheckThenActAcrossAwaitRule:
     )
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
-        tree = source.python_tree
-        if tree is None or "await" not in source.text:
+        found = async_functions(source)
+        if found is None:
             return
-        for node in ast.walk(tree):
-            if isinstance(node, ast.AsyncFunctionDef):
-                yield from self._check_function(node)
+        _, functions, locks = found
+        for node in functions:
+            yield from self._check_function(node, locks)
 
-    def _check_function(self, function: ast.AsyncFunctionDef) -> Iterator[Hit]:
+    def _check_function(self, function: ast.AsyncFunctionDef, locks: LockOrigins) -> Iterator[Hit]:
         shared: set[str] = set()
         stack: list[ast.AST] = list(function.body)
         while stack:
@@ -156,15 +149,15 @@ class CheckThenActAcrossAwaitRule:
             if not isinstance(node, SCOPE_NODES):
                 stack.extend(ast.iter_child_nodes(node))
         if shared:
-            yield from self._check_block(function.body, shared)
+            yield from self._check_block(function.body, shared, locks)
 
     def _check_block(
-        self, stmts: list[ast.stmt], shared: set[str], seen: set[int] | None = None
+        self, stmts: list[ast.stmt], shared: set[str], locks: LockOrigins, seen: set[int] | None = None
     ) -> Iterator[Hit]:
         seen = set() if seen is None else seen  # one finding per assignment, however many checks
         for stmt in stmts:
             if isinstance(stmt, (ast.With, ast.AsyncWith)) and any(
-                _is_lockish(i.context_expr) for i in stmt.items
+                locks.is_lock(i.context_expr) for i in stmt.items
             ):
                 continue  # check and act under one lock
             if isinstance(stmt, ast.If):
@@ -181,7 +174,7 @@ class CheckThenActAcrossAwaitRule:
                 if isinstance(inner, list) and not isinstance(stmt, SCOPE_NODES):
                     blocks = [h.body for h in inner] if field == "handlers" else [inner]
                     for block in blocks:
-                        yield from self._check_block(block, shared, seen)
+                        yield from self._check_block(block, shared, locks, seen)
 
     def _hit(self, check: ast.If, assign: ast.stmt, name: str, first: ast.Await) -> Hit:
         return Hit(

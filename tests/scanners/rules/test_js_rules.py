@@ -20,7 +20,7 @@ from scanners.rules.javascript.security import (
     SensitiveDataInConsole,
 )
 from scanners.rules.secrets import KNOWN_FORMATS
-from tests.scanners.rules.harness import hit_lines, run_rule
+from tests.scanners.rules.harness import assert_marked, hit_lines, run_rule
 
 
 def _hits(rule: Any, code: str, tmp_path: Path, filename: str = "src/a.tsx", **files: str) -> list[Hit]:
@@ -293,3 +293,25 @@ def test_a_front_end_session_object_printed_to_the_console_is_sensitive(tmp_path
         "console.log('sessions open', sessionCount);\n"
     )
     assert [h.line for h in run_rule(rule, code, tmp_path, filename="src/auth.ts")] == [2]
+
+
+# AI413 lost-update-across-await-js
+def test_lost_update_js_covers_logical_assignment_ternaries_closures_and_members(tmp_path: Path) -> None:
+    code = (
+        "let cache;\n"
+        "const stats = { hits: 0 };\n"
+        "export async function load(key, cond) {\n"
+        "  cache ||= await fetchAll();  // expect: AI413\n"
+        "  cache = cond ? cache : await fetchAll();\n"
+        "  cache = cond ? cache + await more() : null;  // expect: AI413\n"
+        "  stats.hits = stats.hits + await count(key);  // expect: AI413\n"
+        "  stats.hits = (await count(key)) + stats.hits;\n"
+        "  let local = 0;\n"
+        "  local += await count(key);\n"
+        "  let seen = 0;\n"
+        "  onDone(() => seen);\n"
+        "  seen += await count(key);  // expect: AI413\n"
+        "}\n"
+        "function sync() { cache += 1; }\n"
+    )
+    assert_marked("AI413", code, tmp_path, filename="src/a.js")
