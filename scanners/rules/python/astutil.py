@@ -123,8 +123,15 @@ def handler_names(handler: ast.ExceptHandler) -> list[str]:
     """Dotted names an `except` clause catches (`except (OSError, x.Y)` → [OSError, x.Y])."""
     if handler.type is None:
         return []
-    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return [n for n in (dotted_name(t) for t in types) if n is not None]
+    types: list[ast.expr] = [handler.type]
+    names: list[str] = []
+    while types:  # nested tuples catch their members too: `except ((A, B), C)`
+        current = types.pop(0)
+        if isinstance(current, ast.Tuple):
+            types[:0] = current.elts
+        elif (name := dotted_name(current)) is not None:
+            names.append(name)
+    return names
 
 
 def is_test_path(path: str) -> bool:
