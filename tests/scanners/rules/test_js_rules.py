@@ -315,3 +315,23 @@ def test_lost_update_js_covers_logical_assignment_ternaries_closures_and_members
         "function sync() { cache += 1; }\n"
     )
     assert_marked("AI413", code, tmp_path, filename="src/a.js")
+
+
+# AI511 sensitive-data-in-console: whole objects, personal data, debug loggers
+def test_console_rule_covers_whole_objects_personal_data_and_debug_loggers(tmp_path: Path) -> None:
+    code = (
+        "import createDebug from 'debug';\n"
+        "const trace = require('debug')('app:http');\n"
+        "const dbg = createDebug('app:db');\n"
+        "export function handle(req, user, order) {\n"
+        "  trace('request %o', req.headers);  // expect: AI511\n"
+        "  dbg('env', process.env);  // expect: AI511\n"
+        "  console.log('charging', order.cardNumber);  // expect: AI511\n"
+        "  logger.info(JSON.stringify(user));  // expect: AI511\n"
+        "  pino.info({ body: req.body }, 'login');  // expect: AI511\n"
+        "  console.log('path', req.path, 'user', user.id, order.total);\n"
+        "  trace('header count', Object.keys(req.headers).length);\n"
+        "  format('token');\n"
+        "}\n"
+    )
+    assert_marked("AI511", code, tmp_path, filename="src/a.js")
