@@ -12,6 +12,7 @@ from collections import Counter
 from scanners.model import RuleMeta
 from scanners.rules.base import RepoRule, Rule
 from scanners.rules.javascript.deprecated import DeprecatedJsApi
+from scanners.rules.javascript.exports import MissingJsExport
 from scanners.rules.javascript.fetch import UncheckedFetchResponse, UnguardedExternalData
 from scanners.rules.javascript.imports import UndeclaredJsPackage, UnresolvedJsImport
 from scanners.rules.javascript.lost_updates import LostUpdateAcrossAwaitJs
@@ -71,6 +72,7 @@ REPO_RULES: tuple[RepoRule, ...] = (
     NamingDrift(),
     # JavaScript / TypeScript: context
     JsNamingDrift(),
+    MissingJsExport(),
 )
 
 
