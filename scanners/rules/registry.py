@@ -22,6 +22,7 @@ from scanners.rules.javascript.promises import PromiseWithoutCatch
 from scanners.rules.javascript.races import CheckThenActAcrossAwaitJs
 from scanners.rules.javascript.react import DeprecatedReactApi
 from scanners.rules.javascript.security import HardcodedSecretJs, SensitiveDataInConsole
+from scanners.rules.placeholder_rule import PlaceholderPackage
 from scanners.rules.python.concurrency import UnsynchronisedSharedStateRule
 from scanners.rules.python.concurrency_async import CheckThenActAcrossAwaitRule
 from scanners.rules.python.concurrency_updates import LostUpdateAcrossAwaitRule
@@ -73,6 +74,8 @@ REPO_RULES: tuple[RepoRule, ...] = (
     # JavaScript / TypeScript: context
     JsNamingDrift(),
     MissingJsExport(),
+    # Manifests: context
+    PlaceholderPackage(),
 )
 
 

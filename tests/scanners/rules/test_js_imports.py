@@ -203,7 +203,11 @@ def test_missing_export_checks_named_imports_and_re_exports_against_the_target_f
     hits = run_rule(RULES["AI114"], code, tmp_path, filename="src/app.ts", extra_files=files)
     assert [(h.line, h.message) for h in hits] == [
         (1, "`./lib` (src/lib/index.ts) does not export `Shape`; it exports `Options`, `a`, `b`, `declared`"),
-        (3, "`./lib/index` (src/lib/index.ts) does not export `nope`; it exports `Options`, `a`, `b`, `declared`"),
+        (
+            3,
+            "`./lib/index` (src/lib/index.ts) does not export `nope`; "
+            "it exports `Options`, `a`, `b`, `declared`",
+        ),
     ]
 
 
