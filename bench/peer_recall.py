@@ -49,6 +49,8 @@ class EslintSuite:
         if self.name == "require-atomic-updates":
             return "await" in case["code"]  # generators (`yield`) are outside our async-only scope
         options = case.get("options") or [{}]
+        if self.name == "promise/catch-or-return":
+            return not case.get("options")  # allowThen/terminationMethod: ESLint configuration
         # Per-rule ignore lists are ESLint configuration, not something a repository declares.
         return not (isinstance(options[0], dict) and any(k.startswith("ignore") for k in options[0]))
 
@@ -87,6 +89,13 @@ ESLINT_SUITES = (
         "eslint+eslint",
         "tests/lib/rules/require-atomic-updates.js",
         "AI412,AI413",
+        "src/case.js",
+    ),
+    EslintSuite(
+        "promise/catch-or-return",
+        "eslint-community+eslint-plugin-promise",
+        "__tests__/catch-or-return.js",
+        "AI313",
         "src/case.js",
     ),
     EslintSuite(

@@ -194,7 +194,7 @@ def test_json_parse_of_a_variable_read_from_a_file_is_flagged(tmp_path: Path) ->
 # AI313 promise-without-catch
 def test_handled_returned_awaited_or_assigned_chains_are_quiet(tmp_path: Path) -> None:
     code = (
-        "async function f() {\n  load().then(a).catch(b);\n  load().then(a, b);\n"
+        "async function f() {\n  load().then(a).catch(b);\n  load().then(null, b);\n"
         "  load().then(a).then(null, b);\n"
         "  await load().then(a);\n  const q = load().then(a);\n  ready.then(a);\n"
         "  sleep(5).then(a);\n  return load().then(a);\n}\n"
@@ -204,6 +204,15 @@ def test_handled_returned_awaited_or_assigned_chains_are_quiet(tmp_path: Path) -
 
 def test_finally_alone_does_not_handle_rejection(tmp_path: Path) -> None:
     assert _lines(PromiseWithoutCatch(), "save().then(a).finally(b);\n", tmp_path, filename="src/a.js") == [1]
+
+
+def test_a_rejection_handler_beside_the_callback_does_not_cover_the_callback(tmp_path: Path) -> None:
+    # `.then(a, b)`: `b` handles `load()` failing, nothing handles `a` throwing.
+    code = (
+        "function f(promise, other) {\n  load().then(a, b);\n  promise.then(cb);\n"
+        "  other.then(cb);\n  return other;\n}\nload().catch(b).finally(c);\n"
+    )
+    assert _lines(PromiseWithoutCatch(), code, tmp_path, filename="src/a.js") == [2, 3]
 
 
 # AI412 check-then-act-across-await-js
