@@ -49,6 +49,41 @@ def _assignments_after(
         stack.extend(ast.iter_child_nodes(node))
 
 
+def _claims_before_await(stmts: list[ast.stmt], shared: set[str]) -> bool:
+    """`_pending[key] = ensure_future(...)` before the first `await`: the request is claimed
+    synchronously (one pending task per key), so later writes carry the same result."""
+    for stmt in stmts:
+        if _first_await([stmt]) is not None:
+            return False
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    base = target.value if isinstance(target, ast.Subscript) else target
+                    if dotted_name(base) in shared:
+                        return True
+    return False
+
+
+def _module_containers(tree: ast.Module) -> set[str]:
+    """Module-level names bound to a dict/list/set display or constructor (`_cache = {}`)."""
+    names: set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign):
+            targets, value = stmt.targets, stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            targets, value = [stmt.target], stmt.value
+        else:
+            continue
+        container = isinstance(value, (ast.Dict, ast.List, ast.Set)) or (
+            isinstance(value, ast.Call)
+            and (dotted_name(value.func) or "").rpartition(".")[2]
+            in ("dict", "list", "set", "defaultdict", "OrderedDict", "WeakValueDictionary")
+        )
+        if container:
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
 def _tested(test: ast.expr, shared: set[str]) -> set[str]:
     return {
         name
@@ -67,11 +102,14 @@ class CheckThenActAcrossAwaitRule:
         confidence=Confidence.MEDIUM,
         scanner=ScannerId.AI_RULES,
         what=(
-            "In an `async def`, flags a module global (declared `global`) or an instance attribute "
-            "(`self.x`, or an item of it) that an `if` tests and the same branch assigns after an "
-            "`await`: while the coroutine waits, another task passes the same check and both act "
-            "on a stale decision. Not flagged when the check and the assignment are under "
-            "`async with <lock>` (an `asyncio.Lock`) or when no `await` separates them."
+            "In an `async def`, flags a module global (declared `global`), an item of a "
+            "module-level container (`_cache[key]`) or an instance attribute (`self.x`, or an "
+            "item of it) that an `if` tests and the same branch assigns after an `await` — or, "
+            "after a guard clause (`if key in _cache: return _cache[key]`), the code that follows "
+            "it: while the coroutine waits, another task passes the same check and both act on a "
+            "stale decision. Not flagged when the check and the assignment are under "
+            "`async with <lock>` (an `asyncio.Lock` or other lock, recognised by the assignment "
+            "that created it) or when no `await` separates them."
         ),
         why=(
             "A cache filled by `await fetch()` looks sequential in a single-request demo "
@@ -129,15 +167,21 @@ class CheckThenActAcrossAwaitRule:
         found = async_functions(source)
         if found is None:
             return
-        _, functions, locks = found
+        tree, functions, locks = found
+        module_names = _module_containers(tree)
         for node in functions:
-            yield from self._check_function(node, locks)
+            yield from self._check_function(node, locks, module_names)
 
-    def _check_function(self, function: ast.AsyncFunctionDef, locks: LockOrigins) -> Iterator[Hit]:
+    def _check_function(
+        self, function: ast.AsyncFunctionDef, locks: LockOrigins, module_names: set[str]
+    ) -> Iterator[Hit]:
         shared: set[str] = set()
+        stored: set[str] = {a.arg for a in (*function.args.args, *function.args.kwonlyargs)}
         stack: list[ast.AST] = list(function.body)
         while stack:
             node = stack.pop()
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                stored.add(node.id)
             if isinstance(node, ast.Global):
                 shared.update(node.names)
             elif (
@@ -148,6 +192,8 @@ class CheckThenActAcrossAwaitRule:
                 shared.add(f"self.{node.attr}")
             if not isinstance(node, SCOPE_NODES):
                 stack.extend(ast.iter_child_nodes(node))
+        # A module-level dict/list/set the function only subscripts (`_cache[key] = …`).
+        shared |= module_names - stored
         if shared:
             yield from self._check_block(function.body, shared, locks)
 
@@ -162,7 +208,19 @@ class CheckThenActAcrossAwaitRule:
                 continue  # check and act under one lock
             if isinstance(stmt, ast.If):
                 tested = _tested(stmt.test, shared)
-                for branch in (stmt.body, stmt.orelse):
+                branches = [stmt.body, stmt.orelse]
+                if (
+                    tested
+                    and not stmt.orelse
+                    and stmt.body
+                    and isinstance(stmt.body[-1], (ast.Return, ast.Raise))
+                ):
+                    # A guard clause (`if key in _cache: return _cache[key]`): what follows it
+                    # in the block is the other branch.
+                    rest = stmts[stmts.index(stmt) + 1 :]
+                    if not _claims_before_await(rest, shared):
+                        branches.append(rest)
+                for branch in branches:
                     first = _first_await(branch) if tested else None
                     if first is not None:
                         for assign, name in _assignments_after(branch, tested, first):

@@ -219,3 +219,10 @@ def test_missing_export_suggests_the_closest_export(tmp_path: Path) -> None:
         "`./security.js` (src/security.js) does not export `sanitizeHTML`; it exports `sanitizeHtml`; "
         "did you mean `sanitizeHtml`?"
     ]
+
+
+def test_typescript_esm_js_specifier_resolves_to_a_jsx_file_too(tmp_path: Path) -> None:
+    files = {"src/Button.jsx": "export const Button = () => null;\n", "src/nested/index.mts": "export {};\n"}
+    code = "import { Button } from './Button.js';\nimport './nested/index.mjs';\nimport './Missing.js';\n"
+    hits = run_rule(UnresolvedJsImport(), code, tmp_path, filename="src/app.ts", extra_files=files)
+    assert hit_lines(hits) == [3]

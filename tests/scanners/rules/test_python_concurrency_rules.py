@@ -180,3 +180,27 @@ def test_lost_update_covers_compound_forms_and_stays_quiet_when_reads_follow_the
         "        self.balance += amount\n"
     )
     assert_marked("AI403", code, tmp_path)
+
+
+def test_check_then_act_sees_guard_clauses_and_module_level_caches(tmp_path: Path) -> None:
+    code = (
+        "_cache = {}\n"
+        "_settings = load()\n"
+        "async def user(key):\n"
+        "    if key in _cache:\n"
+        "        return _cache[key]\n"
+        "    value = await fetch(key)\n"
+        "    _cache[key] = value  # expect: AI402\n"
+        "    return value\n"
+        "async def local_only(key):\n"
+        "    _cache = {}\n"
+        "    if key in _cache:\n"
+        "        return _cache[key]\n"
+        "    _cache[key] = await fetch(key)\n"
+        "async def claimed_first(key):\n"
+        "    if key in _cache:\n"
+        "        return _cache[key]\n"
+        "    _cache[key] = pending = start(key)\n"
+        "    return await pending\n"
+    )
+    assert_marked("AI402", code, tmp_path)
