@@ -25,6 +25,7 @@ from scanners.fingerprint import assign_fingerprints
 from scanners.headroom import with_headroom
 from scanners.model import FileMetrics, Finding, RuleMeta, ScannerId, ScanResult, ScanWarning
 from scanners.project.context import RepoContext, build_repo_context
+from scanners.project.registry import RegistryConfig
 from scanners.registry import DEFAULT_SCANNERS, rule_metadata, scanner_versions, validate_scanner_ids
 from scanners.rules.base import RepoRule, Rule
 from scanners.rules.registry import FILE_RULES, REPO_RULES
@@ -45,6 +46,8 @@ class EngineConfig:
     mi_threshold: float = 10.0  # radon mi below this (rank C) → RAD002
     scanners: frozenset[ScannerId] = field(default=DEFAULT_SCANNERS)
     cache_dir: Path | None = None  # per-file result cache; None disables it
+    # Registry lookup of declared packages (AI116); None (the default) makes no network call.
+    registry: RegistryConfig | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "scanners", validate_scanner_ids(self.scanners))
@@ -86,7 +89,11 @@ def scan_directory(
     catalogue = rule_metadata(config.scanners, custom_meta)
 
     discovered, warnings = discover(root, config.max_file_bytes)
-    context = _context(root, discovered, warnings) if ScannerId.AI_RULES in config.scanners else None
+    context = (
+        _context(root, discovered, warnings, config.registry)
+        if ScannerId.AI_RULES in config.scanners
+        else None
+    )
     sources = [f for f in discovered if f.language is not None]
     outcomes, pool_warnings = _analyse_all(root, sources, config, context, file_rules, all_repo_rules)
     warnings.extend(pool_warnings)
@@ -124,10 +131,12 @@ def scan_directory(
     )
 
 
-def _context(root: Path, discovered: list[DiscoveredFile], warnings: list[ScanWarning]) -> RepoContext | None:
+def _context(
+    root: Path, discovered: list[DiscoveredFile], warnings: list[ScanWarning], registry: RegistryConfig | None
+) -> RepoContext | None:
     try:
         # json, tomllib and ast recurse per nesting level of a manifest: same budget always.
-        return with_headroom(lambda: build_repo_context(root, [f.path for f in discovered]))
+        return with_headroom(lambda: build_repo_context(root, [f.path for f in discovered], registry))
     except Exception as exc:
         # Without a context our rules cannot run; bandit and radon still can.
         message = f"custom rules skipped: {type(exc).__name__}: {exc}"[:500]

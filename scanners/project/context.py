@@ -8,6 +8,7 @@ from pathlib import Path
 
 from scanners.project.javascript import JsProject, build_js_project
 from scanners.project.python import PythonProject, build_python_project
+from scanners.project.registry import PackageStatus, RegistryConfig, lookup_packages
 
 
 @dataclass(frozen=True)
@@ -18,14 +19,27 @@ class RepoContext:
     paths: frozenset[str]  # every discovered file, relative POSIX paths
     python: PythonProject = field(default_factory=PythonProject)
     js: JsProject = field(default_factory=JsProject)
+    # Registry facts of the declared packages; empty unless the scan enabled the lookup.
+    registry: tuple[PackageStatus, ...] = ()
+    registry_min_age_days: int = 30
 
 
-def build_repo_context(root: Path, paths: Iterable[str]) -> RepoContext:
-    """Index the repository once, before any file is analysed."""
+def build_repo_context(
+    root: Path, paths: Iterable[str], registry: RegistryConfig | None = None
+) -> RepoContext:
+    """Index the repository once, before any file is analysed (and, when `registry` is
+    given, ask the package registries about the declared packages)."""
     all_paths = frozenset(paths)
+    python = build_python_project(root, all_paths)
+    js = build_js_project(root, all_paths)
+    statuses: tuple[PackageStatus, ...] = ()
+    if registry is not None:
+        statuses = lookup_packages(registry, js.declared_packages, [d.name for d in python.dependencies])
     return RepoContext(
         root=str(root),
         paths=all_paths,
-        python=build_python_project(root, all_paths),
-        js=build_js_project(root, all_paths),
+        python=python,
+        js=js,
+        registry=statuses,
+        registry_min_age_days=registry.min_age_days if registry else 30,
     )

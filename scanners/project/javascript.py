@@ -40,6 +40,7 @@ class PackageManifest:
     packages: frozenset[str]
     react_spec: str | None  # the declared `react` version range, if any
     has_preact: bool = False
+    node_spec: str | None = None  # `engines.node`, if declared
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,21 @@ class JsProject:
                 return lowest_major(manifest.react_spec)
         return None
 
+    def node_major(self, path: str) -> int | None:
+        """Lowest Node major the governing package.json's `engines.node` allows (None when
+        undeclared): an API deprecated after it may be the only one that Node has."""
+        for manifest in self.manifests_for(path):
+            if manifest.node_spec is not None:
+                return lowest_major(manifest.node_spec)
+        return None
+
+    def react_version(self, path: str) -> tuple[int, int] | None:
+        """Lowest (major, minor) of React the governing package.json allows."""
+        for manifest in self.manifests_for(path):
+            if manifest.react_spec is not None:
+                return lowest_version(manifest.react_spec)
+        return None
+
     def uses_preact_only(self, path: str) -> bool:
         manifests = self.manifests_for(path)
         return any(m.has_preact for m in manifests) and all(m.react_spec is None for m in manifests)
@@ -94,6 +110,15 @@ class JsProject:
 
     def base_urls_for(self, path: str) -> list[str]:
         return [c.base_url for c in self.tsconfigs if c.base_url is not None and is_under(path, c.directory)]
+
+
+_VERSION = re.compile(r"(?<![\w.])(\d+)(?:\.(\d+))?")
+
+
+def lowest_version(spec: str) -> tuple[int, int] | None:
+    """`^0.14.2` → (0, 14), `>=16.3 <19` → (16, 3), `^17 || ^18` → (17, 0); tags → None."""
+    found = [(int(m.group(1)), int(m.group(2) or 0)) for m in _VERSION.finditer(spec.split("@")[-1])]
+    return min(found) if found else None
 
 
 def lowest_major(spec: str) -> int | None:
@@ -177,14 +202,18 @@ def _read_manifest(root: Path, rel: str) -> PackageManifest | None:
         if isinstance(bundled, list):
             packages.update(b for b in bundled if isinstance(b, str))
     name = data.get("name")
-    majors = [m for m in (lowest_major(s) for s in react_specs) if m is not None]
-    react_spec = str(min(majors)) if majors else (react_specs[0] if react_specs else None)
+    engines = data.get("engines")
+    node_spec = engines.get("node") if isinstance(engines, dict) else None
+    # The spec allowing the lowest version governs (`lowest_version` re-reads it).
+    versions = [(v, spec) for spec in react_specs if (v := lowest_version(spec)) is not None]
+    react_spec = "{}.{}".format(*min(versions)[0]) if versions else (react_specs[0] if react_specs else None)
     return PackageManifest(
         directory=dir_of(rel),
         name=name if isinstance(name, str) else "",
         packages=frozenset(packages),
         react_spec=react_spec,
         has_preact="preact" in packages,
+        node_spec=node_spec if isinstance(node_spec, str) else None,
     )
 
 

@@ -12,16 +12,20 @@ from collections import Counter
 from scanners.model import RuleMeta
 from scanners.rules.base import RepoRule, Rule
 from scanners.rules.javascript.deprecated import DeprecatedJsApi
+from scanners.rules.javascript.exports import MissingJsExport
 from scanners.rules.javascript.fetch import UncheckedFetchResponse, UnguardedExternalData
 from scanners.rules.javascript.imports import UndeclaredJsPackage, UnresolvedJsImport
+from scanners.rules.javascript.lost_updates import LostUpdateAcrossAwaitJs
 from scanners.rules.javascript.naming import JsNamingDrift
 from scanners.rules.javascript.password_hash import WeakPasswordHashJs
 from scanners.rules.javascript.promises import PromiseWithoutCatch
 from scanners.rules.javascript.races import CheckThenActAcrossAwaitJs
 from scanners.rules.javascript.react import DeprecatedReactApi
 from scanners.rules.javascript.security import HardcodedSecretJs, SensitiveDataInConsole
+from scanners.rules.placeholder_rule import PlaceholderPackage
 from scanners.rules.python.concurrency import UnsynchronisedSharedStateRule
 from scanners.rules.python.concurrency_async import CheckThenActAcrossAwaitRule
+from scanners.rules.python.concurrency_updates import LostUpdateAcrossAwaitRule
 from scanners.rules.python.context_rules import NamingDrift, UndeclaredDependency, UnresolvedImport
 from scanners.rules.python.deprecated import DeprecatedApiRule
 from scanners.rules.python.exceptions import BareExceptRule, SwallowedExceptionRule
@@ -43,6 +47,7 @@ FILE_RULES: tuple[Rule, ...] = (
     UncheckedOptionalRule(),
     UnsynchronisedSharedStateRule(),
     CheckThenActAcrossAwaitRule(),
+    LostUpdateAcrossAwaitRule(),
     SensitiveDataInLogRule(),
     HardcodedSecretRule(),
     # JavaScript / TypeScript
@@ -55,6 +60,7 @@ FILE_RULES: tuple[Rule, ...] = (
     UnguardedExternalData(),
     PromiseWithoutCatch(),
     CheckThenActAcrossAwaitJs(),
+    LostUpdateAcrossAwaitJs(),
     SensitiveDataInConsole(),
     HardcodedSecretJs(),
 )
@@ -67,6 +73,9 @@ REPO_RULES: tuple[RepoRule, ...] = (
     NamingDrift(),
     # JavaScript / TypeScript: context
     JsNamingDrift(),
+    MissingJsExport(),
+    # Manifests: context
+    PlaceholderPackage(),
 )
 
 

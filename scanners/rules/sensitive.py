@@ -228,3 +228,62 @@ def is_password_name(name: str) -> bool:
     if head == "pass":
         return len(words) >= 2 and words[-2] in _PASS_QUALIFIERS
     return head in _PASSWORD_WORDS
+
+
+# Personal data that regulations (GDPR, PCI DSS, HIPAA) keep out of logs: judged by the
+# head like secrets (`customer_ssn`, `cardNumber`), never by a bare `number` or `date`.
+_PERSONAL_HEADS = frozenset({"ssn", "cvv", "cvc", "cvv2", "iban", "dob", "birthdate", "birthday", "pan"})
+_PERSONAL_PAIRS = frozenset(
+    {
+        ("card", "number"),
+        ("credit", "card"),
+        ("card", "num"),
+        ("cc", "number"),
+        ("social", "security"),
+        ("security", "number"),
+        ("passport", "number"),
+        ("of", "birth"),
+        ("birth", "date"),
+        ("tax", "id"),
+        ("national", "id"),
+        ("medical", "record"),
+        ("bank", "account"),
+        ("account", "number"),
+        ("routing", "number"),
+    }
+)
+
+
+@lru_cache(maxsize=4096)
+def is_personal_name(name: str) -> bool:
+    """True when `name` holds regulated personal data (card number, SSN, IBAN, birth date…).
+
+    >>> [is_personal_name(n) for n in ("cardNumber", "customer_ssn", "page_number", "card_type")]
+    [True, True, False, False]
+    """
+    words = _significant(name)
+    if not words or words[0] in _NON_VALUE_PREFIXES:
+        return False
+    if words[-1] in _PERSONAL_HEADS:
+        return True
+    return len(words) >= 2 and (words[-2], words[-1]) in _PERSONAL_PAIRS
+
+
+# Objects that carry credentials as a whole: every request header (Authorization,
+# Cookie), the environment (every secret the process was given), a request body (the
+# login form's password). The last part of a dotted path is judged, behind one of
+# `_WHOLE_OWNERS` when it is a generic word.
+_WHOLE_ALWAYS = frozenset({"headers", "cookies", "environ", "meta", "cookie_jar"})
+_WHOLE_OWNED = frozenset({"body", "form", "post", "json", "data", "env", "files", "values"})
+_WHOLE_OWNERS = frozenset({"request", "req", "process", "os", "ctx", "context", "event"})
+
+
+def whole_object(path: str) -> bool:
+    """`request.headers`, `req.body`, `process.env`, `os.environ`, `headers`: a dump of one
+    of these writes credentials, whatever the log message says."""
+    parts = path.split(".")
+    last = parts[-1].lower()
+    if last in _WHOLE_ALWAYS:
+        return True
+    owner = parts[-2].lower().lstrip("_") if len(parts) >= 2 else ""
+    return last in _WHOLE_OWNED and owner in _WHOLE_OWNERS

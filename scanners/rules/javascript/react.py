@@ -7,12 +7,15 @@ from collections.abc import Iterator
 from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
+from scanners.rules.javascript.modules import module_paths, references
+from scanners.rules.javascript.react_apis import BY_PATH, GLOBALS, ReactApi
 from scanners.rules.javascript.syntax import (
     JS_LANGUAGES,
     Node,
     call_name,
     captures,
     line_of,
+    local_bindings,
     matches,
     module_bindings,
     text,
@@ -73,7 +76,12 @@ class DeprecatedReactApi:
             "or newer (never when it is older); `React.PropTypes`/`React.createClass` (removed in "
             "16); `defaultProps` on function components (deprecated in 18.3, removed in 19) and "
             "`propTypes` on 19 (no longer checked). Severity follows the React version the "
-            "governing package.json declares (the lowest a range allows)."
+            "governing package.json declares (the lowest a range allows). Also a table of "
+            "APIs removed from where code reaches them (`React.render`/`renderToString` moved "
+            "to `react-dom` in 0.14, `React.DOM`/`React.addons`/`createClass`/`PropTypes` "
+            "removed in 16 — also as `{ createClass }` from `react` — `renderToNodeStream`, "
+            "`react-dom/test-utils` and `react-test-renderer/shallow` removed in 19), "
+            "through imports, `require`, destructuring and the `React` global."
         ),
         why=(
             "Tutorials and answers from the class-component era dominate the training data, "
@@ -104,6 +112,7 @@ class DeprecatedReactApi:
             "}\n"
             "\n"
             "ReactDOM.render(<UserProfile />, document.getElementById('root'));  // expect: AI211\n"
+            "const { PropTypes } = React;  // expect: AI211\n"
         ),
         use_instead=(
             "import { useEffect, useRef } from 'react';\n"
@@ -128,12 +137,14 @@ class DeprecatedReactApi:
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
         if source.ts_tree is None or not any(
-            token in source.text for token in ("React", "react", "findDOMNode", "componentWill", "refs")
+            token in source.text
+            for token in ("React", "react", "findDOMNode", "componentWill", "refs", "transferPropsTo")
         ):
             return
         if context.js.uses_preact_only(source.path):
             return  # Preact keeps these APIs
         major = context.js.react_major(source.path)
+        version = context.js.react_version(source.path)
         found = captures(source, _PATTERNS)
         bindings = _react_dom_bindings(source) if found.get("call") or found.get("member") else (set(), {})
         for node in found.get("member_def", []):
@@ -142,6 +153,8 @@ class DeprecatedReactApi:
             yield from self._bare_call(node, bindings, major)
         for node in found.get("member", []):
             yield from self._member(node, source, bindings, major)
+        if any(token in source.text for token in _TABLE_TOKENS):
+            yield from _table_hits(source, major, version)
         for node in found.get("string_ref", []):
             yield _removed_in_19(
                 node,
@@ -357,3 +370,73 @@ _COMPONENT_PATTERNS = (
     "(function_declaration name: (identifier) @name)",
     "(variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression)])",
 )
+
+
+# `react.render` and the other table paths need one of these in the text.
+_TABLE_TOKENS = ("React.", "react'", 'react"', "react-addons-perf", "react-dom/server", "test-utils",
+                 "react-test-renderer/shallow", "transferPropsTo")  # fmt: skip
+# Already reported by shape above (`React.PropTypes`/`React.createClass` members).
+_BY_SHAPE = frozenset({"react.PropTypes", "react.createClass"})
+
+
+def _table_hits(source: SourceFile, major: int | None, version: tuple[int, int] | None) -> Iterator[Hit]:
+    """Paths of the React table, however reached: `React.render`, `{ createClass }` from
+    `react`, `const { printDOM } = ReactPerf`, an import of `react-dom/test-utils`."""
+    tree = source.ts_tree
+    if tree is None:
+        return
+    paths = module_paths(tree.root_node, local_bindings(source), frozenset(GLOBALS))
+    seen: set[tuple[int, str]] = set()
+
+    def hit(node: Node, path: str | None, by_shape: bool = False) -> Iterator[Hit]:
+        if path is None:
+            return
+        head, dot, rest = path.partition(".")
+        api = BY_PATH.get(f"{GLOBALS.get(head, head)}{dot}{rest}")
+        if api is None or (by_shape and api.path in _BY_SHAPE):
+            return
+        if version is not None and version < api.deprecated:
+            return  # the repository still supports a React where this is current
+        if (line_of(node), api.path) not in seen:
+            seen.add((line_of(node), api.path))
+            yield _table_hit(node, api, major)
+
+    for statement, module in paths.import_sites:
+        yield from hit(statement, module)
+    bound_sites = {path for _, path in paths.sites}
+    for site, path in paths.sites:
+        yield from hit(site, path)
+    for node in references(tree.root_node):
+        if node.type == "identifier" and paths.bindings.get(text(node)) in bound_sites:
+            continue
+        yield from hit(node, paths.resolve(node), by_shape=node.type == "member_expression")
+        if node.type == "member_expression" and text(node) == "this.transferPropsTo":
+            yield Hit(
+                line_of(node),
+                "`this.transferPropsTo()` was removed in React 0.13; spread the props "
+                "(`<Child {...this.props} />`).",
+                column=node.start_point[1],
+                severity=Severity.HIGH,
+            )
+
+
+def _table_hit(node: Node, api: ReactApi, major: int | None) -> Hit:
+    shown = api.path.replace("react.", "React.", 1) if api.path.startswith("react.") else api.path
+    deprecated = ".".join(map(str, api.deprecated))
+    if api.removed is not None and major is not None and (major, 99) >= api.removed:
+        removed = ".".join(
+            map(str, api.removed[:1] if api.removed[1] == 0 and api.removed[0] else api.removed)
+        )
+        return Hit(
+            line_of(node),
+            f"`{shown}` was removed in React {removed} (this package declares React {major}); "
+            f"use {api.replacement}.",
+            column=node.start_point[1],
+            severity=Severity.HIGH,
+        )
+    removal = f", removed in {'.'.join(map(str, api.removed))}" if api.removed else ""
+    return Hit(
+        line_of(node),
+        f"`{shown}` is deprecated since React {deprecated}{removal}; use {api.replacement}.",
+        column=node.start_point[1],
+    )

@@ -25,7 +25,7 @@ RESOLVE_EXTENSIONS = (
 )  # fmt: skip
 # With TypeScript's ESM style, `./a.js` names the file that `./a.ts` compiles to.
 _TS_FOR_JS = {
-    ".js": (".ts", ".tsx", ".d.ts"),
+    ".js": (".ts", ".tsx", ".d.ts", ".jsx"),
     ".jsx": (".tsx",),
     ".mjs": (".mts", ".d.mts"),
     ".cjs": (".cts", ".d.cts"),
@@ -55,22 +55,32 @@ class Resolution:
 def file_exists(target: str, project: JsProject) -> bool:
     """Bundler resolution of a repo-relative path: exact file, + extension, TS's `.js`→`.ts`,
     platform variants, `/index.*`, or a directory with its own package.json."""
+    return resolve_file(target, project) is not None
+
+
+def resolve_file(target: str, project: JsProject) -> str | None:
+    """The file `target` resolves to (as `file_exists` judges it), or None; a directory
+    with its own package.json resolves to that package.json."""
     files = project.files
     if target and target in files:
-        return True
-    if any(target + ext in files for ext in RESOLVE_EXTENSIONS):
-        return True
+        return target
+    found = next((target + ext for ext in RESOLVE_EXTENSIONS if target + ext in files), None)
+    if found:
+        return found
     stem, ext = posixpath.splitext(target)
-    if any(stem + alt in files for alt in _TS_FOR_JS.get(ext, ())):
-        return True
-    if any(f"{target}.{p}{e}" in files for p in _PLATFORM_SUFFIXES for e in (".js", ".ts", ".tsx", ".jsx")):
-        return True
+    found = next((stem + alt for alt in _TS_FOR_JS.get(ext, ()) if stem + alt in files), None)
+    if found:
+        return found
+    platform = (f"{target}.{p}{e}" for p in _PLATFORM_SUFFIXES for e in (".js", ".ts", ".tsx", ".jsx"))
+    found = next((f for f in platform if f in files), None)
+    if found:
+        return found
     if target in project.directories:
         inside = f"{target}/" if target else ""
         if inside + "package.json" in files:
-            return True
-        return any(f"{inside}index{e}" in files for e in RESOLVE_EXTENSIONS)
-    return False
+            return inside + "package.json"
+        return next((f"{inside}index{e}" for e in RESOLVE_EXTENSIONS if f"{inside}index{e}" in files), None)
+    return None
 
 
 def package_name(spec: str) -> str:

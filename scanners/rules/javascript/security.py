@@ -21,7 +21,7 @@ from scanners.rules.javascript.syntax import (
     text,
 )
 from scanners.rules.secrets import detect_secret, mask_in_text, mask_secret
-from scanners.rules.sensitive import is_sensitive_name, split_words
+from scanners.rules.sensitive import is_personal_name, is_sensitive_name, split_words, whole_object
 from scanners.source import SourceFile
 
 _LOG_METHODS = ("log", "info", "warn", "error", "debug", "trace", "fatal", "verbose", "silly", "dir", "table")
@@ -37,6 +37,34 @@ _WRAPPERS = frozenset(
     {"parenthesized_expression", "await_expression", "as_expression", "non_null_expression",
      "satisfies_expression", "spread_element"}
 )  # fmt: skip
+
+
+# The `debug` package: `const debug = require('debug')('app')` / `import createDebug from
+# 'debug'; const log = createDebug('app')` — the loggers are plain function calls.
+_BARE_CALL_PATTERNS = ("((call_expression function: (identifier) @fn) @call)",)
+_DEBUG_PATTERNS = (
+    "(variable_declarator name: (identifier) @logger value: (call_expression function: (call_expression"
+    ' function: (identifier) @_req arguments: (arguments (string) @source))) (#eq? @_req "require"))',
+    "(import_statement (import_clause (identifier) @factory) source: (string) @source)",
+    "(variable_declarator name: (identifier) @logger value: (call_expression function: (identifier) @made))",
+)
+
+
+def _debug_loggers(source: SourceFile) -> set[str]:
+    """Local names of `debug` loggers in this file."""
+    factories: set[str] = set()
+    loggers: set[str] = set()
+    made: list[tuple[str, str]] = []
+    for match in matches(source, _DEBUG_PATTERNS):
+        module = string_value(match["source"][0]) if "source" in match else None
+        if "factory" in match and module == "debug":
+            factories.add(text(match["factory"][0]))
+        elif "made" in match:
+            made.append((text(match["logger"][0]), text(match["made"][0])))
+        elif "logger" in match and module == "debug":
+            loggers.add(text(match["logger"][0]))
+    loggers.update(name for name, factory in made if factory in factories)
+    return loggers
 
 
 def _is_session_object(name: str) -> bool:
@@ -57,8 +85,14 @@ def sensitive_value(node: Node, depth: int = 0) -> str | None:
     kind = node.type
     if kind in ("identifier", "member_expression", "subscript_expression"):
         name = identifier_name(node)
-        if name and (is_sensitive_name(name) or (kind == "identifier" and _is_session_object(name))):
+        if name and (
+            is_sensitive_name(name)
+            or is_personal_name(name)
+            or (kind == "identifier" and _is_session_object(name))
+        ):
             return text(node)
+        if kind != "subscript_expression" and whole_object(text(node).replace("this.", "")):
+            return text(node)  # `req.headers`, `process.env`, `headers`: credentials as a whole
         return None
     if kind in _WRAPPERS or kind in (
         "template_string",
@@ -83,10 +117,19 @@ def sensitive_value(node: Node, depth: int = 0) -> str | None:
         return _sensitive_in_object(node, depth)
     if kind == "call_expression" and call_name(node)[1] in _TRANSPARENT_CALLS:
         for argument in arguments(node):
+            if call_name(node)[1] == "stringify" and _is_account_object(argument):
+                return text(argument)  # `JSON.stringify(user)`: every field, hash and e-mail included
             found = sensitive_value(argument, depth + 1)
             if found:
                 return found
     return None
+
+
+def _is_account_object(node: Node) -> bool:
+    words = (
+        split_words(identifier_name(node) or "") if node.type in ("identifier", "member_expression") else []
+    )
+    return bool(words) and words[-1] in {"user", "account", "customer", "credentials", "profile"}
 
 
 def _sensitive_in_object(node: Node, depth: int) -> str | None:
@@ -124,7 +167,10 @@ class SensitiveDataInConsole:
             "`req.headers.authorization`), a template substitution, an object literal with "
             "such a key (`{ token }`, `{ password: p }`), or `JSON.stringify` of one. The "
             "word inside the message text, `password.length`, redaction calls and literal "
-            "values (`{ password: '***' }`) are not flagged."
+            "values (`{ password: '***' }`) are not flagged. Also regulated personal data "
+            "(`cardNumber`, `ssn`, `iban`), whole objects that carry credentials (`req.headers`, "
+            "`req.body`, `req.cookies`, `process.env`, a `headers` object), `JSON.stringify(user)`, "
+            "and loggers of the `debug` package (`const debug = require('debug')('app')`)."
         ),
         why=(
             "Debug logging of whole objects is the model's default way to 'add "
@@ -132,10 +178,12 @@ class SensitiveDataInConsole:
             "logged — logs are shipped, retained and read far more widely than databases."
         ),
         example=(
-            "export async function login(user: { email: string; password: string }, token: string) {\n"
+            "type User = { email: string; password: string };\n"
+            "export async function login(user: User, token: string, req: Request) {\n"
             "  console.log('login attempt', user.email, user.password);  // expect: AI511\n"
             "  logger.info(`issued token ${token}`);  // expect: AI511\n"
             "  console.debug({ email: user.email, token });  // expect: AI511\n"
+            "  logger.debug('incoming', req.headers);  // expect: AI511\n"
             "}\n"
         ),
         use_instead=(
@@ -150,13 +198,16 @@ class SensitiveDataInConsole:
     example_filename = "src/example.ts"
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
-        if source.ts_tree is None or ("console" not in source.text and "log" not in source.text):
+        if source.ts_tree is None or not any(w in source.text for w in ("console", "log", "debug")):
             return
-        for match in matches(source, _LOG_PATTERNS):
-            logger = match["logger"][0]
-            if not _LOGGER_NAME.match(identifier_name(logger) or ""):
-                continue
+        loggers = _debug_loggers(source) if "debug" in source.text else set()
+        for match in matches(source, _LOG_PATTERNS + _BARE_CALL_PATTERNS):
             call = match["call"][0]
+            if "logger" in match:
+                if not _LOGGER_NAME.match(identifier_name(match["logger"][0]) or ""):
+                    continue
+            elif text(match["fn"][0]) not in loggers:
+                continue
             for argument in arguments(call):
                 found = sensitive_value(argument)
                 if found:

@@ -42,26 +42,36 @@ def last_name(node: ast.expr) -> str | None:
 class ImportTable:
     """Local names bound by imports → the fully qualified name they stand for."""
 
-    __slots__ = ("aliases", "modules")
+    __slots__ = ("aliases", "modules", "rebound")
 
     def __init__(self) -> None:
         self.aliases: dict[str, str] = {}
         self.modules: set[str] = set()  # every module imported anywhere in the file
+        # Names imported more than once as different things (`import datetime` then
+        # `from datetime import datetime`): every meaning, since which one applies depends
+        # on where the use is. `aliases` keeps the last one.
+        self.rebound: dict[str, set[str]] = {}
+
+    def _bind(self, local: str, qualified: str) -> None:
+        previous = self.aliases.get(local)
+        if previous is not None and previous != qualified:
+            self.rebound.setdefault(local, {previous}).add(qualified)
+        self.aliases[local] = qualified
 
     def add(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 self.modules.add(alias.name)
                 if alias.asname:
-                    self.aliases[alias.asname] = alias.name
+                    self._bind(alias.asname, alias.name)
                 else:
                     top = alias.name.partition(".")[0]
-                    self.aliases[top] = top
+                    self._bind(top, top)
         elif node.module and not node.level:
             self.modules.add(node.module)
             for alias in node.names:
                 if alias.name != "*":
-                    self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                    self._bind(alias.asname or alias.name, f"{node.module}.{alias.name}")
 
     def resolve(self, node: ast.expr) -> str | None:
         """Qualified name of a Name/Attribute chain whose base is an import, else None."""
@@ -73,6 +83,18 @@ class ImportTable:
         if base is None:
             return None
         return f"{base}{dot}{rest}"
+
+    def resolve_all(self, node: ast.expr) -> list[str]:
+        """Every qualified name `node` may stand for (more than one when its base name is
+        imported as different things in the file)."""
+        name = dotted_name(node)
+        if name is None:
+            return []
+        head, dot, rest = name.partition(".")
+        if head in self.rebound:
+            return sorted(f"{base}{dot}{rest}" for base in self.rebound[head])
+        base = self.aliases.get(head)
+        return [f"{base}{dot}{rest}"] if base is not None else []
 
     def imports_module(self, prefix: str) -> bool:
         return any(m == prefix or m.startswith(prefix + ".") for m in self.modules)
@@ -101,8 +123,15 @@ def handler_names(handler: ast.ExceptHandler) -> list[str]:
     """Dotted names an `except` clause catches (`except (OSError, x.Y)` → [OSError, x.Y])."""
     if handler.type is None:
         return []
-    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return [n for n in (dotted_name(t) for t in types) if n is not None]
+    types: list[ast.expr] = [handler.type]
+    names: list[str] = []
+    while types:  # nested tuples catch their members too: `except ((A, B), C)`
+        current = types.pop(0)
+        if isinstance(current, ast.Tuple):
+            types[:0] = current.elts
+        elif (name := dotted_name(current)) is not None:
+            names.append(name)
+    return names
 
 
 def is_test_path(path: str) -> bool:

@@ -15,6 +15,7 @@ from scanners.rules.python.astutil import (
     is_test_path,
     walk_function_body,
 )
+from scanners.rules.python.locks import LOCK_FACTORIES, LockOrigins
 from scanners.source import SourceFile
 
 THREAD_STARTERS = frozenset(
@@ -42,29 +43,14 @@ _THREAD_MARKERS = (
     "run_in_executor",
     "start_new_thread",
 )
-_LOCK_FACTORIES = frozenset(
-    {
-        "threading.Lock",
-        "threading.RLock",
-        "threading.Condition",
-        "threading.Semaphore",
-        "threading.BoundedSemaphore",
-    }
-)
-_LOCK_WORDS = ("lock", "mutex", "semaphore", "cond", "sem")
+_INSERTS = frozenset({"add", "append", "insert", "setdefault", "update", "extend", "appendleft"})
 # Not shared between threads yet (construction) or per thread by design.
 _SKIPPED_METHODS = frozenset(
     {"__init__", "__new__", "__post_init__", "__init_subclass__", "setUp", "setUpClass"}
 )
 
 
-def _is_lockish(expr: ast.expr) -> bool:
-    target = expr.func if isinstance(expr, ast.Call) else expr
-    name = dotted_name(target)
-    return name is not None and any(word in name.rpartition(".")[2].lower() for word in _LOCK_WORDS)
-
-
-def _holds_lock(function: FunctionNode, nodes: list[ast.AST]) -> bool:
+def _holds_lock(function: FunctionNode, nodes: list[ast.AST], locks: LockOrigins) -> bool:
     if any(word in function.name.lower() for word in ("locked", "nolock")):
         return True  # `_increment_locked`: by convention the caller holds the lock
     for decorator in function.decorator_list:
@@ -73,19 +59,26 @@ def _holds_lock(function: FunctionNode, nodes: list[ast.AST]) -> bool:
             return True
     for node in nodes:
         if isinstance(node, (ast.With, ast.AsyncWith)) and any(
-            _is_lockish(i.context_expr) for i in node.items
+            locks.is_lock(i.context_expr) for i in node.items
         ):
             return True
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and node.func.attr == "acquire"
+            and locks.is_lock(node.func.value)
         ):
             return True
     return False
 
 
-def _shared_name(target: ast.expr, globals_: set[str], module_names: set[str], local: set[str]) -> str | None:
+def _shared_name(
+    target: ast.expr,
+    globals_: set[str],
+    module_names: set[str],
+    local: set[str],
+    classes: frozenset[str] = frozenset(),
+) -> str | None:
     """The shared thing `target` writes: `self.x`, `self.x[k]` → self.x, a global, a module dict."""
     base = target.value if isinstance(target, ast.Subscript) else target
     name = dotted_name(base)
@@ -93,6 +86,9 @@ def _shared_name(target: ast.expr, globals_: set[str], module_names: set[str], l
         return None
     if name.startswith("self.") and name.count(".") == 1:
         return name
+    head = name.partition(".")[0]
+    if name.count(".") == 1 and (head == "cls" or head in classes):
+        return name  # a class attribute: one value shared by every instance and thread
     if isinstance(base, ast.Name) and (
         name in globals_ or (isinstance(target, ast.Subscript) and name in module_names and name not in local)
     ):
@@ -107,27 +103,35 @@ def _reads(expr: ast.AST, name: str) -> bool:
 
 
 def _rmw_statements(
-    nodes: list[ast.AST], globals_: set[str], module_names: set[str], local: set[str]
+    nodes: list[ast.AST],
+    globals_: set[str],
+    module_names: set[str],
+    local: set[str],
+    classes: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[ast.stmt, str]]:
     """(statement, shared name) for every read-modify-write or check-then-set of shared state."""
     for node in nodes:
         if isinstance(node, ast.AugAssign):
-            shared = _shared_name(node.target, globals_, module_names, local)
+            shared = _shared_name(node.target, globals_, module_names, local, classes)
             if shared:
                 yield node, shared
         elif isinstance(node, ast.Assign) and len(node.targets) == 1:
-            shared = _shared_name(node.targets[0], globals_, module_names, local)
+            shared = _shared_name(node.targets[0], globals_, module_names, local, classes)
             if shared and any(
                 isinstance(sub, ast.BinOp) and _reads(sub, shared) for sub in ast.walk(node.value)
             ):
                 yield node, shared  # self.n = self.n + 1; d[k] = d.get(k, 0) + 1
         elif isinstance(node, ast.If):
-            for shared in _checked_then_set(node, globals_, module_names, local):
+            for shared in _checked_then_set(node, globals_, module_names, local, classes):
                 yield node, shared
 
 
 def _checked_then_set(
-    node: ast.If, globals_: set[str], module_names: set[str], local: set[str]
+    node: ast.If,
+    globals_: set[str],
+    module_names: set[str],
+    local: set[str],
+    classes: frozenset[str] = frozenset(),
 ) -> Iterator[str]:
     """`if k not in self.cache: self.cache[k] = …` / `if self._x is None: self._x = …`."""
     test = node.test
@@ -141,8 +145,19 @@ def _checked_then_set(
         tested.add(dotted_name(test.operand) or "")
     for stmt in node.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-            shared = _shared_name(stmt.targets[0], globals_, module_names, local)
+            shared = _shared_name(stmt.targets[0], globals_, module_names, local, classes)
             if shared and shared in tested:
+                yield shared
+                return
+        elif (
+            isinstance(stmt, ast.Expr)
+            and isinstance(stmt.value, ast.Call)
+            and isinstance(stmt.value.func, ast.Attribute)
+            and stmt.value.func.attr in _INSERTS
+        ):
+            # `if x not in self.seen: self.seen.add(x)`: both threads pass the test.
+            shared = _shared_name(stmt.value.func.value, globals_, module_names, local, classes)
+            if shared and shared in tested and isinstance(test, ast.Compare):
                 yield shared
                 return
 
@@ -201,6 +216,8 @@ class _ThreadFacts:
                 isinstance(call.func, ast.Attribute) and call.func.attr == "run_in_executor"
             ):
                 self._starts(qualified or "run_in_executor", call.lineno)
+        self.locks = LockOrigins(tree, self.imports)
+        self.class_names = frozenset(c.name for c in classes)
         for cls in classes:
             self._class(cls)
 
@@ -227,11 +244,11 @@ class _ThreadFacts:
                 if (
                     isinstance(node, ast.Assign)
                     and isinstance(node.value, ast.Call)
-                    and self.imports.resolve(node.value.func) in _LOCK_FACTORIES
+                    and self.imports.resolve(node.value.func) in LOCK_FACTORIES
                 ):
                     self.lock_classes.add(cls.name)
                 elif isinstance(node, (ast.With, ast.AsyncWith)) and any(
-                    _is_lockish(i.context_expr) for i in node.items
+                    self.locks.is_lock(i.context_expr) for i in node.items
                 ):
                     guarded.update(_written_attributes(node.body))
 
@@ -335,7 +352,7 @@ class UnsynchronisedSharedStateRule:
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 local.add(node.id)
         local -= globals_
-        found = list(_rmw_statements(nodes, globals_, facts.module_names, local))
+        found = list(_rmw_statements(nodes, globals_, facts.module_names, local, facts.class_names))
         if cls is not None:
             skipped = facts.properties.get(cls.name, set())
             found = [(stmt, shared) for stmt, shared in found if shared not in skipped]
@@ -343,7 +360,7 @@ class UnsynchronisedSharedStateRule:
                 # Only the class's lock is the evidence: judge only what it guards elsewhere.
                 guarded = facts.guarded.get(cls.name, set())
                 found = [(stmt, shared) for stmt, shared in found if shared in guarded]
-        if not found or _holds_lock(function, nodes):
+        if not found or _holds_lock(function, nodes, facts.locks):
             return
         if facts.starter is not None:
             what, line = facts.starter

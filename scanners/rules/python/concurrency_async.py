@@ -9,15 +9,8 @@ from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import SCOPE_NODES, dotted_name
+from scanners.rules.python.locks import LockOrigins, async_functions
 from scanners.source import SourceFile
-
-_LOCK_WORDS = ("lock", "mutex", "semaphore", "sem", "cond")
-
-
-def _is_lockish(expr: ast.expr) -> bool:
-    target = expr.func if isinstance(expr, ast.Call) else expr
-    name = dotted_name(target)
-    return name is not None and any(word in name.rpartition(".")[2].lower() for word in _LOCK_WORDS)
 
 
 def _first_await(stmts: list[ast.stmt]) -> ast.Await | None:
@@ -56,6 +49,41 @@ def _assignments_after(
         stack.extend(ast.iter_child_nodes(node))
 
 
+def _claims_before_await(stmts: list[ast.stmt], shared: set[str]) -> bool:
+    """`_pending[key] = ensure_future(...)` before the first `await`: the request is claimed
+    synchronously (one pending task per key), so later writes carry the same result."""
+    for stmt in stmts:
+        if _first_await([stmt]) is not None:
+            return False
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    base = target.value if isinstance(target, ast.Subscript) else target
+                    if dotted_name(base) in shared:
+                        return True
+    return False
+
+
+def _module_containers(tree: ast.Module) -> set[str]:
+    """Module-level names bound to a dict/list/set display or constructor (`_cache = {}`)."""
+    names: set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign):
+            targets, value = stmt.targets, stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            targets, value = [stmt.target], stmt.value
+        else:
+            continue
+        container = isinstance(value, (ast.Dict, ast.List, ast.Set)) or (
+            isinstance(value, ast.Call)
+            and (dotted_name(value.func) or "").rpartition(".")[2]
+            in ("dict", "list", "set", "defaultdict", "OrderedDict", "WeakValueDictionary")
+        )
+        if container:
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
 def _tested(test: ast.expr, shared: set[str]) -> set[str]:
     return {
         name
@@ -74,11 +102,14 @@ class CheckThenActAcrossAwaitRule:
         confidence=Confidence.MEDIUM,
         scanner=ScannerId.AI_RULES,
         what=(
-            "In an `async def`, flags a module global (declared `global`) or an instance attribute "
-            "(`self.x`, or an item of it) that an `if` tests and the same branch assigns after an "
-            "`await`: while the coroutine waits, another task passes the same check and both act "
-            "on a stale decision. Not flagged when the check and the assignment are under "
-            "`async with <lock>` (an `asyncio.Lock`) or when no `await` separates them."
+            "In an `async def`, flags a module global (declared `global`), an item of a "
+            "module-level container (`_cache[key]`) or an instance attribute (`self.x`, or an "
+            "item of it) that an `if` tests and the same branch assigns after an `await` — or, "
+            "after a guard clause (`if key in _cache: return _cache[key]`), the code that follows "
+            "it: while the coroutine waits, another task passes the same check and both act on a "
+            "stale decision. Not flagged when the check and the assignment are under "
+            "`async with <lock>` (an `asyncio.Lock` or other lock, recognised by the assignment "
+            "that created it) or when no `await` separates them."
         ),
         why=(
             "A cache filled by `await fetch()` looks sequential in a single-request demo "
@@ -133,18 +164,24 @@ class CheckThenActAcrossAwaitRule:
     )
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
-        tree = source.python_tree
-        if tree is None or "await" not in source.text:
+        found = async_functions(source)
+        if found is None:
             return
-        for node in ast.walk(tree):
-            if isinstance(node, ast.AsyncFunctionDef):
-                yield from self._check_function(node)
+        tree, functions, locks = found
+        module_names = _module_containers(tree)
+        for node in functions:
+            yield from self._check_function(node, locks, module_names)
 
-    def _check_function(self, function: ast.AsyncFunctionDef) -> Iterator[Hit]:
+    def _check_function(
+        self, function: ast.AsyncFunctionDef, locks: LockOrigins, module_names: set[str]
+    ) -> Iterator[Hit]:
         shared: set[str] = set()
+        stored: set[str] = {a.arg for a in (*function.args.args, *function.args.kwonlyargs)}
         stack: list[ast.AST] = list(function.body)
         while stack:
             node = stack.pop()
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                stored.add(node.id)
             if isinstance(node, ast.Global):
                 shared.update(node.names)
             elif (
@@ -155,21 +192,35 @@ class CheckThenActAcrossAwaitRule:
                 shared.add(f"self.{node.attr}")
             if not isinstance(node, SCOPE_NODES):
                 stack.extend(ast.iter_child_nodes(node))
+        # A module-level dict/list/set the function only subscripts (`_cache[key] = …`).
+        shared |= module_names - stored
         if shared:
-            yield from self._check_block(function.body, shared)
+            yield from self._check_block(function.body, shared, locks)
 
     def _check_block(
-        self, stmts: list[ast.stmt], shared: set[str], seen: set[int] | None = None
+        self, stmts: list[ast.stmt], shared: set[str], locks: LockOrigins, seen: set[int] | None = None
     ) -> Iterator[Hit]:
         seen = set() if seen is None else seen  # one finding per assignment, however many checks
         for stmt in stmts:
             if isinstance(stmt, (ast.With, ast.AsyncWith)) and any(
-                _is_lockish(i.context_expr) for i in stmt.items
+                locks.is_lock(i.context_expr) for i in stmt.items
             ):
                 continue  # check and act under one lock
             if isinstance(stmt, ast.If):
                 tested = _tested(stmt.test, shared)
-                for branch in (stmt.body, stmt.orelse):
+                branches = [stmt.body, stmt.orelse]
+                if (
+                    tested
+                    and not stmt.orelse
+                    and stmt.body
+                    and isinstance(stmt.body[-1], (ast.Return, ast.Raise))
+                ):
+                    # A guard clause (`if key in _cache: return _cache[key]`): what follows it
+                    # in the block is the other branch.
+                    rest = stmts[stmts.index(stmt) + 1 :]
+                    if not _claims_before_await(rest, shared):
+                        branches.append(rest)
+                for branch in branches:
                     first = _first_await(branch) if tested else None
                     if first is not None:
                         for assign, name in _assignments_after(branch, tested, first):
@@ -181,7 +232,7 @@ class CheckThenActAcrossAwaitRule:
                 if isinstance(inner, list) and not isinstance(stmt, SCOPE_NODES):
                     blocks = [h.body for h in inner] if field == "handlers" else [inner]
                     for block in blocks:
-                        yield from self._check_block(block, shared, seen)
+                        yield from self._check_block(block, shared, locks, seen)
 
     def _hit(self, check: ast.If, assign: ast.stmt, name: str, first: ast.Await) -> Hit:
         return Hit(

@@ -201,13 +201,13 @@ class DeprecatedApiRule:
                 entry = _module_entry(module)
                 if entry:
                     yield from hit(node, entry, f"`{module}`")
-                entry = NAMES.get(qualified) if qualified else None
+                entry = (NAMES.get(qualified) or MODULES.get(qualified)) if qualified else None
                 if entry:
                     yield from hit(node, entry, f"`{qualified}`")
         for attr in index.of(ast.Attribute):
             if attr.attr not in _LAST_PARTS:
                 continue
-            resolved = imports.resolve(attr)
+            resolved = next((q for q in imports.resolve_all(attr) if q in NAMES), None)
             entry = NAMES.get(resolved) if resolved else None
             if entry is None or (entry.name == "asyncio.get_event_loop" and where.in_async(attr)):
                 continue

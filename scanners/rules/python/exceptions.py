@@ -8,7 +8,13 @@ from collections.abc import Iterator
 from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
-from scanners.rules.python.astutil import SCOPE_NODES, dotted_name, handler_names, node_index
+from scanners.rules.python.astutil import (
+    SCOPE_NODES,
+    ImportTable,
+    dotted_name,
+    handler_names,
+    node_index,
+)
 from scanners.source import SourceFile
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
@@ -34,23 +40,84 @@ def _body_nodes(handler: ast.ExceptHandler) -> Iterator[ast.AST]:
             stack.extend(ast.iter_child_nodes(node))
 
 
-def _reports(handler: ast.ExceptHandler) -> bool:
-    """True when the handler re-raises, logs/reports, or hands the exception on."""
-    bound = handler.name
-    for node in _body_nodes(handler):
-        if isinstance(node, ast.Raise):
-            return True
-        if bound and isinstance(node, ast.Name) and node.id == bound:
-            return True  # passed to a call, returned, stored: the exception is carried on
-        if isinstance(node, ast.Call):
-            func = node.func
-            if isinstance(func, ast.Attribute) and func.attr in _REPORT_METHODS:
-                return True
-            if isinstance(func, ast.Name) and func.id in _REPORT_FUNCTIONS:
-                return True
-            if dotted_name(func) in _REPORT_QUALIFIED:
-                return True
+_LOG_LEVELS = frozenset({"debug", "info", "warning", "warn", "error", "critical", "fatal", "log", "msg"})
+# Names an error response is built with (`return JsonResponse(..., status=500)`, `abort(500)`).
+_ERROR_RESPONSE_WORDS = ("response", "abort", "error", "fail", "httpexception", "jsonify", "problem")
+
+
+def _carries_exception(call: ast.Call) -> bool:
+    """A log call that keeps the traceback: `exc_info=True`/`exc_info=e`, `stack_info=True`."""
+    for keyword in call.keywords:
+        if keyword.arg in ("exc_info", "stack_info"):
+            value = keyword.value
+            return not (isinstance(value, ast.Constant) and value.value in (False, None))
     return False
+
+
+def _is_error_status(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, int) and 400 <= node.value < 600
+
+
+def _returns_error(node: ast.AST) -> bool:
+    """`return Response(..., status=500)`, `return jsonify(...), 500`, `abort(503)`,
+    `self.send_error(500)`: the failure is answered, not hidden."""
+    if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple):
+        return any(_is_error_status(e) for e in node.value.elts)
+    if isinstance(node, ast.Assign) and any(
+        isinstance(t, ast.Attribute) and t.attr in ("status_code", "status") for t in node.targets
+    ):
+        return _is_error_status(node.value)
+    if not isinstance(node, ast.Call):
+        return False
+    name = (dotted_name(node.func) or "").rpartition(".")[2].lower()
+    statuses = [k.value for k in node.keywords if k.arg in ("status", "status_code")] + node.args[:1]
+    if any(_is_error_status(s) for s in statuses) and name:
+        return True
+    return name in ("abort", "send_error") or (
+        any(word in name for word in _ERROR_RESPONSE_WORDS) and "response" in name and bool(statuses)
+    )
+
+
+class _Reporting:
+    """How a handler reports its exception: `full` (re-raises, hands it on, logs it with its
+    traceback, answers with an error response), `message` (only logs a line without the
+    exception), or not at all."""
+
+    def __init__(self, handler: ast.ExceptHandler, imports: ImportTable) -> None:
+        self.full = False
+        self.message_only = False
+        bound = handler.name
+        for node in _body_nodes(handler):
+            if isinstance(node, ast.Raise) or _returns_error(node):
+                self.full = True
+            elif bound and isinstance(node, ast.Name) and node.id == bound:
+                self.full = True  # passed to a call, returned, stored: the exception is carried on
+            elif isinstance(node, ast.Call):
+                self._call(node, imports)
+            if self.full:
+                return
+
+    def _call(self, call: ast.Call, imports: ImportTable) -> None:
+        func = call.func
+        method = func.attr if isinstance(func, ast.Attribute) else None
+        qualified = imports.resolve(func) or ""
+        if isinstance(func, ast.Name) and qualified.startswith("logging."):
+            method = qualified.rpartition(".")[2]  # `from logging import error`
+        if method == "exception" or (method in _LOG_LEVELS and _carries_exception(call)):
+            self.full = True
+        elif method in _LOG_LEVELS and not qualified.startswith("warnings."):
+            self.message_only = True  # `warnings.warn` reports to the caller's filters
+        else:
+            self.full = self.full or _reports_call(func, method, qualified)
+
+
+def _reports_call(func: ast.expr, method: str | None, qualified: str) -> bool:
+    """`print`, `traceback.print_exc()`, `sentry_sdk.capture_exception()`, `sys.exit()`, …"""
+    if method in _REPORT_METHODS or qualified.startswith("warnings."):
+        return True
+    if isinstance(func, ast.Name) and func.id in _REPORT_FUNCTIONS and not qualified:
+        return True
+    return dotted_name(func) in _REPORT_QUALIFIED or qualified in _REPORT_QUALIFIED
 
 
 def _is_broad(handler: ast.ExceptHandler) -> bool:
@@ -155,11 +222,16 @@ class SwallowedExceptionRule:
         what=(
             "Flags `except Exception` / `except BaseException` (also in a tuple, with or without "
             "`as e`) whose body neither re-raises nor reports the error: `pass`, `continue`, "
-            "`return None`, `return default` or an assignment swallow it. Reporting means a "
-            "logging call (`logger.exception`, `log.warning`, …), `print`, `traceback.print_exc`, "
-            "`warnings.warn`, `sentry_sdk.capture_exception`, `sys.exit`, or any use of the bound "
-            "exception (`errors.append(e)`, `return str(e)`). Narrow handlers (`except ImportError: "
-            "pass`) and `__del__`/`__repr__`, where nothing may escape, are not flagged."
+            "`return None`, `return default` or an assignment swallow it. Reporting means "
+            "logging the exception with its traceback (`logger.exception`, `exc_info=True`/`=e`, "
+            "also through `from logging import error`), `print`, `traceback.print_exc`, "
+            "`warnings.warn`, `sentry_sdk.capture_exception`, `sys.exit`, answering with an error "
+            "response (`return JsonResponse(..., status=500)`, `return jsonify(...), 500`, "
+            "`abort(503)`), or any use of the bound exception (`errors.append(e)`, `return str(e)`). "
+            "A handler that only logs a message without the exception (`logger.error('failed')`) "
+            "is flagged at low severity: the log says that something failed, not what. Narrow "
+            "handlers (`except ImportError: pass`) and `__del__`/`__repr__`, where nothing may "
+            "escape, are not flagged."
         ),
         why=(
             "Models add a catch-all so that the example keeps running; in production the failure "
@@ -180,6 +252,13 @@ class SwallowedExceptionRule:
             '        return float(quote["price"])\n'
             "    except (KeyError, Exception) as e:  # expect: AI302\n"
             "        return 0.0\n"
+            "\n"
+            "\n"
+            "def notify(client, log):\n"
+            "    try:\n"
+            "        client.send()\n"
+            "    except Exception:  # expect: AI302\n"
+            '        log.error("notify failed")\n'
         ),
         use_instead=(
             "import logging\n"
@@ -206,16 +285,49 @@ class SwallowedExceptionRule:
             "    except Exception as e:\n"
             "        errors.append(e)\n"
             "        return 0.0\n"
+            "\n"
+            "\n"
+            "def notify(client, log):\n"
+            "    try:\n"
+            "        client.send()\n"
+            "    except Exception:\n"
+            '        log.error("notify failed", exc_info=True)\n'
+            "\n"
+            "\n"
+            "def view(request, JsonResponse):\n"
+            "    try:\n"
+            "        return JsonResponse(load(request))\n"
+            "    except Exception:\n"
+            '        return JsonResponse({"error": "unavailable"}, status=503)\n'
         ),
     )
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
         handlers = _handlers(source)
-        tolerant = _tolerant_handlers(source) if handlers else set()
+        index = node_index(source) if handlers else None
+        if index is None:
+            return
+        tolerant = _tolerant_handlers(source)
         for handler in handlers:
-            if id(handler) in tolerant or not _is_broad(handler) or _reports(handler):
+            if id(handler) in tolerant or not _is_broad(handler):
+                continue
+            reporting = _Reporting(handler, index.imports)
+            if reporting.full:
                 continue
             caught = ", ".join(n for n in handler_names(handler) if n in _BROAD)
+            if reporting.message_only:
+                yield Hit(
+                    line=handler.lineno,
+                    column=handler.col_offset,
+                    message=(
+                        f"`except {caught}` logs a message but drops the exception itself: the log "
+                        "says something failed, never what or where. Log it with the traceback "
+                        "(`logger.exception(...)` or `exc_info=True`), or catch the exceptions you expect"
+                    ),
+                    severity=Severity.LOW,
+                    confidence=Confidence.MEDIUM,
+                )
+                continue
             yield Hit(
                 line=handler.lineno,
                 column=handler.col_offset,

@@ -9,7 +9,7 @@ from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.python.astutil import is_test_path, node_index
-from scanners.rules.sensitive import is_sensitive_name, split_words
+from scanners.rules.sensitive import is_personal_name, is_sensitive_name, split_words, whole_object
 from scanners.source import SourceFile
 
 _LOG_METHODS = frozenset(
@@ -31,6 +31,21 @@ _SAFE_WORDS = (
     "hash",
     "digest",
 )
+# Calls that dump their argument whole.
+_DUMPS = frozenset({"vars", "asdict", "model_to_dict", "list"})
+# Objects whose every field is dumped by `vars(x)` / `x.__dict__`: accounts and their credentials.
+_DUMPED_OBJECTS = frozenset(
+    {"user", "account", "customer", "profile", "member", "request", "req", "config", "settings",
+     "credentials", "conf", "cfg", "env", "identity", "principal"}
+)  # fmt: skip
+
+
+def _dumps_person(expr: ast.expr) -> bool:
+    name = expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else ""
+    words = split_words(name)
+    return bool(words) and words[-1] in _DUMPED_OBJECTS
+
+
 # Calls that hand the value through unchanged (`str(token)`, `token.strip()`).
 _PASSTHROUGH_FUNCTIONS = frozenset({"str", "repr", "ascii", "format", "bytes"})
 _PASSTHROUGH_METHODS = frozenset(
@@ -38,13 +53,20 @@ _PASSTHROUGH_METHODS = frozenset(
 )
 
 
-def _is_logging_call(call: ast.Call) -> bool:
-    func = call.func
-    if isinstance(func, ast.Name):
-        return func.id == "print"
-    if not isinstance(func, ast.Attribute) or func.attr not in _LOG_METHODS:
-        return False
-    receiver = func.value
+_LOGGER_FACTORIES = ("getlogger", "get_logger", "getchild", "bind", "opt", "new", "with_")
+_PRINT_FUNCTIONS = frozenset({"print", "pprint", "pp"})
+
+
+def _logger_receiver(receiver: ast.expr) -> bool:
+    """`logger`, `self.log`, `logging`, `structlog.get_logger()`, `logger.bind(user=u)`."""
+    if isinstance(receiver, ast.Call):
+        func = receiver.func
+        called = (
+            func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        )
+        return called.lower().startswith(_LOGGER_FACTORIES) and (
+            called.lower() != "bind" or (isinstance(func, ast.Attribute) and _logger_receiver(func.value))
+        )
     name = (
         receiver.attr
         if isinstance(receiver, ast.Attribute)
@@ -53,6 +75,19 @@ def _is_logging_call(call: ast.Call) -> bool:
         else None
     )
     return name is not None and bool(_LOGGER_WORDS.intersection(split_words(name)))
+
+
+def _is_logging_call(call: ast.Call) -> bool:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id in _PRINT_FUNCTIONS
+    if not isinstance(func, ast.Attribute):
+        return False
+    if func.attr == "write" and ast.unparse(func.value) in ("sys.stdout", "sys.stderr"):
+        return True
+    if func.attr == "bind":  # structlog / loguru: the bound values go into every later line
+        return _logger_receiver(func.value)
+    return func.attr in _LOG_METHODS and _logger_receiver(func.value)
 
 
 def _is_safe_call(call: ast.Call) -> bool:
@@ -80,14 +115,22 @@ def sensitive_values(expr: ast.AST) -> Iterator[str]:
     `headers["Authorization"]`, `f"{api_key}"`, `"%s" % pw`, `{"secret": s}`. String
     literals (the message text) never count, nor do `len(token)` or `mask(token)`."""
     if isinstance(expr, ast.Name):
-        if is_sensitive_name(expr.id):
+        if is_sensitive_name(expr.id) or is_personal_name(expr.id) or whole_object(expr.id):
             yield expr.id
     elif isinstance(expr, ast.Attribute):
-        if is_sensitive_name(expr.attr):
+        if is_sensitive_name(expr.attr) or is_personal_name(expr.attr):
             yield expr.attr
+        elif whole_object(shown := ast.unparse(expr)) or (
+            expr.attr == "__dict__" and _dumps_person(expr.value)
+        ):
+            yield shown
     elif isinstance(expr, ast.Subscript):
         key = expr.slice
-        if isinstance(key, ast.Constant) and isinstance(key.value, str) and is_sensitive_name(key.value):
+        if (
+            isinstance(key, ast.Constant)
+            and isinstance(key.value, str)
+            and (is_sensitive_name(key.value) or is_personal_name(key.value))
+        ):
             yield key.value
     elif isinstance(expr, ast.Call):
         yield from _call_values(expr)
@@ -130,6 +173,21 @@ def _call_values(call: ast.Call) -> Iterator[str]:
     elif isinstance(func, ast.Name) and func.id == "dict":
         for keyword in call.keywords:
             yield from _keyword_values(keyword)
+        for arg in call.args:  # `dict(request.headers)`
+            yield from sensitive_values(arg)
+    elif isinstance(func, ast.Name) and func.id == "locals" and not call.args:
+        yield "locals()"  # every local variable, the password parameter included
+    elif isinstance(func, ast.Name) and func.id in _DUMPS and call.args:
+        # `vars(request)`, `asdict(user)`, `json.dumps(request.headers)`: what is dumped counts
+        inner = call.args[0]
+        if _dumps_person(inner):
+            yield f"{func.id}({ast.unparse(inner)})"
+        else:
+            yield from sensitive_values(inner)
+    elif isinstance(func, ast.Attribute) and func.attr in ("dumps", "pformat") and call.args:
+        yield from sensitive_values(call.args[0])
+    elif isinstance(func, ast.Attribute) and func.attr in ("items", "dict", "model_dump", "to_dict"):
+        yield from (v for v in sensitive_values(func.value) if whole_object(v))
 
 
 def _keyword_values(keyword: ast.keyword) -> Iterator[str]:
@@ -172,7 +230,13 @@ class SensitiveDataInLogRule:
             '`logging.*`, structlog-style `log.info("event", token=tok)`) and `print` that pass a '
             "value whose name says it is a password, token, secret, API key, authorization header, "
             "cookie or session id: as an argument, inside an f-string, `%` or `.format()` "
-            "arguments, `extra={...}` or any dict with such keys. The word only in the message "
+            "arguments, `extra={...}` or any dict with such keys; regulated personal data "
+            "(`card_number`, `ssn`, `iban`, `date_of_birth`); whole objects that carry "
+            "credentials (`request.headers`, `request.META`, `request.body`/`POST`/`json`, "
+            "`os.environ`, a `headers` dict, `vars(user)`, `config.__dict__`, `locals()`, "
+            "`json.dumps(...)` of one). Loggers include `logging.getLogger(...).info`, "
+            "structlog and loguru (`log.bind(token=t)`, `structlog.get_logger().info(...)`), "
+            "`print`/`pprint` and `sys.stdout.write`. The word only in the message "
             'text (`"password reset sent"`), redacted values (`mask(token)`, `"***"`) and '
             "lengths (`len(token)`) are not flagged, nor are test files."
         ),
@@ -193,6 +257,7 @@ class SensitiveDataInLogRule:
             '    print(f"issued token {token}")  # expect: AI501\n'
             '    auth = request.headers["Authorization"]\n'
             '    logger.debug("headers", extra={"authorization": auth})  # expect: AI501\n'
+            '    logger.debug("request headers: %s", request.headers)  # expect: AI501\n'
             "    return token\n"
         ),
         use_instead=(

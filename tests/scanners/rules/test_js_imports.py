@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scanners.rules.javascript.imports import UndeclaredJsPackage, UnresolvedJsImport
-from tests.scanners.rules.harness import hit_lines, run_rule
+from tests.scanners.rules.harness import RULES, hit_lines, run_rule
 
 AI111 = UnresolvedJsImport()
 AI112 = UndeclaredJsPackage()
@@ -175,3 +175,54 @@ def test_requiring_the_package_root_resolves_through_its_package_json(tmp_path: 
     files = {"package.json": '{"main": "fastify.js"}', "fastify.js": ""}
     code = "const fastify = require('..');\nconst again = require('../');\nconst gone = require('../nope');\n"
     assert _lines(AI111, code, tmp_path, files, filename="test/a.test.js") == [3]
+
+
+# AI114 missing-js-export
+def test_missing_export_checks_named_imports_and_re_exports_against_the_target_file(tmp_path: Path) -> None:
+    code = (
+        "import { a, b as bee, Shape } from './lib';  // expect: AI114\n"
+        "import type { Options } from './lib';\n"
+        "export { nope } from './lib/index';  // expect: AI114\n"
+        "import { anything } from './barrel';\n"
+        "import { x } from './legacy';\n"
+        "import { ns, y } from './ns';\n"
+        "import def, { default as same } from './lib';\n"
+        "import { readFile } from 'fs';\n"
+        "import { Button } from './Button';\n"
+    )
+    files = {
+        "src/lib/index.ts": (
+            "export function a() {}\nexport interface Options {}\nexport default 1;\n"
+            "const hidden = 2;\nexport { hidden as b };\nexport declare const declared: number;\n"
+        ),
+        "src/barrel.ts": "export * from './lib';\n",
+        "src/legacy.js": "module.exports = { x: 1 };\n",
+        "src/ns.ts": "export * as ns from './lib';\nexport enum y { A }\n",
+        "src/Button.tsx": "export const Button = () => null;\n",
+    }
+    hits = run_rule(RULES["AI114"], code, tmp_path, filename="src/app.ts", extra_files=files)
+    assert [(h.line, h.message) for h in hits] == [
+        (1, "`./lib` (src/lib/index.ts) does not export `Shape`; it exports `Options`, `a`, `b`, `declared`"),
+        (
+            3,
+            "`./lib/index` (src/lib/index.ts) does not export `nope`; "
+            "it exports `Options`, `a`, `b`, `declared`",
+        ),
+    ]
+
+
+def test_missing_export_suggests_the_closest_export(tmp_path: Path) -> None:
+    files = {"src/security.js": "export function sanitizeHtml(s) { return s; }\n"}
+    code = "import { sanitizeHTML } from './security.js';\n"
+    hits = run_rule(RULES["AI114"], code, tmp_path, filename="src/app.js", extra_files=files)
+    assert [h.message for h in hits] == [
+        "`./security.js` (src/security.js) does not export `sanitizeHTML`; it exports `sanitizeHtml`; "
+        "did you mean `sanitizeHtml`?"
+    ]
+
+
+def test_typescript_esm_js_specifier_resolves_to_a_jsx_file_too(tmp_path: Path) -> None:
+    files = {"src/Button.jsx": "export const Button = () => null;\n", "src/nested/index.mts": "export {};\n"}
+    code = "import { Button } from './Button.js';\nimport './nested/index.mjs';\nimport './Missing.js';\n"
+    hits = run_rule(UnresolvedJsImport(), code, tmp_path, filename="src/app.ts", extra_files=files)
+    assert hit_lines(hits) == [3]

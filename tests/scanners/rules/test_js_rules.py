@@ -20,7 +20,7 @@ from scanners.rules.javascript.security import (
     SensitiveDataInConsole,
 )
 from scanners.rules.secrets import KNOWN_FORMATS
-from tests.scanners.rules.harness import hit_lines, run_rule
+from tests.scanners.rules.harness import assert_marked, hit_lines, run_rule
 
 
 def _hits(rule: Any, code: str, tmp_path: Path, filename: str = "src/a.tsx", **files: str) -> list[Hit]:
@@ -40,6 +40,32 @@ LEGACY_ROOT = (
 
 
 # AI211 deprecated-react-api
+def test_react_apis_removed_from_where_code_reaches_them_are_flagged_in_every_form(tmp_path: Path) -> None:
+    code = (
+        "import { createClass, PropTypes as P } from 'react';  // expect: AI211\n"
+        "const { printDOM } = require('react-addons-perf');  // expect: AI211\n"
+        "import { renderToNodeStream } from 'react-dom/server';  // expect: AI211\n"
+        "import { act, renderIntoDocument } from 'react-dom/test-utils';  // expect: AI211\n"
+        "React.render(<App />, root);  // expect: AI211\n"
+        "const div = React.DOM.div;  // expect: AI211\n"
+        "React.addons.TestUtils.Simulate.click(node);  // expect: AI211\n"
+        "printDOM(); renderToNodeStream(el); createClass({}); P.string;\n"
+    )
+    hits = _hits(DeprecatedReactApi(), code, tmp_path, filename="src/a.jsx", package_json=REACT_19)
+    assert hit_lines(hits) == [1, 1, 2, 3, 4, 5, 6, 7]  # createClass and PropTypes on line 1
+    assert next(h for h in hits if h.line == 5).message == (
+        "`React.render` was removed in React 15 (this package declares React 19); "
+        "use `createRoot(container).render(element)` from `react-dom/client`."
+    )
+
+
+def test_react_table_respects_the_declared_version_and_local_names(tmp_path: Path) -> None:
+    old = '{"dependencies": {"react": "~0.13.3"}}'
+    code = "React.render(<App />, root);\nconst React = makeReact();\n"
+    assert _lines(DeprecatedReactApi(), "React.render(<App />, root);\n", tmp_path, package_json=old) == []
+    assert _lines(DeprecatedReactApi(), code, tmp_path, package_json=REACT_19) == []
+
+
 def test_react_17_legacy_root_render_is_correct_and_quiet(tmp_path: Path) -> None:
     assert _lines(DeprecatedReactApi(), LEGACY_ROOT, tmp_path, package_json=REACT_17) == []
 
@@ -168,7 +194,7 @@ def test_json_parse_of_a_variable_read_from_a_file_is_flagged(tmp_path: Path) ->
 # AI313 promise-without-catch
 def test_handled_returned_awaited_or_assigned_chains_are_quiet(tmp_path: Path) -> None:
     code = (
-        "async function f() {\n  load().then(a).catch(b);\n  load().then(a, b);\n"
+        "async function f() {\n  load().then(a).catch(b);\n  load().then(null, b);\n"
         "  load().then(a).then(null, b);\n"
         "  await load().then(a);\n  const q = load().then(a);\n  ready.then(a);\n"
         "  sleep(5).then(a);\n  return load().then(a);\n}\n"
@@ -178,6 +204,15 @@ def test_handled_returned_awaited_or_assigned_chains_are_quiet(tmp_path: Path) -
 
 def test_finally_alone_does_not_handle_rejection(tmp_path: Path) -> None:
     assert _lines(PromiseWithoutCatch(), "save().then(a).finally(b);\n", tmp_path, filename="src/a.js") == [1]
+
+
+def test_a_rejection_handler_beside_the_callback_does_not_cover_the_callback(tmp_path: Path) -> None:
+    # `.then(a, b)`: `b` handles `load()` failing, nothing handles `a` throwing.
+    code = (
+        "function f(promise, other) {\n  load().then(a, b);\n  promise.then(cb);\n"
+        "  other.then(cb);\n  return other;\n}\nload().catch(b).finally(c);\n"
+    )
+    assert _lines(PromiseWithoutCatch(), code, tmp_path, filename="src/a.js") == [2, 3]
 
 
 # AI412 check-then-act-across-await-js
@@ -267,3 +302,45 @@ def test_a_front_end_session_object_printed_to_the_console_is_sensitive(tmp_path
         "console.log('sessions open', sessionCount);\n"
     )
     assert [h.line for h in run_rule(rule, code, tmp_path, filename="src/auth.ts")] == [2]
+
+
+# AI413 lost-update-across-await-js
+def test_lost_update_js_covers_logical_assignment_ternaries_closures_and_members(tmp_path: Path) -> None:
+    code = (
+        "let cache;\n"
+        "const stats = { hits: 0 };\n"
+        "export async function load(key, cond) {\n"
+        "  cache ||= await fetchAll();  // expect: AI413\n"
+        "  cache = cond ? cache : await fetchAll();\n"
+        "  cache = cond ? cache + await more() : null;  // expect: AI413\n"
+        "  stats.hits = stats.hits + await count(key);  // expect: AI413\n"
+        "  stats.hits = (await count(key)) + stats.hits;\n"
+        "  let local = 0;\n"
+        "  local += await count(key);\n"
+        "  let seen = 0;\n"
+        "  onDone(() => seen);\n"
+        "  seen += await count(key);  // expect: AI413\n"
+        "}\n"
+        "function sync() { cache += 1; }\n"
+    )
+    assert_marked("AI413", code, tmp_path, filename="src/a.js")
+
+
+# AI511 sensitive-data-in-console: whole objects, personal data, debug loggers
+def test_console_rule_covers_whole_objects_personal_data_and_debug_loggers(tmp_path: Path) -> None:
+    code = (
+        "import createDebug from 'debug';\n"
+        "const trace = require('debug')('app:http');\n"
+        "const dbg = createDebug('app:db');\n"
+        "export function handle(req, user, order) {\n"
+        "  trace('request %o', req.headers);  // expect: AI511\n"
+        "  dbg('env', process.env);  // expect: AI511\n"
+        "  console.log('charging', order.cardNumber);  // expect: AI511\n"
+        "  logger.info(JSON.stringify(user));  // expect: AI511\n"
+        "  pino.info({ body: req.body }, 'login');  // expect: AI511\n"
+        "  console.log('path', req.path, 'user', user.id, order.total);\n"
+        "  trace('header count', Object.keys(req.headers).length);\n"
+        "  format('token');\n"
+        "}\n"
+    )
+    assert_marked("AI511", code, tmp_path, filename="src/a.js")

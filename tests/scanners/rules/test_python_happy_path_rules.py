@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.scanners.rules.harness import assert_marked, lines_of
+from scanners.model import Severity
+from tests.scanners.rules.harness import RULES, assert_marked, lines_of, run_rule
 
 # --- AI301 / AI302 exceptions ----------------------------------------------------------
 
@@ -170,3 +171,58 @@ def test_unchecked_optional_on_element_lookups(tmp_path: Path) -> None:
         "    return name, rows, 'abc'.find('b')\n"
     )
     assert_marked("AI305", code, tmp_path)
+
+
+def test_swallowed_exception_knows_logging_imported_by_name_and_error_responses(tmp_path: Path) -> None:
+    code = (
+        "import warnings\n"
+        "from logging import critical, error, exception\n"
+        "def a():\n"
+        "    try:\n"
+        "        work()\n"
+        "    except Exception:\n"
+        "        exception('failed')\n"
+        "    try:\n"
+        "        work()\n"
+        "    except Exception:\n"
+        "        critical('failed', exc_info=True)\n"
+        "    try:\n"
+        "        work()\n"
+        "    except ((ValueError, Exception), TypeError):  # expect: AI302\n"
+        "        pass\n"
+        "def view(request):\n"
+        "    try:\n"
+        "        return render(request)\n"
+        "    except Exception:\n"
+        "        return JsonResponse({'error': 'unavailable'}, status=503)\n"
+        "def flask_view():\n"
+        "    try:\n"
+        "        return load()\n"
+        "    except Exception:\n"
+        "        return jsonify(error='unavailable'), 500\n"
+        "def warned():\n"
+        "    try:\n"
+        "        work()\n"
+        "    except Exception:\n"
+        "        warnings.warn('work failed')\n"
+    )
+    assert_marked("AI302", code, tmp_path)
+
+
+def test_swallowed_exception_flags_a_log_line_without_the_exception_at_low_severity(tmp_path: Path) -> None:
+    code = (
+        "import logging\n"
+        "logger = logging.getLogger(__name__)\n"
+        "def a():\n"
+        "    try:\n"
+        "        work()\n"
+        "    except Exception:\n"
+        "        logger.error('work failed', exc_info=False)\n"
+        "    try:\n"
+        "        work()\n"
+        "    except Exception as exc:\n"
+        "        logger.error('work failed: %s', exc)\n"
+    )
+    hits = run_rule(RULES["AI302"], code, tmp_path)
+    assert [(h.line, h.severity) for h in hits] == [(6, Severity.LOW)]
+    assert hits[0].message.startswith("`except Exception` logs a message but drops the exception itself")

@@ -102,3 +102,24 @@ def test_hardcoded_secret_documented_examples_and_tests_get_lower_confidence(tmp
     assert "EXAMPLEKEY" not in (hit.snippet or "")
     (in_test,) = run_rule(RULES["AI502"], f'KEY = "{GITHUB_TOKEN}"\n', tmp_path, filename="tests/test_x.py")
     assert in_test.confidence == Confidence.MEDIUM
+
+
+def test_sensitive_log_covers_whole_objects_personal_data_and_structlog_forms(tmp_path: Path) -> None:
+    code = (
+        "import json, logging, os, sys\n"
+        "import structlog\n"
+        "log = structlog.get_logger()\n"
+        "def handle(request, user, card_number, order):\n"
+        "    logging.getLogger(__name__).info('env %s', os.environ)  # expect: AI501\n"
+        "    log.bind(user_id=user.id, token=request.token).info('start')  # expect: AI501\n"
+        "    structlog.get_logger().warning('charge', card=card_number)  # expect: AI501\n"
+        "    log.info('body: ' + json.dumps(request.POST))  # expect: AI501\n"
+        "    print(vars(user))  # expect: AI501\n"
+        "    sys.stderr.write(f'{request.META}')  # expect: AI501\n"
+        "    log.debug('state %s', locals())  # expect: AI501\n"
+        "    log.info('order %s for %s', order.id, user.email)\n"
+        "    log.info('headers seen: %d', len(request.headers))\n"
+        "    log.info('safe headers %s', redact_headers(request.headers))\n"
+        "    log.info('page %s', request.GET.get('page'))\n"
+    )
+    assert_marked("AI501", code, tmp_path)

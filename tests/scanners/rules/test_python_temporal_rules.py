@@ -29,6 +29,38 @@ def test_deprecated_api_resolves_module_aliases(tmp_path: Path) -> None:
     assert_marked("AI201", code, tmp_path)
 
 
+def test_deprecated_api_follows_a_name_imported_as_module_then_as_class(tmp_path: Path) -> None:
+    # ruff's DTZ003 fixture: `datetime` is the module on line 2, the class on line 4.
+    code = (
+        "import datetime\n"
+        "datetime.datetime.utcnow()  # expect: AI201\n"
+        "from datetime import datetime\n"
+        "datetime.utcfromtimestamp(0)  # expect: AI201\n"
+        "from datetime import datetime as dt\n"
+        "dt.utcnow().isoformat()  # expect: AI201\n"
+        "datetime.now(datetime.UTC)\n"
+    )
+    assert_marked("AI201", code, tmp_path)
+
+
+def test_deprecated_api_knows_the_removals_of_3_8_to_3_14(tmp_path: Path) -> None:
+    code = (
+        "import time, base64, ssl, tempfile, asyncio, codecs\n"
+        "from xml.etree import cElementTree  # expect: AI201\n"
+        "import platform\n"
+        "time.clock()  # expect: AI201\n"
+        "base64.encodestring(b'x')  # expect: AI201\n"
+        "ssl.SSLContext(ssl.PROTOCOL_TLS)  # expect: AI201\n"
+        "name = tempfile.mktemp()  # expect: AI201\n"
+        "asyncio.iscoroutinefunction(f)  # expect: AI201\n"
+        "codecs.open('a', encoding='utf-8')  # expect: AI201\n"
+        "platform.linux_distribution()  # expect: AI201\n"
+        "ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); time.perf_counter(); base64.encodebytes(b'x')\n"
+        "tempfile.mkstemp(); platform.freedesktop_os_release()\n"
+    )
+    assert_marked("AI201", code, tmp_path)
+
+
 def test_deprecated_api_flags_unittest_aliases_and_pep594_modules(tmp_path: Path) -> None:
     code = (
         "import unittest\n"

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from scanners.rules.sensitive import is_password_name, is_sensitive_name, split_words
+from scanners.rules.sensitive import (
+    is_password_name,
+    is_personal_name,
+    is_sensitive_name,
+    split_words,
+    whole_object,
+)
 
 
 @pytest.mark.parametrize(
@@ -97,3 +103,25 @@ def test_it_splits_snake_camel_kebab_and_acronyms() -> None:
     assert split_words("X-Api-Key") == ["x", "api", "key"]
     assert split_words("APIKeyValue") == ["api", "key", "value"]
     assert split_words("aws_secret_access_key") == ["aws", "secret", "access", "key"]
+
+
+def test_personal_data_is_judged_by_the_head_like_secrets() -> None:
+    personal = ["cardNumber", "customer_ssn", "iban", "date_of_birth", "creditCard", "cvv", "tax_id"]
+    other = ["page_number", "card_type", "birth_place", "user_id", "has_ssn", "number", "account_name"]
+    assert [n for n in personal if not is_personal_name(n)] == []
+    assert [n for n in other if is_personal_name(n)] == []
+
+
+def test_whole_objects_are_the_ones_that_carry_credentials() -> None:
+    whole = [
+        "request.headers",
+        "headers",
+        "req.body",
+        "process.env",
+        "os.environ",
+        "request.META",
+        "req.cookies",
+    ]
+    parts = ["request.path", "response.body", "self.data", "env", "request.GET", "event.name"]
+    assert [p for p in whole if not whole_object(p)] == []
+    assert [p for p in parts if whole_object(p)] == []
