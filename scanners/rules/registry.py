@@ -20,6 +20,7 @@ from scanners.rules.javascript.promises import PromiseWithoutCatch
 from scanners.rules.javascript.races import CheckThenActAcrossAwaitJs
 from scanners.rules.javascript.react import DeprecatedReactApi
 from scanners.rules.javascript.security import HardcodedSecretJs, SensitiveDataInConsole
+from scanners.rules.javascript.taint_rules import JS_TAINT_RULES
 from scanners.rules.python.concurrency import UnsynchronisedSharedStateRule
 from scanners.rules.python.concurrency_async import CheckThenActAcrossAwaitRule
 from scanners.rules.python.context_rules import NamingDrift, UndeclaredDependency, UnresolvedImport
@@ -30,6 +31,7 @@ from scanners.rules.python.logging_rules import SensitiveDataInLogRule
 from scanners.rules.python.network_rules import NetworkTimeoutRule, UnhandledNetworkFailureRule
 from scanners.rules.python.optional import UncheckedOptionalRule
 from scanners.rules.python.secrets_rule import HardcodedSecretRule
+from scanners.rules.python.taint_rules import PYTHON_TAINT_RULES
 
 # Rules that look at one file at a time (run in the worker pool).
 FILE_RULES: tuple[Rule, ...] = (
@@ -45,6 +47,7 @@ FILE_RULES: tuple[Rule, ...] = (
     CheckThenActAcrossAwaitRule(),
     SensitiveDataInLogRule(),
     HardcodedSecretRule(),
+    *PYTHON_TAINT_RULES,  # security: untrusted input reaching sinks (AI601-AI607)
     # JavaScript / TypeScript
     UnresolvedJsImport(),
     UndeclaredJsPackage(),
@@ -57,6 +60,7 @@ FILE_RULES: tuple[Rule, ...] = (
     CheckThenActAcrossAwaitJs(),
     SensitiveDataInConsole(),
     HardcodedSecretJs(),
+    *JS_TAINT_RULES,  # security: untrusted input reaching sinks (AI611-AI618)
 )
 
 # Rules that need the whole repository (collect per file, conclude once in the parent).
