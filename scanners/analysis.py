@@ -73,6 +73,7 @@ def hit_to_finding(meta: RuleMeta, path: str, hit: Hit, lines: Sequence[str]) ->
         confidence=hit.confidence,
         end_line=hit.end_line,
         column=hit.column + 1,
+        flow=tuple((line, column + 1, message) for line, column, message in hit.flow),
     )
 
 

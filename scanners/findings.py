@@ -34,4 +34,5 @@ def make_finding(meta: RuleMeta, path: str, line: int, message: str, snippet: st
         message=message,
         snippet=snippet[:SNIPPET_MAX],
         fingerprint="",
+        flow=extra.get("flow", ()),
     )

@@ -110,12 +110,18 @@ class Finding:
     message: str
     snippet: str
     fingerprint: str  # stable across unrelated line moves; see fingerprint.py
+    # A taint flow: (line, column, message) steps from the untrusted source to the sink
+    # (1-based line, 1-based column); empty for findings that are not flows.
+    flow: tuple[tuple[int, int, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["category"] = self.category.value
         data["severity"] = self.severity.label
         data["confidence"] = self.confidence.label
+        data["flow"] = [
+            {"line": line, "column": column, "message": message} for line, column, message in self.flow
+        ]
         return data
 
 

@@ -32,6 +32,8 @@ class Hit:
     # Repo-level rules run where the file text is gone; they pass the line's text here.
     # Rules that mask secrets pass the masked text here too.
     snippet: str | None = None
+    # A taint flow's steps, source first, sink last: (1-based line, 0-based column, message).
+    flow: tuple[tuple[int, int, str], ...] = ()
 
 
 class Rule(Protocol):

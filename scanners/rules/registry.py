@@ -22,6 +22,7 @@ from scanners.rules.javascript.promises import PromiseWithoutCatch
 from scanners.rules.javascript.races import CheckThenActAcrossAwaitJs
 from scanners.rules.javascript.react import DeprecatedReactApi
 from scanners.rules.javascript.security import HardcodedSecretJs, SensitiveDataInConsole
+from scanners.rules.javascript.taint_rules import JS_TAINT_RULES
 from scanners.rules.placeholder_rule import PlaceholderPackage
 from scanners.rules.python.concurrency import UnsynchronisedSharedStateRule
 from scanners.rules.python.concurrency_async import CheckThenActAcrossAwaitRule
@@ -34,6 +35,7 @@ from scanners.rules.python.logging_rules import SensitiveDataInLogRule
 from scanners.rules.python.network_rules import NetworkTimeoutRule, UnhandledNetworkFailureRule
 from scanners.rules.python.optional import UncheckedOptionalRule
 from scanners.rules.python.secrets_rule import HardcodedSecretRule
+from scanners.rules.python.taint_rules import PYTHON_TAINT_RULES
 
 # Rules that look at one file at a time (run in the worker pool).
 FILE_RULES: tuple[Rule, ...] = (
@@ -50,6 +52,7 @@ FILE_RULES: tuple[Rule, ...] = (
     LostUpdateAcrossAwaitRule(),
     SensitiveDataInLogRule(),
     HardcodedSecretRule(),
+    *PYTHON_TAINT_RULES,  # security: untrusted input reaching sinks (AI601-AI607)
     # JavaScript / TypeScript
     UnresolvedJsImport(),
     UndeclaredJsPackage(),
@@ -63,6 +66,7 @@ FILE_RULES: tuple[Rule, ...] = (
     LostUpdateAcrossAwaitJs(),
     SensitiveDataInConsole(),
     HardcodedSecretJs(),
+    *JS_TAINT_RULES,  # security: untrusted input reaching sinks (AI611-AI618)
 )
 
 # Rules that need the whole repository (collect per file, conclude once in the parent).
