@@ -8,6 +8,7 @@ location (which package.json governs it, which tsconfig `paths` apply) are metho
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import re
@@ -15,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanners.paths import escape_name, read_text_inside
+from scanners.paths import escape_name, note_input, read_text_inside
 from scanners.project.jsonc import MAX_MANIFEST_BYTES, read_json_lenient
 from scanners.project.relpath import dir_of, is_under
 from scanners.project.tsconfig import PathMapping, TsConfig
@@ -155,7 +156,21 @@ def _walk_files(root: Path) -> frozenset[str]:
         found.update(prefix + escape_name(n) for n in names)
         if len(found) > _MAX_WALKED_FILES:
             break
+    # The context cache (scanners/cache.py) re-walks and compares this digest.
+    note_input(WALK_INPUT, 0, walk_digest(found))
     return frozenset(found)
+
+
+WALK_INPUT = "\0walk"  # the key `_walk_files` records its digest under (no path has a NUL)
+
+
+def walk_digest(found: Iterable[str]) -> str:
+    return hashlib.sha256("\0".join(sorted(found)).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def rewalk_digest(root: Path) -> str:
+    """The digest `_walk_files(root)` would record now."""
+    return walk_digest(_walk_files(root))
 
 
 def _read_manifest(root: Path, rel: str) -> PackageManifest | None:
