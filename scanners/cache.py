@@ -57,7 +57,7 @@ from typing import Any
 
 from scanners import __version__ as ENGINE_VERSION
 from scanners.analysis import AnalysisSettings, FileOutcome
-from scanners.discovery import DiscoveredFile
+from scanners.discovery import STAMP, DiscoveredFile
 from scanners.paths import input_digest, read_inside, recording_reads
 from scanners.project.context import RepoContext
 from scanners.project.javascript import WALK_INPUT, rewalk_digest
@@ -71,7 +71,7 @@ _FORMAT = "3"
 _SETTLE_NS = 2_000_000_000
 _MAX_SIDE_FILES = 64  # file-digest indexes and contexts kept, each
 
-Stamp = tuple[int, ...]
+Stamp = bytes  # DiscoveredFile.stamp
 
 
 def _stable(value: Any) -> Any:
@@ -181,7 +181,7 @@ class FileDigests:
             digest = hashlib.sha256(data).hexdigest()
             if len(data) != file.size:
                 return digest  # changed since the walk: its stamp does not describe these bytes
-        if file.stamp and max(file.stamp[1], file.stamp[2]) < self._started_ns - _SETTLE_NS:
+        if file.stamp and max(STAMP.unpack(file.stamp)[1:3]) < self._started_ns - _SETTLE_NS:
             self._current[file.path] = (file.stamp, digest)
         return digest
 
@@ -294,19 +294,6 @@ class ResultCache:
             return None
         outcome = _load(entry[1])
         return outcome if isinstance(outcome, FileOutcome) else None
-
-    def split(self, files: Iterable[DiscoveredFile]) -> tuple[list[FileOutcome], list[DiscoveredFile]]:
-        """(cached outcomes, files to analyse)."""
-        hits: list[FileOutcome] = []
-        pending: list[DiscoveredFile] = []
-        with gc_paused():
-            for file in files:
-                outcome = self.get(file)
-                if outcome is None:
-                    pending.append(file)
-                else:
-                    hits.append(outcome)
-        return hits, pending
 
     def store(self, file: DiscoveredFile, outcome: FileOutcome) -> None:
         entry = self._entry(file)

@@ -18,6 +18,7 @@ import io
 import os
 import re
 import stat
+import struct
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,14 +64,18 @@ class DiscoveredFile:
     language: str | None
     size: int
     # (size, mtime_ns, ctime_ns, inode, device) from the walk's own `lstat` (of a link's
-    # target for a symlink): the result cache's change detection (scanners/cache.py).
-    # Empty when unknown, which always means "read and hash it".
-    stamp: tuple[int, ...] = field(default=(), compare=False)
+    # target for a symlink), packed (`STAMP`: 40 bytes, not five int objects per file): the
+    # result cache's change detection (scanners/cache.py). Empty when unknown, which
+    # always means "read and hash it".
+    stamp: bytes = field(default=b"", compare=False)
 
 
-def stamp_of(st: os.stat_result) -> tuple[int, ...]:
+STAMP = struct.Struct("<qqqQQ")
+
+
+def stamp_of(st: os.stat_result) -> bytes:
     """What says a file is unchanged without reading it; see scanners/cache.py."""
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+    return STAMP.pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
 def discover(

@@ -21,7 +21,7 @@ from typing import Any
 
 from scanners import __version__ as ENGINE_VERSION
 from scanners.analysis import AnalysisSettings, FileOutcome, analyse_file, hit_to_finding
-from scanners.cache import FileDigests, ResultCache, cached_context
+from scanners.cache import FileDigests, ResultCache, cached_context, gc_paused
 from scanners.discovery import DEFAULT_MAX_FILE_BYTES, DiscoveredFile, discover
 from scanners.fingerprint import assign_fingerprints
 from scanners.headroom import with_headroom
@@ -103,14 +103,14 @@ def scan_directory(
     cache = ResultCache.open(config.cache_dir, config.settings(), digest, rule_ids, digests)
     sources = [f for f in discovered if f.language is not None]
     del discovered
-    outcomes, pool_warnings = _analyse_all(root, sources, config, context, file_rules, all_repo_rules, cache)
-    warnings.extend(pool_warnings)
 
+    # Each outcome is folded in as it arrives (from the cache or the pool) and dropped:
+    # the parent never holds every file's outcome at once.
     findings: list[Finding] = []
     metrics: list[FileMetrics] = []
     facts: dict[str, dict[str, Any]] = {r.meta.id: {} for r in all_repo_rules}
     directives = {}
-    for outcome in outcomes:
+    for outcome in _outcomes(root, sources, config, context, file_rules, all_repo_rules, cache, warnings):
         warnings.extend(outcome.warnings)
         findings.extend(outcome.findings)
         if outcome.metrics is not None:
@@ -119,18 +119,18 @@ def scan_directory(
             directives[outcome.path] = outcome.directives
         for rule_id, value in outcome.facts.items():
             facts[rule_id][outcome.path] = value
-    # The per-file outcomes are no longer needed: on a big repository they are the largest
-    # thing the parent holds while the result is sorted and fingerprinted.
-    outcomes.clear()
+    del sources
     if context is not None:
         findings.extend(_conclude(all_repo_rules, facts, context, warnings))
+    facts.clear()
+    metrics.sort(key=lambda m: m.path)
 
     kept, suppressed = apply_suppressions(findings, directives)
     return ScanResult(
         root=str(root),
         engine_version=ENGINE_VERSION,
         scanner_versions=scanner_versions(config.scanners),
-        files=tuple(sorted(metrics, key=lambda m: m.path)),
+        files=tuple(metrics),
         findings=tuple(assign_fingerprints(kept)),
         warnings=tuple(sorted(set(warnings), key=lambda w: (w.path, w.code, w.message))),
         suppressed=suppressed,
@@ -231,7 +231,7 @@ def _chunks(files: list[DiscoveredFile], workers: int) -> list[list[DiscoveredFi
     return [ordered[i : i + size] for i in range(0, len(ordered), size)]
 
 
-def _analyse_all(
+def _outcomes(
     root: Path,
     files: list[DiscoveredFile],
     config: EngineConfig,
@@ -239,27 +239,37 @@ def _analyse_all(
     rules: tuple[Rule, ...],
     repo_rules: tuple[RepoRule, ...],
     cache: ResultCache,
-) -> tuple[list[FileOutcome], list[ScanWarning]]:
-    outcomes, pending = cache.split(files)
-    warnings: list[ScanWarning] = []
+    warnings: list[ScanWarning],
+) -> Iterator[FileOutcome]:
+    """Every file's outcome, cached ones first, then the others as the pool finishes them
+    (each stored in the cache as it arrives)."""
+    pending: list[DiscoveredFile] = []
+    with gc_paused():
+        for file in files:
+            hit = cache.get(file)
+            if hit is None:
+                pending.append(file)
+            else:
+                yield hit
     workers = min(config.worker_count, max(1, len(pending)))
     if workers > 1 and multiprocessing.current_process().daemon:
         # e.g. inside a Celery prefork child: daemonic processes may not have children.
         warnings.append(ScanWarning("engine:no-pool", "", "running in a daemon process; analysing serially"))
         workers = 1
     settings = config.settings()
-    fresh: list[FileOutcome] = []
     with _fewer_collections():
         if workers == 1:
-            fresh = [analyse_file(root, f, settings, context, rules, repo_rules) for f in pending]
+            for file in pending:
+                outcome = analyse_file(root, file, settings, context, rules, repo_rules)
+                cache.store(file, outcome)
+                yield outcome
         else:
+            by_path = {f.path: f for f in pending}
             initargs = (root, settings, context, rules, repo_rules)
             pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=initargs)
             with pool:
                 for batch in pool.map(_analyse_chunk, _chunks(pending, workers)):
-                    fresh.extend(batch)
-    by_path = {f.path: f for f in pending}
-    for outcome in fresh:
-        cache.store(by_path[outcome.path], outcome)
+                    for outcome in batch:
+                        cache.store(by_path[outcome.path], outcome)
+                        yield outcome
     cache.finish()
-    return outcomes + fresh, warnings

@@ -108,7 +108,9 @@ def build_js_project(root: Path, paths: Iterable[str]) -> JsProject:
     listed = frozenset(paths)
     if not any(posixpath.splitext(p)[1] in JS_SUFFIXES for p in listed):
         return JsProject()
-    files = _walk_files(root) | listed
+    # `listed` first: a set union keeps the left operand's string for an equal path, so
+    # the paths the context already holds are not held twice.
+    files = listed | _walk_files(root)
     directories = {dir_of(f) for f in files}
     for directory in list(directories):
         while directory:
