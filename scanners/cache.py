@@ -18,7 +18,7 @@ discovery walk's own `lstat`, no extra system call). Anything else is read and h
 Writing a file changes its mtime and ctime; `os.utime` can put the mtime back but sets
 the ctime to now, and nothing but the kernel sets the ctime, so a rewrite of the same
 size with a forged mtime is still detected. A file whose mtime or ctime is within
-`_SETTLE_NS` of the scan's start is not recorded (the "racy" case of git's index: a
+`paths.SETTLE_NS` (2 s) of the scan's start is not recorded (the "racy" case of git's index: a
 write in the same clock tick as the recorded stamp would look unchanged), so it is hashed
 again next time. A fresh checkout (a new directory, new inodes, mtime = now) has no usable
 entry and is hashed in full, exactly as without this index; at most `_MAX_SIDE_FILES`
@@ -27,8 +27,10 @@ directories are remembered (least recently written are dropped).
 **Repository contexts** (`<dir>/context/<key>.pkl`). Key = sha256 over (engine version,
 the source of `scanners/project/`, the sorted list of discovered paths). The entry also
 records every input the build read (each manifest's bytes digest, a missing file as "",
-the digest of the JS side's own directory walk); it is reused only when re-reading those
-inputs gives the same digests. So the context is rebuilt when a file is added, removed
+the stamp (mtime, ctime, inode) of every directory the JS side walked, taken before
+listing it: adding, removing or renaming an entry moves it); it is reused only when
+re-reading those inputs gives the same digests and stamps (a directory stamp within the
+settle window is never trusted). So the context is rebuilt when a file is added, removed
 or renamed, when a manifest it read (pyproject.toml, setup.py/cfg, requirements*,
 Pipfile, package.json, tsconfig/jsconfig and what they extend, `.d.ts` files,
 `.gitignore`) changes or appears, or when the engine changes, never for an edit of an
@@ -56,19 +58,18 @@ from pathlib import Path
 from typing import Any
 
 from scanners import __version__ as ENGINE_VERSION
+from scanners import paths as scanner_paths
 from scanners.analysis import AnalysisSettings, FileOutcome
 from scanners.discovery import STAMP, DiscoveredFile
 from scanners.paths import input_digest, read_inside, recording_reads
 from scanners.project.context import RepoContext
-from scanners.project.javascript import WALK_INPUT, rewalk_digest
+from scanners.project.javascript import DIR_INPUT, dir_input_digest
 from scanners.registry import scanner_versions
 
 # Bump whenever the pickled classes change shape (fields, slots): an entry of an older
 # shape would unpickle into a broken object rather than fail. 2: value objects with slots.
 # 3: keys over the content digest, file digests and contexts cached.
 _FORMAT = "3"
-# A stamp this close to the scan's start may share a clock tick with a later write.
-_SETTLE_NS = 2_000_000_000
 _MAX_SIDE_FILES = 64  # file-digest indexes and contexts kept, each
 
 Stamp = bytes  # DiscoveredFile.stamp
@@ -181,7 +182,7 @@ class FileDigests:
             digest = hashlib.sha256(data).hexdigest()
             if len(data) != file.size:
                 return digest  # changed since the walk: its stamp does not describe these bytes
-        if file.stamp and max(STAMP.unpack(file.stamp)[1:3]) < self._started_ns - _SETTLE_NS:
+        if file.stamp and max(STAMP.unpack(file.stamp)[1:3]) < self._started_ns - scanner_paths.SETTLE_NS:
             self._current[file.path] = (file.stamp, digest)
         return digest
 
@@ -203,7 +204,8 @@ def _project_code_digest() -> str:
 
 def _inputs_unchanged(root: Path, inputs: Iterable[tuple[str, int, str]]) -> bool:
     for key, limit, digest in inputs:
-        current = rewalk_digest(root) if key == WALK_INPUT else input_digest(root, key, limit)
+        reread = dir_input_digest if key.startswith(DIR_INPUT) else None
+        current = reread(root, key) if reread else input_digest(root, key, limit)
         if current != digest:
             return False
     return True

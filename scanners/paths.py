@@ -187,6 +187,10 @@ def read_inside(root: Path | str, path: str, limit: int) -> bytes:
         return checkout.read(path, limit)
 
 
+# A stamp (mtime/ctime) this close to the time it is taken may share a clock tick with a
+# later write that would then not show: such stamps are never trusted (git's racy case).
+SETTLE_NS = 2_000_000_000
+
 # What a build of the repository context read, when one is being recorded: (path, byte
 # limit, sha256 of the bytes or "" when the read failed). See `recording_reads`.
 Input = tuple[str, int, str]

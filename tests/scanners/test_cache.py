@@ -27,7 +27,7 @@ FILES = {
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     # Files written by the test are seconds old at most: without this every stamp would be
     # "racy" (too recent to trust) and every file would be hashed again, as it should be.
-    monkeypatch.setattr("scanners.cache._SETTLE_NS", 0)
+    monkeypatch.setattr("scanners.paths.SETTLE_NS", 0)
 
 
 def _keys(result: Any) -> set[tuple[str, str, int]]:
@@ -127,3 +127,22 @@ def test_a_cached_context_gives_the_same_result_as_a_fresh_one(tmp_path: Path, s
     fresh = scan_directory(repo, EngineConfig(workers=1))
     assert cold.findings == warm.findings == fresh.findings
     assert {f.rule_id for f in fresh.findings} >= {"AI101", "AI102"}
+
+
+def test_a_file_the_js_walk_sees_outside_the_scanned_paths_rebuilds_the_context(
+    tmp_path: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # vendor/ is not scanned, but JS imports may resolve into it: the context walks it.
+    files = {
+        "web/app.js": 'import { pad } from "../vendor/lib/pad.js";\npad(1);\n',
+        "vendor/lib/README": "x\n",
+    }
+    repo = write_tree(make_repo(tmp_path), files)
+    config = EngineConfig(workers=1, cache_dir=tmp_path / "cache")
+    built = _spy(monkeypatch, "build_repo_context")
+    assert ("AI111", "web/app.js", 1) in _keys(scan_directory(repo, config))
+    assert ("AI111", "web/app.js", 1) in _keys(scan_directory(repo, config))
+    assert len(built) == 1
+    write_tree(repo, {"vendor/lib/pad.js": "export function pad(n) { return n; }\n"})
+    assert ("AI111", "web/app.js", 1) not in _keys(scan_directory(repo, config))
+    assert len(built) == 2
