@@ -70,7 +70,7 @@ from scanners.registry import scanner_versions
 # shape would unpickle into a broken object rather than fail. 2: value objects with slots.
 # 3: keys over the content digest, file digests and contexts cached.
 _FORMAT = "3"
-_MAX_SIDE_FILES = 64  # file-digest indexes and contexts kept, each
+_MAX_SIDE_FILES = 16  # file-digest indexes and contexts kept, each (a big one is ~15 MB)
 
 Stamp = bytes  # DiscoveredFile.stamp
 
