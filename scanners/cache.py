@@ -220,8 +220,8 @@ def cached_context(
     """(the repository context, its digest): `build(root, paths)`, or the cached context of
     an earlier scan with the same paths and the same manifests (see the module docstring)."""
     if directory is None:
-        context = build(root, paths)
-        return context, context_digest(context)
+        # No cache, no key to salt: digesting a big context costs seconds for nothing.
+        return build(root, paths), "none"
     key = hashlib.sha256(
         "\0".join([_FORMAT, _project_code_digest(), *paths]).encode("utf-8", "surrogatepass")
     ).hexdigest()
