@@ -18,8 +18,9 @@ import io
 import os
 import re
 import stat
+import struct
 import tokenize
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from scanners.model import ScanWarning
@@ -62,6 +63,19 @@ class DiscoveredFile:
     path: str  # relative POSIX path
     language: str | None
     size: int
+    # (size, mtime_ns, ctime_ns, inode, device) from the walk's own `lstat` (of a link's
+    # target for a symlink), packed (`STAMP`: 40 bytes, not five int objects per file): the
+    # result cache's change detection (scanners/cache.py). Empty when unknown, which
+    # always means "read and hash it".
+    stamp: bytes = field(default=b"", compare=False)
+
+
+STAMP = struct.Struct("<qqqQQ")
+
+
+def stamp_of(st: os.stat_result) -> bytes:
+    """What says a file is unchanged without reading it; see scanners/cache.py."""
+    return STAMP.pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
 def discover(
@@ -86,7 +100,7 @@ def discover(
             except OSError as exc:
                 warnings.append(_unreadable("file:unreadable-dir", prefix.rstrip("/"), exc))
                 continue
-            for raw_name, kind, size in entries:
+            for raw_name, kind, st in entries:
                 name = escape_path(raw_name)
                 rel = prefix + name
                 if kind == "link":
@@ -95,7 +109,8 @@ def discover(
                     if name not in IGNORED_DIRS and not name.endswith(".egg-info"):
                         stack.append((raw_prefix + raw_name + b"/", rel + "/"))
                 elif kind == "file":
-                    _regular(rel, name, size, max_file_bytes, files, warnings)
+                    assert st is not None
+                    _regular(rel, name, st, max_file_bytes, files, warnings)
                 elif kind == "unreadable":
                     warnings.append(ScanWarning("file:unreadable", rel, "cannot be listed (stat failed)"))
                 # FIFOs, sockets, devices: never opened (a FIFO would block the scan).
@@ -104,32 +119,32 @@ def discover(
     return files, warnings
 
 
-def _list_dir(checkout: Checkout, raw_dir: bytes) -> list[tuple[bytes, str, int]]:
-    """(name, "link" | "dir" | "file" | "other", size) of each entry of a directory."""
+def _list_dir(checkout: Checkout, raw_dir: bytes) -> list[tuple[bytes, str, os.stat_result | None]]:
+    """(name, "link" | "dir" | "file" | "other", lstat of a file) of each entry of a directory."""
     flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
     fd = os.open(raw_dir or b".", flags, dir_fd=checkout.fd)
     try:
-        listed: list[tuple[bytes, str, int]] = []
+        listed: list[tuple[bytes, str, os.stat_result | None]] = []
         with os.scandir(fd) as it:
             for entry in it:
                 raw = os.fsencode(entry.name)
                 try:
                     listed.append((raw, *_kind(entry)))
                 except OSError:  # one entry that cannot be stat'ed, not its whole directory
-                    listed.append((raw, "unreadable", 0))
+                    listed.append((raw, "unreadable", None))
         return listed
     finally:
         os.close(fd)
 
 
-def _kind(entry: os.DirEntry[str]) -> tuple[str, int]:
+def _kind(entry: os.DirEntry[str]) -> tuple[str, os.stat_result | None]:
     if entry.is_symlink():
-        return "link", 0
+        return "link", None
     if entry.is_dir(follow_symlinks=False):
-        return "dir", 0
+        return "dir", None
     if entry.is_file(follow_symlinks=False):
-        return "file", entry.stat(follow_symlinks=False).st_size
-    return "other", 0
+        return "file", entry.stat(follow_symlinks=False)
+    return "other", None
 
 
 def _unreadable(code: str, path: str, exc: OSError) -> ScanWarning:
@@ -142,8 +157,14 @@ def language_of(name: str) -> str | None:
 
 
 def _regular(
-    rel: str, name: str, size: int, max_bytes: int, files: list[DiscoveredFile], warnings: list[ScanWarning]
+    rel: str,
+    name: str,
+    st: os.stat_result,
+    max_bytes: int,
+    files: list[DiscoveredFile],
+    warnings: list[ScanWarning],
 ) -> None:
+    size = st.st_size
     language = language_of(name)
     if language is not None and _MINIFIED.search(name):
         warnings.append(ScanWarning("file:minified", rel, "minified bundle, not analysed"))
@@ -151,7 +172,7 @@ def _regular(
     elif language is not None and size > max_bytes:
         warnings.append(ScanWarning("file:too-large", rel, f"{size} bytes exceeds the {max_bytes}-byte cap"))
         language = None
-    files.append(DiscoveredFile(rel, language, size))
+    files.append(DiscoveredFile(rel, language, size, stamp_of(st)))
 
 
 def _symlink(
@@ -185,7 +206,7 @@ def _symlink(
         # could only duplicate results or loop.
         warnings.append(ScanWarning("file:symlink-dir", rel, "symlinked directory not followed"))
     elif stat.S_ISREG(target.st_mode):
-        _regular(rel, name, target.st_size, max_bytes, files, warnings)
+        _regular(rel, name, target, max_bytes, files, warnings)
     # else: a link to a FIFO/socket/device inside the checkout: never opened, like the target.
 
 

@@ -29,9 +29,13 @@ location is prefixed still open, because nothing is ever opened by its absolute 
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -183,6 +187,45 @@ def read_inside(root: Path | str, path: str, limit: int) -> bytes:
         return checkout.read(path, limit)
 
 
+# A stamp (mtime/ctime) this close to the time it is taken may share a clock tick with a
+# later write that would then not show: such stamps are never trusted (git's racy case).
+SETTLE_NS = 2_000_000_000
+
+# What a build of the repository context read, when one is being recorded: (path, byte
+# limit, sha256 of the bytes or "" when the read failed). See `recording_reads`.
+Input = tuple[str, int, str]
+_RECORDED: ContextVar[list[Input] | None] = ContextVar("recorded_reads", default=None)
+
+
+@contextmanager
+def recording_reads() -> Iterator[list[Input]]:
+    """Record every `read_text_inside` (and `note_input`) made inside the block.
+
+    The repository context is a function of the path list and of what it reads; the
+    record lets the result cache reuse a context by re-reading only those files."""
+    recorded: list[Input] = []
+    token = _RECORDED.set(recorded)
+    try:
+        yield recorded
+    finally:
+        _RECORDED.reset(token)
+
+
+def note_input(key: str, limit: int, digest: str) -> None:
+    """Record an input that is not a file read (e.g. a directory walk's digest)."""
+    recorded = _RECORDED.get()
+    if recorded is not None:
+        recorded.append((key, limit, digest))
+
+
+def input_digest(root: Path | str, path: str, limit: int) -> str:
+    """sha256 of at most `limit` bytes of `path`, "" when it cannot be read."""
+    try:
+        return hashlib.sha256(read_inside(root, path, limit)).hexdigest()
+    except OSError:
+        return ""
+
+
 def read_text_inside(
     root: Path | str, path: str, limit: int, encoding: str = "utf-8", errors: str = "replace"
 ) -> str | None:
@@ -190,6 +233,11 @@ def read_text_inside(
     larger than `limit` bytes or (with strict `errors`) undecodable."""
     try:
         data = read_inside(root, path, limit + 1)
+    except OSError:
+        note_input(path, limit + 1, "")
+        return None
+    note_input(path, limit + 1, hashlib.sha256(data).hexdigest())
+    try:
         return None if len(data) > limit else data.decode(encoding, errors)
-    except (OSError, UnicodeDecodeError):
+    except UnicodeDecodeError:
         return None

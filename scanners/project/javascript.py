@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanners.paths import escape_name, read_text_inside
+from scanners import paths as scanner_paths
+from scanners.paths import escape_name, note_input, path_bytes, read_text_inside
 from scanners.project.jsonc import MAX_MANIFEST_BYTES, read_json_lenient
 from scanners.project.relpath import dir_of, is_under
 from scanners.project.tsconfig import PathMapping, TsConfig
@@ -132,7 +134,9 @@ def build_js_project(root: Path, paths: Iterable[str]) -> JsProject:
     listed = frozenset(paths)
     if not any(posixpath.splitext(p)[1] in JS_SUFFIXES for p in listed):
         return JsProject()
-    files = _walk_files(root) | listed
+    # `listed` first: a set union keeps the left operand's string for an equal path, so
+    # the paths the context already holds are not held twice.
+    files = listed | _walk_files(root)
     directories = {dir_of(f) for f in files}
     for directory in list(directories):
         while directory:
@@ -170,17 +174,56 @@ def build_js_project(root: Path, paths: Iterable[str]) -> JsProject:
 
 def _walk_files(root: Path) -> frozenset[str]:
     """Every file under `root`: the scan's own list may leave out assets (.css, .svg)
-    and JSON that imports resolve to, so existence is checked against the disk."""
+    and JSON that imports resolve to, so existence is checked against the disk.
+
+    Each directory's stamp is recorded (`DIR_INPUT`) before it is listed: any entry added,
+    removed or renamed in it moves its mtime and ctime, so the context cache
+    (scanners/cache.py) knows the walk would find the same files without walking again."""
     found: set[str] = set()
-    root_str = str(root)
-    for current, dirs, names in os.walk(root_str):
-        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
-        rel_dir = escape_name(os.path.relpath(current, root_str).replace(os.sep, "/"))
-        prefix = "" if rel_dir == "." else rel_dir + "/"
-        found.update(prefix + escape_name(n) for n in names)
-        if len(found) > _MAX_WALKED_FILES:
-            break
+    settled_before = time.time_ns() - scanner_paths.SETTLE_NS
+    stack = [("", str(root))]  # (text path, OS path) of the directories still to list
+    while stack and len(found) <= _MAX_WALKED_FILES:
+        rel_dir, current = stack.pop()
+        try:
+            note_input(DIR_INPUT + rel_dir, 0, dir_stamp(current, settled_before))
+            entries = list(os.scandir(current))
+        except OSError:
+            continue  # as os.walk: an unreadable directory is left out
+        prefix = rel_dir + "/" if rel_dir else ""
+        subdirs = []
+        for entry in entries:
+            name = escape_name(entry.name)
+            try:
+                is_dir = entry.is_dir()  # as os.walk: a link to a directory is a directory…
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                found.add(prefix + name)
+            elif entry.name not in SKIPPED_DIRS and not entry.is_symlink():  # …never followed
+                subdirs.append((prefix + name, entry.path))
+        stack.extend(reversed(subdirs))  # os.walk's order, should the cap cut the walk short
     return frozenset(found)
+
+
+DIR_INPUT = "\0dir:"  # the key prefix of a walked directory's stamp (no path has a NUL)
+
+
+def dir_stamp(path: str, settled_before: int | None = None) -> str:
+    """A directory's (mtime, ctime, inode); "" when it changed too recently to be trusted
+    (a later change in the same clock tick would not show)."""
+    st = os.lstat(path)
+    if settled_before is not None and max(st.st_mtime_ns, st.st_ctime_ns) >= settled_before:
+        return ""
+    return f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def dir_input_digest(root: Path, key: str) -> str:
+    """What `dir_stamp` gives now for the directory of a recorded `DIR_INPUT` key."""
+    rel_dir = key[len(DIR_INPUT) :]
+    try:
+        return dir_stamp(os.path.join(str(root), os.fsdecode(path_bytes(rel_dir))) if rel_dir else str(root))
+    except OSError:
+        return ""
 
 
 def _read_manifest(root: Path, rel: str) -> PackageManifest | None:

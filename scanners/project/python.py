@@ -7,8 +7,7 @@ code): module index, import roots, declared dependencies, `requires-python`.
 from __future__ import annotations
 
 import posixpath
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -44,18 +43,72 @@ VENDORED_DIRS = frozenset(
 _USUALLY_GENERATED = frozenset({"_version.py", "__version__.py", "version.py"})
 
 
+class ModuleIndex(Mapping[str, tuple[str, ...]]):
+    """dotted name → the paths (without suffix) that define it, one per import root it is
+    found under, sorted. Answered per lookup from the module paths and the roots.
+
+    A flat layout makes every directory a root, so a name exists under several of them
+    (`a/b/c.py` is `c`, `b.c` and `a.b.c`): a table of every name had 241,000 entries for a
+    100,000-file repository, in every process of the pool. Lookups are remembered."""
+
+    def __init__(self, bases: frozenset[str], roots: tuple[str, ...]) -> None:
+        self._bases = bases  # module paths of files, and every directory holding code
+        self._roots = roots
+        self._memo: dict[str, tuple[str, ...] | None] = {}
+
+    def _lookup(self, name: str) -> tuple[str, ...] | None:
+        if name in self._memo:
+            return self._memo[name]
+        parts = name.split(".")
+        found: tuple[str, ...] | None = None
+        if all(part.isidentifier() for part in parts):
+            tail = "/".join(parts)
+            candidates = (f"{root}/{tail}" if root else tail for root in self._roots)
+            hits = sorted(base for base in candidates if base in self._bases)
+            found = tuple(hits) or None
+        self._memo[name] = found
+        return found
+
+    def __getitem__(self, name: str) -> tuple[str, ...]:
+        found = self._lookup(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._lookup(name) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._names()))
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def _names(self) -> set[str]:
+        roots = set(self._roots)
+        names: set[str] = set()
+        for base in self._bases:
+            parts = base.split("/")
+            for start in range(len(parts)):  # every root that is a proper prefix of the base
+                tail = parts[start:]
+                if "/".join(parts[:start]) in roots and all(part.isidentifier() for part in tail):
+                    names.add(".".join(tail))
+        return names
+
+
 @dataclass(frozen=True)
 class PythonProject:
     """Picklable facts about the repo's Python side, built once per scan."""
 
-    modules: frozenset[str] = frozenset()  # dotted modules/packages the repo defines
     # Lowest Python the repo declares (`requires-python = ">=3.12"` → (3, 12)); None if undeclared.
     requires_python: tuple[int, int] | None = None
     # Directories a module path starts from ("" = the repository root): every directory
     # holding Python code that is not itself a regular package (flat, src/, lib/, backend/, …).
     import_roots: tuple[str, ...] = ()
-    # dotted name → the paths (without suffix) that define it, one per root it is found under.
-    module_index: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The path without suffix of every module file (`a/b.py` → `a/b`, `a/__init__.py` → `a`);
+    # with `package_dirs`, what `module_bases` answers from.
+    module_paths: frozenset[str] = frozenset()
+    top_level_modules: frozenset[str] = frozenset()  # first part of every dotted module name
     package_dirs: frozenset[str] = frozenset()  # directories holding Python code (transitively)
     opaque_modules: frozenset[str] = frozenset()  # base paths of compiled modules (.so/.pyx)
     extension_dirs: frozenset[str] = frozenset()  # directories with C/Cython/Rust extension sources
@@ -68,12 +121,20 @@ class PythonProject:
     own_distributions: tuple[str, ...] = ()  # the repository's own distribution names
 
     @cached_property
-    def module_bases(self) -> dict[str, tuple[str, ...]]:
-        return dict(self.module_index)
+    def module_bases(self) -> ModuleIndex:
+        """dotted name → the paths (without suffix) that define it (see ModuleIndex)."""
+        return ModuleIndex(self.module_paths | self.package_dirs, self.import_roots)
 
-    @cached_property
-    def top_level_modules(self) -> frozenset[str]:
-        return frozenset(name.split(".", 1)[0] for name in self.modules)
+    @property
+    def modules(self) -> frozenset[str]:
+        """Every dotted module/package the repo defines (built on each call: tests, tools)."""
+        return frozenset(self.module_bases)
+
+    @property
+    def module_index(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The whole index as sorted pairs (built on each call: tests, tools)."""
+        index = self.module_bases
+        return tuple((name, index[name]) for name in index)
 
 
 def is_vendored(path: str) -> bool:
@@ -100,29 +161,27 @@ def _module_parts(path: str) -> list[str] | None:
 
 def _index_modules(
     python_files: list[str], compiled: list[str]
-) -> tuple[dict[str, set[str]], list[str], set[str]]:
+) -> tuple[set[str], list[str], set[str], set[str]]:
+    """(module paths, import roots, package dirs, top-level module names)."""
     init_dirs = {posixpath.dirname(p) for p in python_files if posixpath.basename(p).startswith("__init__.")}
     package_dirs: set[str] = set()
-    for path in python_files + compiled:
-        package_dirs.update(d for d in _ancestors(posixpath.dirname(path)) if d)
+    directories = {posixpath.dirname(path) for path in python_files + compiled}
+    for directory in directories:
+        package_dirs.update(d for d in _ancestors(directory) if d)
     roots = sorted({""} | {d for d in package_dirs if d not in init_dirs})
     root_set = set(roots)
-    index: dict[str, set[str]] = defaultdict(set)
+    module_paths: set[str] = set()
+    top_level: set[str] = set()
     for path in python_files + compiled:
         parts = _module_parts(path)
         if not parts:
             continue
-        # Every root above the file yields a dotted name for it (and for its parent packages).
+        module_paths.add("/".join(parts))
+        # Every root above the file makes the part just below it a top-level name.
         for start in range(len(parts)):
-            root = "/".join(parts[:start])
-            if root not in root_set:
-                continue
-            tail = parts[start:]
-            for end in range(1, len(tail) + 1):
-                if not all(part.isidentifier() for part in tail[:end]):
-                    break
-                index[".".join(tail[:end])].add("/".join(parts[: start + end]))
-    return index, roots, package_dirs
+            if parts[start].isidentifier() and "/".join(parts[:start]) in root_set:
+                top_level.add(parts[start])
+    return module_paths, roots, package_dirs, top_level
 
 
 def _gitignored_python_files(root: Path) -> set[str]:
@@ -142,7 +201,7 @@ def build_python_project(root: Path, paths: Iterable[str]) -> PythonProject:
     all_paths = sorted(paths)
     python_files = [p for p in all_paths if p.endswith(SOURCE_SUFFIXES)]
     compiled = [p for p in all_paths if p.endswith(_COMPILED_SUFFIXES)]
-    index, roots, package_dirs = _index_modules(python_files, compiled)
+    module_paths, roots, package_dirs, top_level = _index_modules(python_files, compiled)
     opaque = {"/".join(parts) for p in compiled if (parts := _module_parts(p))}
     extension_dirs = {posixpath.dirname(p) for p in all_paths if p.endswith(_EXTENSION_SOURCE_SUFFIXES)}
 
@@ -155,10 +214,10 @@ def build_python_project(root: Path, paths: Iterable[str]) -> PythonProject:
         dependency_imports.update(fallback_import_names(own))
 
     return PythonProject(
-        modules=frozenset(index),
         requires_python=choose_requires_python(scan.requires_python),
         import_roots=tuple(roots),
-        module_index=tuple(sorted((name, tuple(sorted(bases))) for name, bases in index.items())),
+        module_paths=frozenset(module_paths),
+        top_level_modules=frozenset(top_level),
         package_dirs=frozenset(package_dirs),
         opaque_modules=frozenset(opaque),
         extension_dirs=frozenset(extension_dirs),

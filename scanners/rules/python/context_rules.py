@@ -8,6 +8,7 @@ the shared tree, `conclude` once over the facts of every file.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -15,7 +16,7 @@ from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.python.imports import ModuleFacts, collect_module_facts
-from scanners.rules.python.imports_resolve import UNDECLARED, UNRESOLVED, Resolver
+from scanners.rules.python.imports_resolve import UNDECLARED, UNRESOLVED, Problem, Resolver
 from scanners.rules.python.naming import NamingFacts, collect_naming_facts, naming_drift
 from scanners.source import PYTHON, SourceFile
 
@@ -80,10 +81,27 @@ _SNAKE_CASE_MODULE = "".join(
 )
 
 
-def _resolve(facts: Mapping[str, Any], context: RepoContext, rule: str) -> Iterator[tuple[str, Hit]]:
+# AI101 and AI102 conclude over the same facts (collect_module_facts hands both the same
+# objects): the problems are found once per scan and each rule keeps its own. Keyed by the
+# context's id, and dropped when that context is freed, so no later scan can match it.
+_PROBLEMS: dict[int, tuple[dict[str, Any], list[Problem]]] = {}
+
+
+def _problems(facts: Mapping[str, Any], context: RepoContext) -> list[Problem]:
     python_facts = {path: f for path, f in facts.items() if f is None or isinstance(f, ModuleFacts)}
-    resolver = Resolver(python_facts, context.python, context.paths)
-    for problem in resolver.problems():
+    known = _PROBLEMS.get(id(context))
+    same = known is not None and known[0].keys() == python_facts.keys()
+    if known is not None and same and all(known[0][p] is value for p, value in python_facts.items()):
+        return known[1]
+    problems = list(Resolver(python_facts, context.python, context.paths).problems())
+    if known is None:
+        weakref.finalize(context, _PROBLEMS.pop, id(context), None)
+    _PROBLEMS[id(context)] = (python_facts, problems)
+    return problems
+
+
+def _resolve(facts: Mapping[str, Any], context: RepoContext, rule: str) -> Iterator[tuple[str, Hit]]:
+    for problem in _problems(facts, context):
         if problem.rule == rule:
             fact = problem.fact
             yield (

@@ -296,3 +296,22 @@ def test_the_project_is_picklable(tmp_path: Path) -> None:
     clone = pickle.loads(pickle.dumps(project))  # noqa: S301 - our own bytes, as the process pool does
     assert clone.modules == project.modules
     assert clone.dependencies == project.dependencies
+
+
+def test_a_flat_layout_answers_every_root_without_a_table_of_names(tmp_path: Path) -> None:
+    project = build(tmp_path, {"a/b/c.py": "", "a/b/settings.local.py": "", "lib/x.pyi": "", "a/9bad.py": ""})
+    index = project.module_bases
+    assert index["c"] == ("a/b/c",)
+    assert index["b.c"] == ("a/b/c",)
+    assert index.get("a.b.c") == ("a/b/c",)
+    assert index.get("settings") == ("a/b/settings",)  # the stem before the first dot, as Python
+    assert index.get("x") == ("lib/x",)
+    assert index.get("lib.x") == ("lib/x",)
+    assert index.get("9bad") is None
+    assert index.get("a.9bad") is None
+    assert index.get("b.x") is None
+    assert "c.b" not in index
+    assert project.top_level_modules == {"a", "b", "c", "settings", "lib", "x"}
+    assert set(index) == project.modules == {
+        "a", "a.b", "a.b.c", "a.b.settings", "b", "b.c", "b.settings", "c", "settings", "lib", "lib.x", "x"
+    }  # fmt: skip
