@@ -7,11 +7,12 @@ and environment (``runner.py``), and the clone is bounded in time and size.
 
 from __future__ import annotations
 
+import logging
 import re
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from auditor.git.errors import (
     REPO_TOO_LARGE,
     CloneError,
 )
+from auditor.git.mirror import MirrorStore, MirrorUnavailable, mirror_checkout
 from auditor.git.runner import Git, GitRun, human_bytes, tree_size
 from auditor.git.urls import check_ref, checked_url, scrub_credentials, url_secrets
 from auditor.git.workspace import remove_tree
@@ -32,6 +34,8 @@ from auditor.git.workspace import remove_tree
 DEFAULT_TIMEOUT_SECONDS = 300
 DEFAULT_MAX_BYTES = 1024**3  # 1 GiB on disk: pack + working tree
 DEFAULT_DEPTH = 1
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,8 @@ class CloneResult:
     author_name: str
     committed_at: datetime
     size_bytes: int
+    # Through a mirror (mirror.py): the objects its fetch added (None: a fresh clone).
+    fetched_objects: int | None = None
 
 
 # Ordered: the first matching pattern decides. Authentication comes before the
@@ -90,6 +96,7 @@ def clone_repository(
     max_bytes: int = DEFAULT_MAX_BYTES,
     depth: int | None = DEFAULT_DEPTH,
     git_executable: str = "git",
+    mirror: MirrorStore | None = None,
 ) -> CloneResult:
     """Clone ``branch`` of ``url`` into ``dest`` (which must not exist or be empty).
 
@@ -103,6 +110,12 @@ def clone_repository(
     transient) and by ``max_bytes`` on disk, watched while git runs and checked after
     (``scan:user:repo-too-large``). On any failure ``dest`` is removed. Errors are
     ``CloneError``s whose text never contains the URL's credentials.
+
+    With ``mirror``, the repository's mirror there is fetched into and the checkout made
+    from it (mirror.py); on any doubt about the mirror (busy past its lock timeout, a
+    failed fetch or checkout, corruption) ``dest`` is emptied and cloned afresh. Only a
+    transient failure (timeout, network) is raised as is: a fresh clone would meet the
+    same network, and the scan is retried.
     """
     validated = checked_url(url, local_roots)
     check_ref(branch, commit)
@@ -124,21 +137,57 @@ def clone_repository(
                 max_bytes=max_bytes,
             )
             depth_args = [f"--depth={depth}"] if depth is not None else []
-            if commit is None:
+            fetched = None
+            if mirror is not None:
+                fetched = _via_mirror(mirror, git, url, validated.git_url, branch, commit, depth_args)
+            if fetched is None and commit is None:
                 _clone_branch(git, url, validated.git_url, branch, depth_args)
-            else:
+            elif fetched is None and commit is not None:
                 _fetch_commit(git, url, validated.git_url, commit, depth_args)
             size = tree_size(dest)
             if size > max_bytes:
                 raise CloneError(
                     REPO_TOO_LARGE, f"{human_bytes(size)} on disk, limit {human_bytes(max_bytes)}"
                 )
-            return _read_head(git, url, branch, size)
+            return replace(_read_head(git, url, branch, size), fetched_objects=fetched)
     except BaseException:
         remove_tree(dest)
         if existed:
             dest.mkdir(parents=True, exist_ok=True)
         raise
+
+
+def _via_mirror(
+    mirror: MirrorStore,
+    git: Git,
+    url: str,
+    git_url: str,
+    branch: str,
+    commit: str | None,
+    depth_args: list[str],
+) -> int | None:
+    """Check out through the mirror; the objects fetched, or None to clone afresh."""
+    try:
+        fetched = mirror_checkout(
+            mirror,
+            git,
+            url=url,
+            git_url=git_url,
+            branch=branch,
+            commit=commit,
+            depth_args=depth_args,
+            classify=lambda run: git_failure(run, url),
+        ).fetched_objects
+        log.info("checked out %s through its mirror (%d objects fetched)", scrub_credentials(url), fetched)
+        return fetched
+    except CloneError as exc:
+        if exc.transient:
+            raise
+        log.info("mirror fetch of %s failed (%s); cloning afresh", scrub_credentials(url), exc.code)
+    except (MirrorUnavailable, OSError) as exc:
+        log.warning("git mirror of %s unusable (%s); cloning afresh", scrub_credentials(url), exc)
+    remove_tree(git.dest)  # the fresh clone creates it again
+    return None
 
 
 def _clone_branch(git: Git, url: str, git_url: str, branch: str, depth_args: list[str]) -> None:

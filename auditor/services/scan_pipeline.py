@@ -19,6 +19,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 
 from auditor import errors
 from auditor.git import CloneError, checkout_churn, clone_repository, workspace
+from auditor.git.mirror import MirrorStore
 from auditor.models import Repository, Scan, ScanStatus
 from auditor.services.file_texts import scan_file_texts_store
 from auditor.services.ingest import ScanNoLongerRunning, scan_ingest
@@ -47,6 +48,17 @@ class Outcome(StrEnum):
 def engine_config() -> EngineConfig:
     cache_dir = Path(settings.SCAN_ENGINE_CACHE_DIR) if settings.SCAN_ENGINE_CACHE_DIR else None
     return EngineConfig(workers=settings.SCAN_ENGINE_WORKERS or None, cache_dir=cache_dir)
+
+
+def mirror_store() -> MirrorStore | None:
+    """The workers' git mirrors (settings.SCAN_MIRROR_*), or None when disabled."""
+    if not settings.SCAN_MIRROR_DIR:
+        return None
+    return MirrorStore(
+        Path(settings.SCAN_MIRROR_DIR),
+        max_bytes=settings.SCAN_MIRROR_MAX_BYTES,
+        lock_timeout=settings.SCAN_MIRROR_LOCK_TIMEOUT,
+    )
 
 
 def _store_file_texts(scan: Scan, checkout: Path) -> None:
@@ -98,6 +110,7 @@ def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
     try:
         with workspace(settings.AUDITOR_WORKSPACE_DIR) as ws:
             started = time.monotonic()
+            mirrors = mirror_store()
             clone = clone_repository(
                 repository.clone_url,
                 scan.branch,
@@ -107,7 +120,11 @@ def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
                 timeout_seconds=settings.SCAN_CLONE_TIMEOUT,
                 max_bytes=settings.SCAN_MAX_REPO_BYTES,
                 depth=HISTORY_DEPTH,  # churn counts commits of the last 90 days
+                mirror=mirrors,
             )
+            if mirrors is not None:
+                # The checkout holds its own links to the objects: evicting cannot harm it.
+                mirrors.evict(keep=repository.clone_url)
             if not scan_advance(
                 scan,
                 ScanStatus.SCANNING,
