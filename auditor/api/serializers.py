@@ -10,6 +10,7 @@ from rest_framework import serializers
 from auditor.models import Finding, Repository, Scan, Severity
 from auditor.permissions import repository_url_for
 from auditor.selectors.gate import scan_gate
+from auditor.selectors.scans import scan_changed_line_counts
 
 
 class RepositorySerializer(serializers.ModelSerializer[Repository]):
@@ -34,6 +35,9 @@ class GateSerializer(serializers.Serializer[dict[str, Any]]):
 class ScanSerializer(serializers.ModelSerializer[Scan]):
     repository: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
     gate = serializers.SerializerMethodField(help_text="The quality gate's verdict; null until computed.")
+    changed_line_findings = serializers.SerializerMethodField(
+        help_text="A pull-request scan's findings on changed lines, per severity; null for other scans."
+    )
 
     class Meta:
         model = Scan
@@ -58,7 +62,16 @@ class ScanSerializer(serializers.ModelSerializer[Scan]):
             "severity_counts",
             "category_counts",
             "gate",
+            "base_branch",
+            "base_commit_sha",
+            "changed_line_findings",
         ]
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField(), allow_null=True))
+    def get_changed_line_findings(self, scan: Scan) -> dict[str, int] | None:
+        if not scan.base_branch:
+            return None
+        return scan_changed_line_counts(scan)
 
     @extend_schema_field(GateSerializer(allow_null=True))
     def get_gate(self, scan: Scan) -> dict[str, Any] | None:
@@ -86,6 +99,7 @@ class FindingSerializer(serializers.ModelSerializer[Finding]):
             "message",
             "snippet",
             "fingerprint",
+            "on_changed_line",
         ]
 
     def get_severity(self, finding: Finding) -> str:
@@ -94,6 +108,13 @@ class FindingSerializer(serializers.ModelSerializer[Finding]):
 
 class ScanTriggerSerializer(serializers.Serializer[dict[str, Any]]):
     branch = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    base = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text="A pull-request scan: the branch `branch` is compared with. Findings on lines the "
+        "branch changed since it left `base` are marked `on_changed_line`.",
+    )
 
 
 class ResultUploadSerializer(serializers.Serializer[dict[str, Any]]):

@@ -54,7 +54,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,6 +182,7 @@ class MirrorFetch:
 
     fetched_objects: int
     reused: bool
+    tips: dict[str, str] = dataclasses.field(default_factory=dict)  # extra branch -> commit
 
 
 def _object_count(git: Git) -> int:
@@ -215,18 +216,22 @@ def mirror_checkout(
     depth_args: list[str],
     classify: Callable[[GitRun], CloneError],
     refspecs: list[str] | None = None,
+    extra_branches: Sequence[str] = (),
 ) -> MirrorFetch:
     """Update `url`'s mirror and make ``git.dest`` a fresh repository checked out at the
     branch's tip (or `commit`, detached), as a fresh clone would.
 
     `git` carries the clone's protocol, home, deadline and size limit; `classify` turns a
     failed fetch into its CloneError; `refspecs` replaces what is fetched (default: the
-    branch, or the commit). Raises that CloneError when the server decided (the mirror is
-    kept), MirrorUnavailable for anything else (the mirror is removed: the next scan
-    rebuilds it); ``git.dest`` may then be half-made, and the caller removes it.
+    branch, or the commit); `extra_branches` are fetched too (a pull request's base) and
+    their tips returned, their objects in the checkout. Raises that CloneError when the
+    server decided (the mirror is kept), MirrorUnavailable for anything else (the mirror
+    is removed: the next scan rebuilds it); ``git.dest`` may then be half-made, and the
+    caller removes it.
     """
     if refspecs is None:
         refspecs = branch_refspecs(branch) if commit is None else commit_refspecs(commit)
+    refspecs = [*refspecs, *(spec for extra in extra_branches for spec in branch_refspecs(extra))]
     with store.locked(url) as mirror_path:
         mirror = dataclasses.replace(git, dest=mirror_path)
         reused = (mirror_path / "objects").is_dir()
@@ -241,6 +246,7 @@ def mirror_checkout(
             before = _object_count(mirror)
             sha = _fetch(mirror, git_url, branch, commit, depth_args, refspecs, classify)
             fetched = _object_count(mirror) - before
+            tips = {extra: _resolve(mirror, f"refs/heads/{extra}") for extra in extra_branches}
             size = tree_size(mirror_path)
             if size > git.max_bytes:
                 # Checked after as well as watched during the fetch, which may end between
@@ -258,7 +264,7 @@ def mirror_checkout(
             remove_tree(mirror_path)
             raise
     _check_out(git, branch, commit, sha)
-    return MirrorFetch(fetched_objects=fetched, reused=reused)
+    return MirrorFetch(fetched_objects=fetched, reused=reused, tips=tips)
 
 
 def _fetch(
@@ -300,12 +306,17 @@ def _fetch(
             raise error
         raise MirrorUnavailable(f"fetch failed: {error.detail}")
     ref = f"refs/heads/{branch}" if commit is None else f"refs/auditor/commits/{commit}"
+    sha = _resolve(mirror, ref)
+    if commit is not None and sha != commit:
+        raise MirrorUnavailable(f"{ref} resolves to {sha}, not {commit}")
+    return sha
+
+
+def _resolve(mirror: Git, ref: str) -> str:
     resolved = mirror("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
     sha = resolved.stdout.strip()
     if resolved.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha):
         raise MirrorUnavailable(f"{ref} does not resolve to a commit in the mirror")
-    if commit is not None and sha != commit:
-        raise MirrorUnavailable(f"{ref} resolves to {sha}, not {commit}")
     return sha
 
 

@@ -16,6 +16,7 @@ from auditor.services.bulk import rows_insert
 from auditor.services.gate import scan_review_derive
 from auditor.services.lifecycle import scan_lifecycle_compute
 from auditor.services.revisions import repository_changed_by_scan
+from scanners.diff import ChangedLines, on_changed_lines
 from scanners.model import ScanResult
 from scanners.paths import escape_unsafe
 
@@ -77,7 +78,9 @@ def _file_metric_rows(
     )
 
 
-def _finding_rows(scan: Scan, result: ScanResult) -> tuple[list[Finding], int]:
+def _finding_rows(
+    scan: Scan, result: ScanResult, changed: ChangedLines | None = None
+) -> tuple[list[Finding], int]:
     rows: list[Finding] = []
     seen: set[str] = set()
     duplicates = 0
@@ -102,24 +105,32 @@ def _finding_rows(scan: Scan, result: ScanResult) -> tuple[list[Finding], int]:
                 message=pg_text(f.message),
                 snippet=pg_text(f.snippet),
                 fingerprint=f.fingerprint,
+                on_changed_line=changed is not None and on_changed_lines(f, changed),
             )
         )
     return rows, duplicates
 
 
-def scan_ingest(scan: Scan, result: ScanResult, *, churn: Mapping[str, int] | None = None) -> Scan:
+def scan_ingest(
+    scan: Scan,
+    result: ScanResult,
+    *,
+    churn: Mapping[str, int] | None = None,
+    changed: ChangedLines | None = None,
+) -> Scan:
     """Store `result` for `scan` and mark it succeeded, atomically.
 
     `churn` (commits per path in the churn window, read from the checkout) is stored with
     the file metrics, so risk is scored once, here; None when there is no history to read
-    (a CI upload). A scan of an unverified commit stores its findings and metrics only:
+    (a CI upload). `changed` (a pull-request scan's changed lines, scanners/diff.py)
+    marks the findings on them. A scan of an unverified commit stores its findings and metrics only:
     it is not linked into the branch's history (lifecycle, rollup, trust, gate).
     Idempotent: rows a previous attempt may have left are replaced. Raises
     ScanNoLongerRunning (and writes nothing) when the scan is no longer ingesting.
     """
     started = time.monotonic()
     metrics = _file_metric_rows(scan, result, churn)
-    findings, duplicates = _finding_rows(scan, result)
+    findings, duplicates = _finding_rows(scan, result, changed)
     if duplicates:
         log.warning("scan %s: engine returned %d duplicate fingerprints", scan.pk, duplicates)
     severity_counts = Counter(Severity(f.severity).label for f in findings)
