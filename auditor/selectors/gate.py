@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from auditor.models import (
@@ -44,14 +44,15 @@ def scan_new_fingerprints(scan: Scan) -> set[str]:
     The first scan of a branch has no baseline: everything in it is new. One function so
     that the dashboard's lifecycle data can replace it later.
     """
-    current = set(Finding.objects.filter(scan=scan).values_list("fingerprint", flat=True))
+    findings = Finding.objects.filter(scan=scan)
     previous = scan_previous_successful(scan)
-    if previous is None:
-        return current
-    before = set(
-        Finding.objects.filter(scan=previous, fingerprint__in=current).values_list("fingerprint", flat=True)
-    )
-    return current - before
+    if previous is not None:
+        # An anti-join on the (scan, fingerprint) index: the answer, and the work, are the
+        # size of the change, not of the scan (no list of every fingerprint sent back).
+        findings = findings.exclude(
+            Exists(Finding.objects.filter(scan=previous, fingerprint=OuterRef("fingerprint")))
+        )
+    return set(findings.values_list("fingerprint", flat=True))
 
 
 def open_findings(scan: Scan) -> QuerySet[Finding]:

@@ -56,7 +56,8 @@ def _file_metric_rows(
     # A generator: rows_insert holds one batch of model instances at a time.
     return (
         FileMetric(
-            scan=scan,
+            # By id: assigning the instance costs a related-object check per row.
+            scan_id=scan.pk,
             path=pg_path(f.path),
             language=f.language,
             lines=f.lines,
@@ -92,7 +93,7 @@ def _finding_rows(
         seen.add(f.fingerprint)
         rows.append(
             Finding(
-                scan=scan,
+                scan_id=scan.pk,
                 rule_id=f.rule_id,
                 scanner=f.scanner,
                 category=f.category.value,
