@@ -121,11 +121,33 @@ def scan_lifecycle_compute(scan: Scan) -> ScanRollup:
         ],
         batch_size=BATCH_SIZE,
     )
+    # Read before this scan's rollup is written: the branch's latest ingested scan so far.
+    news_before = (
+        ScanRollup.objects.filter(repository=repository, branch=scan.branch)
+        .exclude(scan=scan)
+        .order_by("-scanned_at")
+        .values_list("new_count", flat=True)
+        .first()
+    )
     rollup = _rollup_write(scan, previous, rows, counts)
     scan_risk_compute(scan)
-    if scan.branch == repository.default_branch:
+    if scan.branch == repository.default_branch and not _tally_unchanged(created, updated, news_before):
         finding_tally_refresh(repository)
     return rollup
+
+
+def _tally_unchanged(
+    created: list[TrackedFinding], updated: list[TrackedFinding], news_before: int | None
+) -> bool:
+    """Whether the repository's tally (services/tally.py) already counts what this scan leaves.
+
+    Its rows count identities by attributes that only a created or updated identity
+    changes, plus "new in the latest scan": a scan that creates and updates nothing leaves
+    those counts as they were when the previous latest scan had no new finding either
+    (nothing was counted as new, nothing is). Then the rewrite is skipped: a re-scan
+    where nothing changed writes no tally row.
+    """
+    return not created and not updated and news_before == 0
 
 
 def _same_display(tracked: TrackedFinding, row: dict[str, Any]) -> bool:
