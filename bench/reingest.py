@@ -52,7 +52,9 @@ def main() -> int:
     if not changed.exists():
         shutil.copytree(tree, changed)
         with (changed / "django/utils/text.py").open("a") as handle:
-            handle.write("\n\ndef bench_added(value):\n    try:\n        return int(value)\n    except:\n        pass\n")
+            handle.write(
+                "\n\ndef bench_added(value):\n    try:\n        return int(value)\n    except:\n        pass\n"
+            )
     config = EngineConfig(cache_dir=args.cache_dir)
     results = [scan_directory(tree, config), scan_directory(changed, config)]
     print(f"engine results: {len(results[0].findings)} and {len(results[1].findings)} findings, "
@@ -68,27 +70,49 @@ def main() -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from django.db import connection, transaction
+
     from auditor.models import Repository, Scan, ScanStatus, Team
     from auditor.services.ingest import scan_ingest
 
     team = Team.objects.create(name="Bench", slug="bench")
-    repository = Repository.objects.create(team=team, name="django", slug="django", clone_url="https://example.com/d.git")
+    repository = Repository.objects.create(
+        team=team, name="django", slug="django", clone_url="https://example.com/d.git"
+    )
+
+    written: dict[str, int] = {}
+    cpu: list[float] = []
 
     def ingest(n: int, profile: cProfile.Profile | None = None) -> float:
         scan = Scan.objects.create(repository=repository, branch="main", status=ScanStatus.INGESTING,
                                    commit_sha=f"{n:040x}")  # fmt: skip
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         if profile:
             profile.enable()
-        scan_ingest(scan, results[n % 2], churn={})
+        # One outer transaction (ingestion's own becomes a savepoint) so that PostgreSQL's
+        # per-transaction counters say how many rows this ingestion wrote, table by table.
+        with transaction.atomic():
+            scan_ingest(scan, results[n % 2], churn={})
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables "
+                    "WHERE n_tup_ins + n_tup_upd + n_tup_del > 0"
+                )
+                written.clear()
+                written.update(dict(cursor.fetchall()))
         if profile:
             profile.disable()
+        cpu.append(time.process_time() - cpu_started)
         return time.perf_counter() - started
 
     first = ingest(0)
+    first_written = dict(written)
     again = [ingest(n) for n in range(1, args.repeat + 1)]
     print(f"first ingest {first:.2f} s; re-ingest after a one-file change: median {statistics.median(again):.2f} s "
-          f"(runs {', '.join(f'{t:.2f}' for t in again)}); load {os.getloadavg()[0]:.1f}")  # fmt: skip
+          f"(runs {', '.join(f'{t:.2f}' for t in again)}), client CPU median {statistics.median(cpu[1:]):.2f} s; "
+          f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
+    tables = ", ".join(f"{table.removeprefix('auditor_')} {n}" for table, n in sorted(written.items()))
+    print(f"rows written: first {sum(first_written.values())}, re-ingest {sum(written.values())} ({tables})")
     if args.profile:
         profile = cProfile.Profile()
         ingest(args.repeat + 1, profile)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 
 from django.db import transaction
@@ -16,6 +16,7 @@ from auditor.services.bulk import rows_insert
 from auditor.services.gate import scan_review_derive
 from auditor.services.lifecycle import scan_lifecycle_compute
 from auditor.services.revisions import repository_changed_by_scan
+from auditor.services.risk import file_risk_score, triaged_fingerprints
 from scanners.diff import ChangedLines, on_changed_lines
 from scanners.model import ScanResult
 from scanners.paths import escape_unsafe
@@ -51,7 +52,7 @@ class ScanNoLongerRunning(Exception):
 
 
 def _file_metric_rows(
-    scan: Scan, result: ScanResult, churn: Mapping[str, int] | None
+    scan: Scan, result: ScanResult, churn: Mapping[str, int] | None, risk: Mapping[str, float] | None = None
 ) -> Iterator[FileMetric]:
     # A generator: rows_insert holds one batch of model instances at a time.
     return (
@@ -74,9 +75,33 @@ def _file_metric_rows(
             ],
             content_sha256=f.sha256,
             churn=None if churn is None else churn.get(f.path, 0),
+            risk_score=None if risk is None else risk.get(pg_path(f.path)),
         )
         for f in result.files
     )
+
+
+def _risk_scores(
+    scan: Scan, result: ScanResult, findings: list[Finding], churn: Mapping[str, int] | None
+) -> dict[str, float]:
+    """Each file's risk (services/risk.py), scored from the engine's result before the rows
+    are written, so the file metrics are inserted once with it instead of inserted and then
+    updated one by one: what `scan_risk_compute` would store, row for row. Read in the
+    ingestion transaction, after the repository's lock (the triages in force)."""
+    hidden = triaged_fingerprints(scan.repository_id, None, timezone.localdate())
+    by_path: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for finding in findings:
+        if finding.fingerprint not in hidden:
+            by_path[finding.path].append((finding.severity, finding.confidence))
+    return {
+        pg_path(f.path): file_risk_score(
+            by_path.get(pg_path(f.path), []),
+            f.complexity_max,
+            f.maintainability,
+            None if churn is None else churn.get(f.path, 0),
+        )
+        for f in result.files
+    }
 
 
 def _finding_rows(
@@ -130,7 +155,6 @@ def scan_ingest(
     ScanNoLongerRunning (and writes nothing) when the scan is no longer ingesting.
     """
     started = time.monotonic()
-    metrics = _file_metric_rows(scan, result, churn)
     findings, duplicates = _finding_rows(scan, result, changed)
     if duplicates:
         log.warning("scan %s: engine returned %d duplicate fingerprints", scan.pk, duplicates)
@@ -150,10 +174,12 @@ def scan_ingest(
             raise ScanNoLongerRunning(scan.pk)
         FileMetric.objects.filter(scan=scan).delete()
         Finding.objects.filter(scan=scan).delete()
-        rows_insert(FileMetric, metrics)
+        # Risk is part of the branch's history: scored for verified commits only, as before.
+        risk = _risk_scores(scan, result, findings, churn) if scan.commit_verified else None
+        rows_insert(FileMetric, _file_metric_rows(scan, result, churn, risk))
         rows_insert(Finding, findings)
         if scan.commit_verified:
-            scan_lifecycle_compute(scan)
+            scan_lifecycle_compute(scan, risk_scored=True)
         now = timezone.now()
         fields = {
             "status": ScanStatus.SUCCEEDED,

@@ -88,7 +88,16 @@ def scan_risk_compute(scan: Scan) -> None:
         for pk, path, complexity, maintainability, churn in metrics.iterator(chunk_size=WRITE_BATCH)
     ]
     _scores_write(scores)
-    values = [score for _, score in scores]
+    _rollup_risk(scan, [score for _, score in scores])
+
+
+def scan_risk_rollup(scan: Scan) -> None:
+    """The rollup's risk figures from scores already stored with the file metrics."""
+    scores = FileMetric.objects.filter(scan=scan).values_list("risk_score", flat=True)
+    _rollup_risk(scan, [score for score in scores if score is not None])
+
+
+def _rollup_risk(scan: Scan, values: list[float]) -> None:
     ScanRollup.objects.filter(scan=scan).update(
         risk_max=max(values, default=0.0), risk_total=round(sum(values), 1)
     )
