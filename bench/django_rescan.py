@@ -43,7 +43,12 @@ GIT_ENV = {
     "GIT_CONFIG_GLOBAL": os.devnull,
     "GIT_CONFIG_NOSYSTEM": "1",
 }
-CHANGED = ["django/utils/text.py", "django/db/models/query.py", "django/http/request.py", "django/forms/forms.py"]
+CHANGED = [
+    "django/utils/text.py",
+    "django/db/models/query.py",
+    "django/http/request.py",
+    "django/forms/forms.py",
+]
 
 
 def git(repo: Path, *args: str) -> str:
@@ -55,7 +60,10 @@ def git(repo: Path, *args: str) -> str:
 def one_file_commit(repo: Path, n: int) -> None:
     path = repo / CHANGED[n % len(CHANGED)]
     with path.open("a") as handle:
-        handle.write(f"\n\ndef bench_added_{n}(value):\n    try:\n        return int(value)\n    except:\n        pass\n")
+        handle.write(
+            f"\n\ndef bench_added_{n}(value):\n    try:\n        return int(value)\n"
+            "    except:\n        pass\n"
+        )
     git(repo, "commit", "--quiet", "-am", f"one-file change {n}")
 
 
@@ -83,7 +91,9 @@ def main() -> int:
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {database}",
          "-c", f"CREATE DATABASE {database}"], check=True,
     )  # fmt: skip
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True, env=env)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True, env=env
+    )
     repo = work / "django"
     shutil.copytree(fetch_sdist("django==6.1.3"), repo)
     git(repo, "init", "-q", "-b", "main")
@@ -134,7 +144,8 @@ def main() -> int:
             runs.append(run)
             ratio = f", {run['wall'] / runs[0]['wall']:.3f} of the first" if n else ""
             print(
-                f"{run['scan']:>9}: wall {run['wall']:.1f} s (clone {run['clone']:.2f}, engine {run['engine']:.2f}, "
+                f"{run['scan']:>9}: wall {run['wall']:.1f} s (clone {run['clone']:.2f}, "
+                f"engine {run['engine']:.2f}, "
                 f"ingest {run['ingest']:.2f}){ratio}; {run['files']} files, {run['findings']} findings, "
                 f"load {run['load']:.1f}",
                 flush=True,

@@ -53,7 +53,8 @@ def main() -> int:
         shutil.copytree(tree, changed)
         with (changed / "django/utils/text.py").open("a") as handle:
             handle.write(
-                "\n\ndef bench_added(value):\n    try:\n        return int(value)\n    except:\n        pass\n"
+                "\n\ndef bench_added(value):\n    try:\n        return int(value)\n"
+                "    except:\n        pass\n"
             )
     config = EngineConfig(cache_dir=args.cache_dir)
     results = [scan_directory(tree, config), scan_directory(changed, config)]
@@ -108,8 +109,9 @@ def main() -> int:
     first = ingest(0)
     first_written = dict(written)
     again = [ingest(n) for n in range(1, args.repeat + 1)]
-    print(f"first ingest {first:.2f} s; re-ingest after a one-file change: median {statistics.median(again):.2f} s "
-          f"(runs {', '.join(f'{t:.2f}' for t in again)}), client CPU median {statistics.median(cpu[1:]):.2f} s; "
+    print(f"first ingest {first:.2f} s; re-ingest after a one-file change: "
+          f"median {statistics.median(again):.2f} s (runs {', '.join(f'{t:.2f}' for t in again)}), "
+          f"client CPU median {statistics.median(cpu[1:]):.2f} s; "
           f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
     tables = ", ".join(f"{table.removeprefix('auditor_')} {n}" for table, n in sorted(written.items()))
     print(f"rows written: first {sum(first_written.values())}, re-ingest {sum(written.values())} ({tables})")
