@@ -326,6 +326,15 @@ SCAN_ENGINE_WORKERS = env_int("SCAN_ENGINE_WORKERS", 0)  # 0 → one per CPU
 SCAN_ENGINE_CACHE_DIR = env_str("SCAN_ENGINE_CACHE_DIR", str(VAR_DIR / "engine-cache"))
 SCAN_ENGINE_CACHE_DAYS = env_int("SCAN_ENGINE_CACHE_DAYS", 14)
 SCAN_FINDINGS_PAGE_SIZE = 50
+# Clone reuse (auditor/git/mirror.py): one bare mirror per repository, fetched into and
+# copied into each scan's fresh checkout. A directory of the worker's own or a volume the
+# workers share (a file lock guards each mirror); empty disables it (every scan clones
+# afresh). Mirrors beyond SCAN_MIRROR_MAX_BYTES together are evicted, least recently used
+# first; a scan that waits SCAN_MIRROR_LOCK_TIMEOUT seconds for another one's fetch of
+# the same repository clones afresh instead.
+SCAN_MIRROR_DIR = env_str("SCAN_MIRROR_DIR", str(VAR_DIR / "mirrors"))
+SCAN_MIRROR_MAX_BYTES = env_int("SCAN_MIRROR_MAX_BYTES", 10 * 1024**3)
+SCAN_MIRROR_LOCK_TIMEOUT = env_int("SCAN_MIRROR_LOCK_TIMEOUT", 60)
 
 LOGGING = {
     "version": 1,

@@ -1,17 +1,27 @@
-"""`python -m scanners PATH [--format text|json|sarif] [--output FILE] [--fail-on SEVERITY]`.
+"""`python -m scanners PATH [--format text|json|sarif] [--output FILE] [--fail-on SEVERITY]
+[--diff-base REF]`.
 
 Exit status: 0; 1 when a finding at or above `--fail-on` exists; 2 on a usage error
-(nonexistent path, unknown severity or format, bad option), with the reason on stderr.
+(nonexistent path, unknown severity or format, bad option, a `--diff-base` git cannot
+diff against), with the reason on stderr.
+
+With `--diff-base REF` (a pull request's base: ``origin/main``) only the findings on lines
+the checkout's HEAD changed since it left REF are reported (and counted for `--fail-on`);
+see scanners/diff.py. The whole tree is still analysed, since repository-level rules read
+every file, so give the base's scans and the pull request's the same `--cache-dir`: files
+the pull request did not touch are then read from the base's cached results.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from scanners import __version__
+from scanners.diff import DiffError, changed_lines, on_changed_lines
 from scanners.engine import EngineConfig, scan_directory
 from scanners.model import ScanResult, Severity
 from scanners.output import RENDERERS, render
@@ -56,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=",".join(sorted(SCANNERS)),
         help=f"comma-separated scanner ids (default: all of {', '.join(sorted(SCANNERS))})",
     )
+    parser.add_argument(
+        "--diff-base",
+        metavar="REF",
+        help="report only findings on lines changed since REF (git diff REF...HEAD), for pull requests",
+    )
     parser.add_argument("--version", action="version", version=f"auditor {__version__}")
     return parser
 
@@ -78,7 +93,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = EngineConfig(workers=args.workers, cache_dir=args.cache_dir, scanners=scanners)
     except ValueError as exc:
         parser.error(str(exc))
+    changed = None
+    if args.diff_base is not None:
+        try:
+            # Before the scan: a wrong base is a usage error, found before minutes of work.
+            changed = changed_lines(args.path, args.diff_base)
+        except DiffError as exc:
+            parser.error(f"--diff-base {args.diff_base}: {exc}")
     result = scan_directory(args.path, config)
+    if changed is not None:
+        findings = tuple(f for f in result.findings if on_changed_lines(f, changed))
+        result = dataclasses.replace(result, findings=findings)
     report = render(result, args.format)
     if args.output is not None:
         try:

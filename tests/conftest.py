@@ -52,6 +52,7 @@ def repos_root(tmp_path: Path, settings) -> Path:  # type: ignore[no-untyped-def
     root.mkdir()
     settings.AUDITOR_LOCAL_REPO_ROOTS = [root]
     settings.AUDITOR_WORKSPACE_DIR = tmp_path / "workspaces"
+    settings.SCAN_MIRROR_DIR = str(tmp_path / "mirrors")
     return root
 
 

@@ -12,6 +12,7 @@ from auditor.permissions import can, repository_url_for
 from auditor.selectors.counts import FindingCounts
 from auditor.selectors.gate import scan_gate
 from auditor.selectors.scan_failure import scan_failure
+from auditor.selectors.scans import scan_changed_line_counts
 
 
 class FindingCountsSerializer(serializers.Serializer[dict[str, Any]]):
@@ -80,6 +81,9 @@ class ScanSerializer(serializers.ModelSerializer[Scan]):
     error_text = serializers.SerializerMethodField(
         help_text="Why the scan failed; git's own output and server paths only for the team's admins."
     )
+    changed_line_findings = serializers.SerializerMethodField(
+        help_text="A pull-request scan's findings on changed lines, per severity; null for other scans."
+    )
 
     class Meta:
         model = Scan
@@ -104,6 +108,9 @@ class ScanSerializer(serializers.ModelSerializer[Scan]):
             "severity_counts",
             "category_counts",
             "gate",
+            "base_branch",
+            "base_commit_sha",
+            "changed_line_findings",
         ]
 
     def get_error_text(self, scan: Scan) -> str:
@@ -113,6 +120,12 @@ class ScanSerializer(serializers.ModelSerializer[Scan]):
         admin = request is not None and can(request.user, scan.repository.team_id, Role.ADMIN)
         failure = scan_failure(scan, for_admin=admin)
         return failure.details or failure.reason if admin else failure.reason
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField(), allow_null=True))
+    def get_changed_line_findings(self, scan: Scan) -> dict[str, int] | None:
+        if not scan.base_branch:
+            return None
+        return scan_changed_line_counts(scan)
 
     @extend_schema_field(GateSerializer(allow_null=True))
     def get_gate(self, scan: Scan) -> dict[str, Any] | None:
@@ -140,6 +153,7 @@ class FindingSerializer(serializers.ModelSerializer[Finding]):
             "message",
             "snippet",
             "fingerprint",
+            "on_changed_line",
         ]
 
     def get_severity(self, finding: Finding) -> str:
@@ -148,6 +162,13 @@ class FindingSerializer(serializers.ModelSerializer[Finding]):
 
 class ScanTriggerSerializer(serializers.Serializer[dict[str, Any]]):
     branch = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    base = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text="A pull-request scan: the branch `branch` is compared with. Findings on lines the "
+        "branch changed since it left `base` are marked `on_changed_line`.",
+    )
 
 
 class ResultUploadSerializer(serializers.Serializer[dict[str, Any]]):

@@ -99,7 +99,7 @@ class RepositoryList(generics.ListAPIView[Repository]):
 @extend_schema(request=ScanTriggerSerializer, responses={202: ScanSerializer, 409: OpenApiTypes.OBJECT})
 @api_view(["POST"])
 def scan_trigger(request: Request, repository_id: int) -> Response:
-    """Queue a scan of the repository (reviewer or admin)."""
+    """Queue a scan of the repository (reviewer or admin); with `base`, a pull-request scan."""
     repository = repository_for_user(request.user, repository_id, Role.REVIEWER)
     if not repository.active:
         return Response({"detail": "The repository is deactivated."}, status=status.HTTP_409_CONFLICT)
@@ -110,6 +110,7 @@ def scan_trigger(request: Request, repository_id: int) -> Response:
         trigger=ScanTrigger.API,
         requested_by=request.user,
         branch=body.validated_data.get("branch") or None,
+        base_branch=body.validated_data.get("base") or None,
     )
     return Response(ScanSerializer(scan, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
 
@@ -137,16 +138,24 @@ class FindingList(generics.ListAPIView[Finding]):
 
     serializer_class = FindingSerializer
 
-    @extend_schema(parameters=FILTER_PARAMETERS)
+    @extend_schema(
+        parameters=[
+            *FILTER_PARAMETERS,
+            OpenApiParameter(
+                "changed", bool, description="a pull-request scan's findings on changed lines only"
+            ),
+        ]
+    )
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Finding]:
         scan = scan_for_user(self.request.user, self.kwargs["scan_id"])
         filters = _filters(self.request)
-        return finding_filter(Finding.objects.filter(scan=scan), filters).order_by(
-            "-severity", "path", "line", "id"
-        )
+        findings = finding_filter(Finding.objects.filter(scan=scan), filters)
+        if self.request.query_params.get("changed") in ("1", "true"):
+            findings = findings.filter(on_changed_line=True)
+        return findings.order_by("-severity", "path", "line", "id")
 
 
 @extend_schema(

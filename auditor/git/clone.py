@@ -7,11 +7,12 @@ and environment (``runner.py``), and the clone is bounded in time and size.
 
 from __future__ import annotations
 
+import logging
 import re
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from auditor.git.errors import (
     REPO_TOO_LARGE,
     CloneError,
 )
+from auditor.git.mirror import MirrorFetch, MirrorStore, MirrorUnavailable, mirror_checkout
 from auditor.git.runner import Git, GitRun, human_bytes, tree_size
 from auditor.git.urls import check_ref, checked_url, scrub_credentials, url_secrets
 from auditor.git.workspace import remove_tree
@@ -32,6 +34,8 @@ from auditor.git.workspace import remove_tree
 DEFAULT_TIMEOUT_SECONDS = 300
 DEFAULT_MAX_BYTES = 1024**3  # 1 GiB on disk: pack + working tree
 DEFAULT_DEPTH = 1
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,10 @@ class CloneResult:
     author_name: str
     committed_at: datetime
     size_bytes: int
+    # Through a mirror (mirror.py): the objects its fetch added (None: a fresh clone).
+    fetched_objects: int | None = None
+    # The tip of each of `extra_branches` (a pull request's base), in the checkout's objects.
+    extra_tips: dict[str, str] = field(default_factory=dict)
 
 
 # Ordered: the first matching pattern decides. Authentication comes before the
@@ -90,6 +98,8 @@ def clone_repository(
     max_bytes: int = DEFAULT_MAX_BYTES,
     depth: int | None = DEFAULT_DEPTH,
     git_executable: str = "git",
+    mirror: MirrorStore | None = None,
+    extra_branches: Sequence[str] = (),
 ) -> CloneResult:
     """Clone ``branch`` of ``url`` into ``dest`` (which must not exist or be empty).
 
@@ -103,9 +113,20 @@ def clone_repository(
     transient) and by ``max_bytes`` on disk, watched while git runs and checked after
     (``scan:user:repo-too-large``). On any failure ``dest`` is removed. Errors are
     ``CloneError``s whose text never contains the URL's credentials.
+
+    With ``mirror``, the repository's mirror there is fetched into and the checkout made
+    from it (mirror.py); on any doubt about the mirror (busy past its lock timeout, a
+    failed fetch or checkout, corruption) ``dest`` is emptied and cloned afresh. Only a
+    transient failure (timeout, network) is raised as is: a fresh clone would meet the
+    same network, and the scan is retried.
+
+    ``extra_branches`` (a pull request's base) are fetched too, at the same depth, their
+    tips in ``CloneResult.extra_tips``; a missing one is ``scan:user:branch-not-found``.
     """
     validated = checked_url(url, local_roots)
     check_ref(branch, commit)
+    for extra in extra_branches:
+        check_ref(extra, None)
     if depth is not None and depth < 1:
         raise ValueError("depth must be a positive number of commits, or None")
     dest = Path(dest)
@@ -124,21 +145,91 @@ def clone_repository(
                 max_bytes=max_bytes,
             )
             depth_args = [f"--depth={depth}"] if depth is not None else []
-            if commit is None:
+            via = None
+            if mirror is not None:
+                via = _via_mirror(
+                    mirror, git, url, validated.git_url, branch, commit, depth_args, extra_branches
+                )
+            if via is None and commit is None:
                 _clone_branch(git, url, validated.git_url, branch, depth_args)
-            else:
+            elif via is None and commit is not None:
                 _fetch_commit(git, url, validated.git_url, commit, depth_args)
+            tips = (
+                via.tips
+                if via is not None
+                else _fetch_extra(git, url, validated.git_url, extra_branches, depth_args)
+            )
             size = tree_size(dest)
             if size > max_bytes:
                 raise CloneError(
                     REPO_TOO_LARGE, f"{human_bytes(size)} on disk, limit {human_bytes(max_bytes)}"
                 )
-            return _read_head(git, url, branch, size)
+            head = _read_head(git, url, branch, size)
+            return replace(head, fetched_objects=via.fetched_objects if via else None, extra_tips=tips)
     except BaseException:
         remove_tree(dest)
         if existed:
             dest.mkdir(parents=True, exist_ok=True)
         raise
+
+
+def _via_mirror(
+    mirror: MirrorStore,
+    git: Git,
+    url: str,
+    git_url: str,
+    branch: str,
+    commit: str | None,
+    depth_args: list[str],
+    extra_branches: Sequence[str],
+) -> MirrorFetch | None:
+    """Check out through the mirror; what it fetched, or None to clone afresh."""
+    try:
+        via = mirror_checkout(
+            mirror,
+            git,
+            url=url,
+            git_url=git_url,
+            branch=branch,
+            commit=commit,
+            depth_args=depth_args,
+            classify=lambda run: git_failure(run, url),
+            extra_branches=extra_branches,
+        )
+        log.info(
+            "checked out %s through its mirror (%d objects fetched)",
+            scrub_credentials(url),
+            via.fetched_objects,
+        )
+        return via
+    except CloneError as exc:
+        if exc.transient:
+            raise
+        log.info("mirror fetch of %s failed (%s); cloning afresh", scrub_credentials(url), exc.code)
+    except (MirrorUnavailable, OSError) as exc:
+        log.warning("git mirror of %s unusable (%s); cloning afresh", scrub_credentials(url), exc)
+    remove_tree(git.dest)  # the fresh clone creates it again
+    return None
+
+
+def _fetch_extra(
+    git: Git, url: str, git_url: str, branches: Sequence[str], depth_args: list[str]
+) -> dict[str, str]:
+    """Fetch `branches` into a fresh clone (under refs/audit-extra/, not as remotes)."""
+    tips = {}
+    for extra in branches:
+        ref = f"refs/audit-extra/{extra}"
+        # As for the branch: same depth, no tags, no submodules, the URL not recorded.
+        spec = f"+refs/heads/{extra}:{ref}"
+        run = git("fetch", "--quiet", *depth_args, "--no-tags", "--no-recurse-submodules",
+                  "--no-write-fetch-head", "--", git_url, spec, watch=True)  # fmt: skip
+        if run.returncode != 0:
+            raise git_failure(run, url)
+        resolved = git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+        if resolved.returncode != 0:
+            raise CloneError(CLONE_FAILED, f"{extra} does not resolve to a commit")
+        tips[extra] = resolved.stdout.strip()
+    return tips
 
 
 def _clone_branch(git: Git, url: str, git_url: str, branch: str, depth_args: list[str]) -> None:

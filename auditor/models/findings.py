@@ -75,6 +75,9 @@ class Finding(models.Model):
     snippet = models.TextField(blank=True)
     # Stable across line moves (see scanners/fingerprint.py); links occurrences across scans.
     fingerprint = models.CharField(max_length=64)
+    # In a pull-request scan (Scan.base_branch): the finding's lines meet a line the branch
+    # changed since it left its base. Always false in other scans.
+    on_changed_line = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-severity", "path", "line"]

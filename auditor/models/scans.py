@@ -53,6 +53,11 @@ class Scan(models.Model):
     # had cloned: it is stored and shown, but stays out of the branch's history (no
     # lifecycle, trust or gate; never the "previous scan" of a later one).
     commit_verified = models.BooleanField(default=True)
+    # A pull-request scan: the branch it is compared with (empty: an ordinary scan) and that
+    # branch's tip when the scan ran. Its findings on lines the scanned branch changed since
+    # it left the base are marked (Finding.on_changed_line).
+    base_branch = models.CharField(max_length=255, blank=True)
+    base_commit_sha = models.CharField(max_length=64, blank=True)
     trigger = models.CharField(max_length=16, choices=ScanTrigger.choices, default=ScanTrigger.MANUAL)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

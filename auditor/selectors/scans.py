@@ -14,6 +14,7 @@ from auditor.models import (
     FindingChange,
     Repository,
     Scan,
+    Severity,
     TrackedFinding,
     Triage,
 )
@@ -91,3 +92,16 @@ def severity_breakdown(scan: Scan) -> list[tuple[str, int]]:
 def category_breakdown(scan: Scan) -> list[tuple[str, str, int]]:
     """(value, label, count) for every category, from the stored counts."""
     return [(c.value, c.label, int(scan.category_counts.get(c.value, 0))) for c in Category]
+
+
+def scan_changed_line_counts(scan: Scan) -> dict[str, int]:
+    """A pull-request scan's findings on changed lines, counted per severity label
+    (every label present, zero included, so a CI script can read any key)."""
+    counts = dict(
+        Finding.objects.filter(scan=scan, on_changed_line=True)
+        .order_by()
+        .values_list("severity")
+        .annotate(n=Count("id"))
+        .values_list("severity", "n")
+    )
+    return {label: counts.get(value, 0) for value, label in Severity.choices}

@@ -44,8 +44,15 @@ def scan_file_texts_store(scan: Scan, checkout: Path) -> int:
         text = raw[:MAX_BLOB_BYTES].decode("utf-8", errors="replace").replace("\x00", "\ufffd")
         blobs.append(FileBlob(sha256=sha, text=text, truncated=truncated))
     FileBlob.objects.bulk_create(blobs, batch_size=200, ignore_conflicts=True)
+    # Only the texts the repository does not own yet: a re-scan after a one-file change
+    # writes one row, not one per file.
+    already = set(
+        FileBlobOwner.objects.filter(repository_id=scan.repository_id, blob_id__in=owned).values_list(
+            "blob_id", flat=True
+        )
+    )
     FileBlobOwner.objects.bulk_create(
-        [FileBlobOwner(blob_id=sha, repository_id=scan.repository_id) for sha in owned],
+        [FileBlobOwner(blob_id=sha, repository_id=scan.repository_id) for sha in owned if sha not in already],
         batch_size=2000,
         ignore_conflicts=True,
     )

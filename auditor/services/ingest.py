@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 
 from django.db import transaction
@@ -16,6 +16,8 @@ from auditor.services.bulk import rows_insert
 from auditor.services.gate import scan_review_derive
 from auditor.services.lifecycle import scan_lifecycle_compute
 from auditor.services.revisions import repository_changed_by_scan
+from auditor.services.risk import file_risk_score, triaged_fingerprints
+from scanners.diff import ChangedLines, on_changed_lines
 from scanners.model import ScanResult
 from scanners.paths import escape_unsafe
 
@@ -50,12 +52,13 @@ class ScanNoLongerRunning(Exception):
 
 
 def _file_metric_rows(
-    scan: Scan, result: ScanResult, churn: Mapping[str, int] | None
+    scan: Scan, result: ScanResult, churn: Mapping[str, int] | None, risk: Mapping[str, float] | None = None
 ) -> Iterator[FileMetric]:
     # A generator: rows_insert holds one batch of model instances at a time.
     return (
         FileMetric(
-            scan=scan,
+            # By id: assigning the instance costs a related-object check per row.
+            scan_id=scan.pk,
             path=pg_path(f.path),
             language=f.language,
             lines=f.lines,
@@ -72,12 +75,38 @@ def _file_metric_rows(
             ],
             content_sha256=f.sha256,
             churn=None if churn is None else churn.get(f.path, 0),
+            risk_score=None if risk is None else risk.get(pg_path(f.path)),
         )
         for f in result.files
     )
 
 
-def _finding_rows(scan: Scan, result: ScanResult) -> tuple[list[Finding], int]:
+def _risk_scores(
+    scan: Scan, result: ScanResult, findings: list[Finding], churn: Mapping[str, int] | None
+) -> dict[str, float]:
+    """Each file's risk (services/risk.py), scored from the engine's result before the rows
+    are written, so the file metrics are inserted once with it instead of inserted and then
+    updated one by one: what `scan_risk_compute` would store, row for row. Read in the
+    ingestion transaction, after the repository's lock (the triages in force)."""
+    hidden = triaged_fingerprints(scan.repository_id, None, timezone.localdate())
+    by_path: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for finding in findings:
+        if finding.fingerprint not in hidden:
+            by_path[finding.path].append((finding.severity, finding.confidence))
+    return {
+        pg_path(f.path): file_risk_score(
+            by_path.get(pg_path(f.path), []),
+            f.complexity_max,
+            f.maintainability,
+            None if churn is None else churn.get(f.path, 0),
+        )
+        for f in result.files
+    }
+
+
+def _finding_rows(
+    scan: Scan, result: ScanResult, changed: ChangedLines | None = None
+) -> tuple[list[Finding], int]:
     rows: list[Finding] = []
     seen: set[str] = set()
     duplicates = 0
@@ -89,7 +118,7 @@ def _finding_rows(scan: Scan, result: ScanResult) -> tuple[list[Finding], int]:
         seen.add(f.fingerprint)
         rows.append(
             Finding(
-                scan=scan,
+                scan_id=scan.pk,
                 rule_id=f.rule_id,
                 scanner=f.scanner,
                 category=f.category.value,
@@ -102,24 +131,31 @@ def _finding_rows(scan: Scan, result: ScanResult) -> tuple[list[Finding], int]:
                 message=pg_text(f.message),
                 snippet=pg_text(f.snippet),
                 fingerprint=f.fingerprint,
+                on_changed_line=changed is not None and on_changed_lines(f, changed),
             )
         )
     return rows, duplicates
 
 
-def scan_ingest(scan: Scan, result: ScanResult, *, churn: Mapping[str, int] | None = None) -> Scan:
+def scan_ingest(
+    scan: Scan,
+    result: ScanResult,
+    *,
+    churn: Mapping[str, int] | None = None,
+    changed: ChangedLines | None = None,
+) -> Scan:
     """Store `result` for `scan` and mark it succeeded, atomically.
 
     `churn` (commits per path in the churn window, read from the checkout) is stored with
     the file metrics, so risk is scored once, here; None when there is no history to read
-    (a CI upload). A scan of an unverified commit stores its findings and metrics only:
+    (a CI upload). `changed` (a pull-request scan's changed lines, scanners/diff.py)
+    marks the findings on them. A scan of an unverified commit stores its findings and metrics only:
     it is not linked into the branch's history (lifecycle, rollup, trust, gate).
     Idempotent: rows a previous attempt may have left are replaced. Raises
     ScanNoLongerRunning (and writes nothing) when the scan is no longer ingesting.
     """
     started = time.monotonic()
-    metrics = _file_metric_rows(scan, result, churn)
-    findings, duplicates = _finding_rows(scan, result)
+    findings, duplicates = _finding_rows(scan, result, changed)
     if duplicates:
         log.warning("scan %s: engine returned %d duplicate fingerprints", scan.pk, duplicates)
     severity_counts = Counter(Severity(f.severity).label for f in findings)
@@ -138,10 +174,12 @@ def scan_ingest(scan: Scan, result: ScanResult, *, churn: Mapping[str, int] | No
             raise ScanNoLongerRunning(scan.pk)
         FileMetric.objects.filter(scan=scan).delete()
         Finding.objects.filter(scan=scan).delete()
-        rows_insert(FileMetric, metrics)
+        # Risk is part of the branch's history: scored for verified commits only, as before.
+        risk = _risk_scores(scan, result, findings, churn) if scan.commit_verified else None
+        rows_insert(FileMetric, _file_metric_rows(scan, result, churn, risk))
         rows_insert(Finding, findings)
         if scan.commit_verified:
-            scan_lifecycle_compute(scan)
+            scan_lifecycle_compute(scan, risk_scored=True)
         now = timezone.now()
         fields = {
             "status": ScanStatus.SUCCEEDED,

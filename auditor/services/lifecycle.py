@@ -21,7 +21,7 @@ from auditor.models import (
     Triage,
 )
 from auditor.selectors.gate import scan_previous_successful
-from auditor.services.risk import scan_risk_compute
+from auditor.services.risk import scan_risk_compute, scan_risk_rollup
 from auditor.services.tally import finding_tally_refresh
 
 BATCH_SIZE = 2000
@@ -34,8 +34,11 @@ def _copy_display(tracked: TrackedFinding, row: dict[str, Any]) -> None:
     tracked.latest_finding_id = row["id"]
 
 
-def scan_lifecycle_compute(scan: Scan) -> ScanRollup:
+def scan_lifecycle_compute(scan: Scan, *, risk_scored: bool = False) -> ScanRollup:
     """Link `scan`'s findings to their identities, record what changed, write the rollup.
+
+    `risk_scored`: the file metrics were stored with their risk (ingestion scores it before
+    writing them); otherwise it is scored here, from the stored rows.
 
     Must run inside the ingestion transaction, after the scan's findings and file
     metrics are stored (and before its status says succeeded, which this does not read).
@@ -121,11 +124,36 @@ def scan_lifecycle_compute(scan: Scan) -> ScanRollup:
         ],
         batch_size=BATCH_SIZE,
     )
+    # Read before this scan's rollup is written: the branch's latest ingested scan so far.
+    news_before = (
+        ScanRollup.objects.filter(repository=repository, branch=scan.branch)
+        .exclude(scan=scan)
+        .order_by("-scanned_at")
+        .values_list("new_count", flat=True)
+        .first()
+    )
     rollup = _rollup_write(scan, previous, rows, counts)
-    scan_risk_compute(scan)
-    if scan.branch == repository.default_branch:
+    if risk_scored:
+        scan_risk_rollup(scan)
+    else:
+        scan_risk_compute(scan)
+    if scan.branch == repository.default_branch and not _tally_unchanged(created, updated, news_before):
         finding_tally_refresh(repository)
     return rollup
+
+
+def _tally_unchanged(
+    created: list[TrackedFinding], updated: list[TrackedFinding], news_before: int | None
+) -> bool:
+    """Whether the repository's tally (services/tally.py) already counts what this scan leaves.
+
+    Its rows count identities by attributes that only a created or updated identity
+    changes, plus "new in the latest scan": a scan that creates and updates nothing leaves
+    those counts as they were when the previous latest scan had no new finding either
+    (nothing was counted as new, nothing is). Then the rewrite is skipped: a re-scan
+    where nothing changed writes no tally row.
+    """
+    return not created and not updated and news_before == 0
 
 
 def _same_display(tracked: TrackedFinding, row: dict[str, Any]) -> bool:

@@ -48,13 +48,14 @@ def file_risk_score(
     return round((weight + structure) * churn_factor, 1)
 
 
-def triaged_fingerprints(repository_id: int, fingerprints: list[str], today: date) -> set[str]:
-    """Fingerprints among `fingerprints` with a triage in force on `today` (an expiry
-    date is the last day it holds, as in the gate)."""
+def triaged_fingerprints(repository_id: int, fingerprints: list[str] | None, today: date) -> set[str]:
+    """Fingerprints among `fingerprints` (None: all of the repository's) with a triage in
+    force on `today` (an expiry date is the last day it holds, as in the gate)."""
+    triages = Triage.objects.filter(repository_id=repository_id)
+    if fingerprints is not None:
+        triages = triages.filter(fingerprint__in=fingerprints)
     return set(
-        Triage.objects.filter(repository_id=repository_id, fingerprint__in=fingerprints)
-        .in_force(today)
-        .values_list("fingerprint", flat=True)
+        triages.in_force(today).values_list("fingerprint", flat=True)
     )
 
 
@@ -69,7 +70,9 @@ def scan_risk_compute(scan: Scan) -> None:
     rows = list(
         Finding.objects.filter(scan=scan).values_list("path", "severity", "confidence", "fingerprint")
     )
-    hidden = triaged_fingerprints(scan.repository_id, [r[3] for r in rows], timezone.localdate())
+    # The repository's triages in force, not a lookup of every fingerprint of the scan:
+    # a handful of rows against a list as long as the scan.
+    hidden = triaged_fingerprints(scan.repository_id, None, timezone.localdate())
     by_path: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for path, severity, confidence, fingerprint in rows:
         if fingerprint not in hidden:
@@ -82,7 +85,16 @@ def scan_risk_compute(scan: Scan) -> None:
         for pk, path, complexity, maintainability, churn in metrics.iterator(chunk_size=WRITE_BATCH)
     ]
     _scores_write(scores)
-    values = [score for _, score in scores]
+    _rollup_risk(scan, [score for _, score in scores])
+
+
+def scan_risk_rollup(scan: Scan) -> None:
+    """The rollup's risk figures from scores already stored with the file metrics."""
+    scores = FileMetric.objects.filter(scan=scan).values_list("risk_score", flat=True)
+    _rollup_risk(scan, [score for score in scores if score is not None])
+
+
+def _rollup_risk(scan: Scan, values: list[float]) -> None:
     ScanRollup.objects.filter(scan=scan).update(
         risk_max=max(values, default=0.0), risk_total=round(sum(values), 1)
     )

@@ -7,6 +7,7 @@ to the end (services/scans.py says how a dead worker's scan is resumed).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Mapping
@@ -18,14 +19,16 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 
 from auditor import errors
-from auditor.git import CloneError, checkout_churn, clone_repository, workspace
+from auditor.git import CloneError, CloneResult, checkout_churn, clone_repository, workspace
+from auditor.git.mirror import MirrorStore
 from auditor.models import Repository, Scan, ScanStatus
 from auditor.services.file_texts import scan_file_texts_store
 from auditor.services.ingest import ScanNoLongerRunning, scan_ingest
 from auditor.services.risk import CHURN_WINDOW_DAYS
 from auditor.services.scans import scan_advance, scan_claim, scan_fail, scan_heartbeat, scan_requeue
+from scanners.diff import ChangedLines, DiffError, changed_lines
 from scanners.engine import EngineConfig, scan_directory
-from scanners.model import ScanResult
+from scanners.model import ScanResult, ScanWarning
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +52,17 @@ def engine_config() -> EngineConfig:
     return EngineConfig(workers=settings.SCAN_ENGINE_WORKERS or None, cache_dir=cache_dir)
 
 
+def mirror_store() -> MirrorStore | None:
+    """The workers' git mirrors (settings.SCAN_MIRROR_*), or None when disabled."""
+    if not settings.SCAN_MIRROR_DIR:
+        return None
+    return MirrorStore(
+        Path(settings.SCAN_MIRROR_DIR),
+        max_bytes=settings.SCAN_MIRROR_MAX_BYTES,
+        lock_timeout=settings.SCAN_MIRROR_LOCK_TIMEOUT,
+    )
+
+
 def _store_file_texts(scan: Scan, checkout: Path) -> None:
     # The scan has succeeded by now (its findings are stored); file texts are for the
     # file page, and failing to store them must not be reported as a failed scan.
@@ -58,7 +72,30 @@ def _store_file_texts(scan: Scan, checkout: Path) -> None:
         log.exception("scan %s succeeded, but storing its file texts failed", scan.pk)
 
 
-def _ingest_if_ours(scan: Scan, result: ScanResult, churn: Mapping[str, int]) -> None:
+def _changed_lines(
+    scan: Scan, clone: CloneResult, result: ScanResult
+) -> tuple[ChangedLines | None, ScanResult]:
+    """A pull-request scan's changed lines against its base (None for other scans).
+
+    Read with `git diff BASE...HEAD` in the checkout (scanners/diff.py). When git cannot
+    say (the branches met further back than the history fetched), every line counts as
+    changed, with a warning: a pull-request gate must fail closed, never pass unseen code.
+    """
+    if not scan.base_branch:
+        return None, result
+    try:
+        return changed_lines(clone.path, clone.extra_tips[scan.base_branch]), result
+    except DiffError as exc:
+        warning = ScanWarning(
+            "diff:unavailable", "", f"changed lines against {scan.base_branch} unknown: {exc}"
+        )
+        everything = {f.path: [(1, 2**31 - 1)] for f in result.files}
+        return everything, dataclasses.replace(result, warnings=(*result.warnings, warning))
+
+
+def _ingest_if_ours(
+    scan: Scan, result: ScanResult, churn: Mapping[str, int], changed: ChangedLines | None = None
+) -> None:
     """`scan_ingest`, unless another attempt took the scan over (ScanNoLongerRunning).
 
     Checked in ingestion's own transaction, with ingestion's lock order (the repository
@@ -69,7 +106,7 @@ def _ingest_if_ours(scan: Scan, result: ScanResult, churn: Mapping[str, int]) ->
         Repository.objects.select_for_update().filter(pk=scan.repository_id).first()
         if not Scan.objects.select_for_update().filter(pk=scan.pk, attempts=scan.attempts).exists():
             raise ScanNoLongerRunning(scan.pk)
-        scan_ingest(scan, result, churn=churn)
+        scan_ingest(scan, result, churn=churn, changed=changed)
 
 
 def scan_execute(scan_id: int, *, final_attempt: bool = True) -> Outcome:
@@ -98,6 +135,7 @@ def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
     try:
         with workspace(settings.AUDITOR_WORKSPACE_DIR) as ws:
             started = time.monotonic()
+            mirrors = mirror_store()
             clone = clone_repository(
                 repository.clone_url,
                 scan.branch,
@@ -107,12 +145,19 @@ def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
                 timeout_seconds=settings.SCAN_CLONE_TIMEOUT,
                 max_bytes=settings.SCAN_MAX_REPO_BYTES,
                 depth=HISTORY_DEPTH,  # churn counts commits of the last 90 days
+                mirror=mirrors,
+                # A pull-request scan also fetches its base, to diff against.
+                extra_branches=[scan.base_branch] if scan.base_branch else [],
             )
+            if mirrors is not None:
+                # The checkout holds its own links to the objects: evicting cannot harm it.
+                mirrors.evict(keep=repository.clone_url)
             if not scan_advance(
                 scan,
                 ScanStatus.SCANNING,
                 commit_sha=clone.commit_sha,
                 commit_message=clone.commit_message[:500],
+                base_commit_sha=clone.extra_tips.get(scan.base_branch, ""),
                 clone_seconds=round(time.monotonic() - started, 3),
             ):
                 return Outcome.ABANDONED
@@ -121,11 +166,12 @@ def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
             result = scan_directory(clone.path, engine_config())
             # Read before ingestion, so that risk is scored once, with churn.
             churn = checkout_churn(clone.path, days=CHURN_WINDOW_DAYS)
+            changed, result = _changed_lines(scan, clone, result)
             if not scan_advance(
                 scan, ScanStatus.INGESTING, scan_seconds=round(time.monotonic() - started, 3)
             ):
                 return Outcome.ABANDONED
-            _ingest_if_ours(scan, result, churn)
+            _ingest_if_ours(scan, result, churn, changed)
             _store_file_texts(scan, clone.path)
         return Outcome.SUCCEEDED
     except CloneError as exc:

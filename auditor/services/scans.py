@@ -44,8 +44,10 @@ def scan_request(
     trigger: str = ScanTrigger.MANUAL,
     requested_by: User | AnonymousUser | None = None,
     branch: str | None = None,
+    base_branch: str | None = None,
 ) -> Scan:
-    """Create a queued scan and enqueue `run_scan` once the row is committed.
+    """Create a queued scan and enqueue `run_scan` once the row is committed; with
+    `base_branch`, a pull-request scan of `branch` against it (services/scan_pipeline.py).
 
     The row exists before the task is queued, so the page can show it at once and a
     worker never receives an id it cannot read.
@@ -54,6 +56,7 @@ def scan_request(
         scan = Scan.objects.create(
             repository=repository,
             branch=branch or repository.default_branch,
+            base_branch=base_branch or "",
             trigger=ScanTrigger(trigger),
             requested_by=requested_by if isinstance(requested_by, User) else None,
         )
@@ -62,7 +65,8 @@ def scan_request(
             actor=requested_by,
             action="scan.triggered",
             obj=scan,
-            details={"trigger": scan.trigger, "branch": scan.branch, "repository": repository.name},
+            details={"trigger": scan.trigger, "branch": scan.branch, "repository": repository.name}
+            | ({"base": scan.base_branch} if scan.base_branch else {}),
         )
         # robust: a broker that is down must not turn a committed request into an error page;
         # `scans_requeue_lost` sends the message again later.

@@ -65,7 +65,7 @@ def trust_record_scan(scan: Scan) -> int:
             streak = 0 if path in severe else (prior.clean_streak if prior else 0) + 1
             approved = prior.approved_reviews if prior else 0
             yield FileTrust(
-                scan=scan,
+                scan_id=scan.pk,  # by id: no related-object check per row
                 path=path,
                 clean_streak=streak,
                 approved_reviews=approved,

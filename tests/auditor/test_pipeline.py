@@ -94,6 +94,41 @@ def test_ingesting_the_same_result_twice_keeps_one_copy(personas: Personas, git_
     assert FileMetric.objects.filter(scan=scan).count() == len(result.files)
 
 
+def test_a_rescan_after_one_commit_fetches_only_that_commit_through_the_mirror(
+    personas: Personas, git_repo_factory, settings, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    source = git_repo_factory("svc", {"app/service.py": SERVICE, "app/__init__.py": ""})
+    first = _scan_of(personas, source)
+    assert scan_execute(first.pk) is Outcome.SUCCEEDED
+    (source / "app/__init__.py").write_text("VERSION = 2\n")
+    git(source, "commit", "--quiet", "-am", "bump")
+    second = Scan.objects.create(repository=first.repository, branch="main")
+
+    with caplog.at_level("INFO", logger="auditor.git.clone"):
+        assert scan_execute(second.pk) is Outcome.SUCCEEDED
+
+    # A commit, the root tree, app/ and the changed blob: not the repository again.
+    assert "through its mirror (4 objects fetched)" in caplog.text
+    second.refresh_from_db()
+    assert second.commit_sha == git(source, "rev-parse", "HEAD")
+    assert FileMetric.objects.get(scan=second, path="app/__init__.py").lines == 1
+    assert list(Path(settings.SCAN_MIRROR_DIR).glob("*.git"))
+    assert not any(Path(settings.AUDITOR_WORKSPACE_DIR).iterdir())  # checkouts still removed
+
+
+def test_with_mirrors_disabled_every_scan_clones_afresh(
+    personas: Personas, git_repo_factory, settings, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    settings.SCAN_MIRROR_DIR = ""
+    source = git_repo_factory("svc", {"app/service.py": SERVICE})
+    first = _scan_of(personas, source)
+    with caplog.at_level("INFO", logger="auditor.git.clone"):
+        assert scan_execute(first.pk) is Outcome.SUCCEEDED
+        second = Scan.objects.create(repository=first.repository, branch="main")
+        assert scan_execute(second.pk) is Outcome.SUCCEEDED
+    assert "mirror" not in caplog.text
+
+
 def test_a_missing_branch_fails_with_a_readable_reason(personas: Personas, git_repo_factory) -> None:  # type: ignore[no-untyped-def]
     scan = _scan_of(personas, git_repo_factory("svc", {"a.py": "x = 1\n"}), branch="does-not-exist")
     assert scan_execute(scan.pk) is Outcome.FAILED

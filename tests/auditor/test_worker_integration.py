@@ -65,6 +65,8 @@ def worker(personas: Personas, repos_root: Path, tmp_path: Path) -> Iterator[Wor
         "CELERY_QUEUE": queue,
         "AUDITOR_LOCAL_REPO_ROOTS": str(repos_root),
         "AUDITOR_WORKSPACE_DIR": str(tmp_path / "workspaces"),
+        # Every scan after a repository's first goes through its mirror (auditor/git/mirror.py).
+        "SCAN_MIRROR_DIR": str(tmp_path / "mirrors"),
         "SCAN_ENGINE_WORKERS": "2",
     }
     process = Worker(env, tmp_path / "worker.log", name=queue, concurrency=2)
