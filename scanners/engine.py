@@ -8,6 +8,7 @@ chunks) → run repo-level rules' `conclude` in the parent → suppressions → 
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import time
@@ -25,6 +26,7 @@ from scanners.fingerprint import assign_fingerprints
 from scanners.headroom import with_headroom
 from scanners.model import FileMetrics, Finding, RuleMeta, ScannerId, ScanResult, ScanWarning
 from scanners.project.context import RepoContext, build_repo_context
+from scanners.project.testcode import TestLayout, build_test_layout
 from scanners.registry import DEFAULT_SCANNERS, rule_metadata, scanner_versions, validate_scanner_ids
 from scanners.rules.base import RepoRule, Rule
 from scanners.rules.registry import FILE_RULES, REPO_RULES
@@ -111,6 +113,8 @@ def scan_directory(
         findings.extend(_conclude(all_repo_rules, facts, context, warnings))
 
     kept, suppressed = apply_suppressions(findings, directives)
+    layout = context.tests if context is not None else _test_layout(root, discovered)
+    kept = mark_in_tests(kept, layout)
     return ScanResult(
         root=str(root),
         engine_version=ENGINE_VERSION,
@@ -133,6 +137,25 @@ def _context(root: Path, discovered: list[DiscoveredFile], warnings: list[ScanWa
         message = f"custom rules skipped: {type(exc).__name__}: {exc}"[:500]
         warnings.append(ScanWarning("rule:context-crashed", "", message))
         return None
+
+
+def _test_layout(root: Path, discovered: list[DiscoveredFile]) -> TestLayout:
+    try:
+        return build_test_layout(root, [f.path for f in discovered])
+    except Exception:
+        return TestLayout()  # conventions alone; bandit's and radon's findings still get marked
+
+
+def mark_in_tests(findings: Sequence[Finding], layout: TestLayout) -> list[Finding]:
+    """Every finding with `in_tests` set from the one test-code policy (testcode.py)."""
+    verdict: dict[str, bool] = {}
+    marked = []
+    for finding in findings:
+        in_tests = verdict.get(finding.path)
+        if in_tests is None:
+            in_tests = verdict[finding.path] = layout.is_test(finding.path)
+        marked.append(dataclasses.replace(finding, in_tests=True) if in_tests else finding)
+    return marked
 
 
 def _custom_rules(
@@ -162,7 +185,7 @@ def _conclude(
             continue
         for path, hit in pairs:
             # The file text lives in the worker; repo rules pass the line's text in hit.snippet.
-            yield hit_to_finding(rule.meta, path, hit, ())
+            yield hit_to_finding(rule.meta, path, hit, (), context.in_tests(path))
 
 
 # ---- the pool ---------------------------------------------------------------------

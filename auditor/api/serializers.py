@@ -86,6 +86,7 @@ class FindingSerializer(serializers.ModelSerializer[Finding]):
             "message",
             "snippet",
             "fingerprint",
+            "in_tests",
         ]
 
     def get_severity(self, finding: Finding) -> str:

@@ -70,6 +70,8 @@ class Finding(models.Model):
     snippet = models.TextField(blank=True)
     # Stable across line moves (see scanners/fingerprint.py); links occurrences across scans.
     fingerprint = models.CharField(max_length=64)
+    # In test code by the engine's one policy (scanners/project/testcode.py).
+    in_tests = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-severity", "path", "line"]
@@ -116,6 +118,7 @@ class TrackedFinding(models.Model):
     path = models.TextField()  # any length; indexed by its key (models/paths.py)
     line = models.PositiveIntegerField()
     message = models.TextField()
+    in_tests = models.BooleanField(default=False)  # copy of the latest occurrence's
     # Indexed columns change only on a transition or when the display copy changes, never
     # just because a scan saw the finding again; the newest occurrence is the one column
     # every scan moves, and it is left unindexed so PostgreSQL updates it in place (HOT)

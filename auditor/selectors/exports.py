@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from auditor.models import Category, Finding, Scan
 from auditor.selectors.findings import FindingListFilters, finding_list_queryset
-from auditor.selectors.scans import SEVERITY_ORDER, finding_attribute_q
+from auditor.selectors.scans import SEVERITY_ORDER, TESTS_CHOICES, finding_attribute_q
 
 # Rows fetched per database round trip; bounds the export's memory whatever its size.
 CHUNK_SIZE = 2000
@@ -38,6 +38,7 @@ EXPORT_FIELDS = (
     "message",
     "snippet",
     "fingerprint",
+    "in_tests",
 )
 
 
@@ -56,6 +57,7 @@ class ExportFilters:
     category: str = ""
     rule: str = ""
     path: str = ""
+    tests: str = ""  # "only" / "exclude" test-code findings; empty or "all" = both
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> ExportFilters:
@@ -71,6 +73,7 @@ class ExportFilters:
             category=choice("category", list(Category.values)),
             rule=query.get("rule", "")[:32],
             path=query.get("path", "")[:500],
+            tests=choice("tests", list(TESTS_CHOICES)),
         )
 
     def as_query(self) -> dict[str, str]:
@@ -86,6 +89,7 @@ def finding_filter(findings: QuerySet[Finding], filters: ExportFilters) -> Query
             category=filters.category,
             rule=filters.rule,
             path=filters.path,
+            tests=filters.tests,
         )
     )
     return findings.order_by("scan_id", "-severity", "path", "line", "id")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import defaultdict
 from dataclasses import asdict, dataclass
@@ -27,10 +28,12 @@ from auditor.models import (
     ScanRollup,
     ScanStatus,
     Severity,
+    TeamSettings,
     TrackedFinding,
     Triage,
 )
 from auditor.models.paths import path_order
+from auditor.selectors.scans import TESTS_CHOICES
 
 SEVERITY_VALUE = {s.label: s.value for s in Severity}
 STATUSES = {"open": "Open", "triaged": "Triaged", "fixed": "Fixed", "all": "All"}
@@ -76,6 +79,10 @@ class FindingListFilters:
     status: str = "open"
     new: str = ""
     sort: str = "severity"
+    tests: str = ""  # selectors/scans.py TESTS_CHOICES; empty = each team's default
+
+    # Teams whose default hides test-code findings (not from the URL: set by the selector).
+    hiding_teams: tuple[int, ...] = ()
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> FindingListFilters:
@@ -93,11 +100,24 @@ class FindingListFilters:
             status=pick("status", STATUSES, "open"),
             new=pick("new", {"1"}),
             sort=pick("sort", SORTS, "severity"),
+            tests=pick("tests", TESTS_CHOICES),
         )
 
     def as_query(self) -> dict[str, str]:
         defaults = FindingListFilters()
-        return {k: v for k, v in asdict(self).items() if v and v != getattr(defaults, k)}
+        return {
+            k: v for k, v in asdict(self).items() if v and v != getattr(defaults, k) and k != "hiding_teams"
+        }
+
+    def tests_q(self) -> Q:
+        """The test-code filter on identities: asked for, else each team's default."""
+        if self.tests == "only":
+            return Q(in_tests=True)
+        if self.tests == "exclude":
+            return Q(in_tests=False)
+        if self.tests == "all" or not self.hiding_teams:
+            return Q()
+        return ~Q(in_tests=True, team_id__in=list(self.hiding_teams))
 
 
 def _scoped(user: User | AnonymousUser) -> QuerySet[TrackedFinding]:
@@ -115,11 +135,14 @@ def _user_repositories(user: User | AnonymousUser) -> list[Repository]:
     correlated subquery through the ORM cost more than PostgreSQL takes to run it."""
     repository, rollup = Repository._meta.db_table, ScanRollup._meta.db_table
     membership = Membership._meta.db_table
+    settings = TeamSettings._meta.db_table
     sql = f"""
-        SELECT r.id, r.name, r.default_branch, r.revision,
+        SELECT r.id, r.name, r.default_branch, r.revision, r.team_id,
             (SELECT s.scan_id FROM {rollup} s
               WHERE s.repository_id = r.id AND s.branch = r.default_branch
-              ORDER BY s.scanned_at DESC LIMIT 1) AS latest_scan
+              ORDER BY s.scanned_at DESC LIMIT 1) AS latest_scan,
+            EXISTS (SELECT 1 FROM {settings} t
+              WHERE t.team_id = r.team_id AND t.hide_test_findings) AS hides_tests
         FROM {repository} r
         INNER JOIN {membership} m ON m.team_id = r.team_id
         WHERE m.user_id = %s
@@ -188,7 +211,7 @@ def _grid_rows(
     the tally does not keep: then from the identities themselves (`narrowed`)."""
     active = triage_active_q(today)
     opened, triaged, fixed = Q(is_open=True) & ~active, Q(is_open=True) & active, Q(is_open=False)
-    if f.path:
+    if f.path or f.tests_q():
         rows: QuerySet[Any, Any] = narrowed.filter(repository_id__in=repository_ids)
         sums: dict[str, Any] = {
             "open": Count("id", filter=opened),
@@ -250,6 +273,8 @@ def _filtered(
         qs = qs.filter(rule_id=f.rule)
     if f.path:
         qs = qs.filter(path__startswith=f.path)
+    if f.tests_q():
+        qs = qs.filter(f.tests_q())
     if f.new:
         latest: Any = latest_scans if latest_scans is not None else _latest_scan_ids()
         qs = qs.filter(state=Lifecycle.NEW, state_scan_id__in=latest)
@@ -270,12 +295,15 @@ def finding_list_queryset(user: User | AnonymousUser, f: FindingListFilters) -> 
     """The identities the findings list shows for `f` (status and severity applied),
     unordered: for exports and anything else that must match the list exactly."""
     today = timezone.localdate()
+    hiding = TeamSettings.objects.filter(hide_test_findings=True, team__memberships__user_id=user.pk or 0)
+    f = dataclasses.replace(f, hiding_teams=tuple(hiding.values_list("team_id", flat=True)))
     rows = _with_status(_filtered(_scoped(user), f), f.status, today)
     return rows.filter(severity=SEVERITY_VALUE[f.severity]) if f.severity else rows
 
 
 _ROW_FIELDS = (
     "id",
+    "in_tests",
     "repository_id",
     "rule_id",
     "severity",
@@ -307,6 +335,8 @@ def finding_list(
     today = timezone.localdate()
     repositories = _user_repositories(user)
     latest = {r.pk: r.latest_scan for r in repositories}  # type: ignore[attr-defined]
+    hiding = sorted({r.team_id for r in repositories if r.hides_tests})  # type: ignore[attr-defined]
+    f = dataclasses.replace(f, hiding_teams=tuple(hiding))
     narrowed = _filtered(_scoped_to(repositories), f, latest_scans=[i for i in latest.values() if i])
     grid = _count_grid(narrowed, repositories, f, today)
     status_counts = {k: sum(row[k] for row in grid.values()) for k in ("open", "triaged", "fixed")}

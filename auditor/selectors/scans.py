@@ -16,6 +16,7 @@ from auditor.models import (
     Repository,
     Scan,
     Severity,
+    TeamSettings,
     TrackedFinding,
     Triage,
 )
@@ -23,6 +24,19 @@ from auditor.models.paths import path_order
 
 SEVERITY_ORDER = [s.label for s in sorted(Severity, reverse=True)]
 SEVERITY_VALUE = {s.label: s.value for s in Severity}
+# The `tests` filter: test-code findings shown with the rest, alone, or left out. Empty
+# means the team's default (TeamSettings.hide_test_findings), see `tests_filter_value`.
+TESTS_CHOICES = ("all", "only", "exclude")
+
+
+def tests_filter_value(requested: str, team_hides: bool) -> str:
+    """The `tests` filter in force: what the reader asked for, else the team's default."""
+    return requested or ("exclude" if team_hides else "all")
+
+
+def team_hides_test_findings(team_id: int) -> bool:
+    """Whether the team's pages leave test-code findings out unless asked (one query)."""
+    return TeamSettings.objects.filter(team_id=team_id, hide_test_findings=True).exists()
 
 
 def scan_page_for_repository(
@@ -40,6 +54,7 @@ class FindingFilters:
     rule: str = ""
     path: str = ""
     triaged: str = ""  # "1": show findings triaged away (hidden by default)
+    tests: str = ""  # TESTS_CHOICES; empty = the team's default
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> FindingFilters:
@@ -51,6 +66,7 @@ class FindingFilters:
             rule=query.get("rule", "")[:32],
             path=query.get("path", "")[:500],
             triaged="1" if query.get("triaged") == "1" else "",
+            tests=query.get("tests", "") if query.get("tests", "") in TESTS_CHOICES else "",
         )
 
     def as_query(self) -> dict[str, str]:
@@ -91,7 +107,13 @@ def triaged_count(scan: Scan) -> int:
 
 
 def finding_attribute_q(
-    *, severity: str = "", min_severity: str = "", category: str = "", rule: str = "", path: str = ""
+    *,
+    severity: str = "",
+    min_severity: str = "",
+    category: str = "",
+    rule: str = "",
+    path: str = "",
+    tests: str = "",
 ) -> Q:
     """The findings filters every page, export and API endpoint shares (empty = any)."""
     q = Q()
@@ -105,12 +127,20 @@ def finding_attribute_q(
         q &= Q(rule_id=rule)
     if path:
         q &= Q(path__startswith=path)
+    if tests == "only":
+        q &= Q(in_tests=True)
+    elif tests == "exclude":
+        q &= Q(in_tests=False)
     return q
 
 
 def _filters_q(filters: FindingFilters) -> Q:
     return finding_attribute_q(
-        severity=filters.severity, category=filters.category, rule=filters.rule, path=filters.path
+        severity=filters.severity,
+        category=filters.category,
+        rule=filters.rule,
+        path=filters.path,
+        tests=filters.tests,
     )
 
 
@@ -124,12 +154,15 @@ def finding_page(
     triaged = Q(fingerprint__in=_triaged_fingerprints(scan))
     shown = _filters_q(filters) if filters.triaged else _filters_q(filters) & ~triaged
     counts = Finding.objects.filter(scan=scan).aggregate(
-        shown=Count("id", filter=shown), hidden=Count("id", filter=triaged)
+        shown=Count("id", filter=shown),
+        hidden=Count("id", filter=triaged),
+        in_tests=Count("id", filter=Q(in_tests=True)),
     )
     paginator = Paginator(finding_queryset(scan, filters), per_page)
     paginator.count = counts["shown"]
     page = paginator.get_page(page_number)
     page.triaged_hidden = counts["hidden"]  # type: ignore[attr-defined]
+    page.in_tests = counts["in_tests"]  # type: ignore[attr-defined]  # "N in test code"
     return page
 
 

@@ -52,6 +52,7 @@ CSV_COLUMNS = (
     ("message", "message"),
     ("snippet", "snippet"),
     ("fingerprint", "fingerprint"),
+    ("in_tests", "in_tests"),
 )
 # A spreadsheet evaluates a cell starting with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -145,6 +146,7 @@ def _engine_finding(row: dict[str, Any]) -> EngineFinding:
         message=row["message"],
         snippet=row["snippet"],
         fingerprint=row["fingerprint"],
+        in_tests=bool(row.get("in_tests")),
     )
 
 

@@ -102,6 +102,7 @@ def _finding_rows(scan: Scan, result: ScanResult) -> tuple[list[Finding], int]:
                 message=pg_text(f.message),
                 snippet=pg_text(f.snippet),
                 fingerprint=f.fingerprint,
+                in_tests=f.in_tests,
             )
         )
     return rows, duplicates

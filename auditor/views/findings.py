@@ -21,6 +21,7 @@ from auditor.selectors.findings import (
     finding_list,
 )
 from auditor.selectors.page_cache import page_cache_key
+from auditor.selectors.scans import TESTS_CHOICES
 from auditor.services.triage import TriageError, triage_clear, triage_set
 
 FINDINGS_PAGE_SIZE = 50
@@ -42,6 +43,7 @@ def finding_index(request: HttpRequest) -> HttpResponse:
             "filter_query": filters.as_query(),
             "category_choices": Category.choices,
             "statuses": STATUSES,
+            "tests_choices": TESTS_CHOICES,
             "sorts": list(SORTS),
             # The list spans all of the user's teams: one small query for their revisions.
             "section_key": page_cache_key(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from scanners.project.javascript import JsProject, build_js_project
 from scanners.project.python import PythonProject, build_python_project
+from scanners.project.testcode import TestLayout, build_test_layout
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,11 @@ class RepoContext:
     paths: frozenset[str]  # every discovered file, relative POSIX paths
     python: PythonProject = field(default_factory=PythonProject)
     js: JsProject = field(default_factory=JsProject)
+    tests: TestLayout = field(default_factory=TestLayout)
+
+    def in_tests(self, path: str) -> bool:
+        """Whether `path` is test code (conventions plus the repository's runner config)."""
+        return self.tests.is_test(path)
 
 
 def build_repo_context(root: Path, paths: Iterable[str]) -> RepoContext:
@@ -28,4 +34,5 @@ def build_repo_context(root: Path, paths: Iterable[str]) -> RepoContext:
         paths=all_paths,
         python=build_python_project(root, all_paths),
         js=build_js_project(root, all_paths),
+        tests=build_test_layout(root, all_paths),
     )

@@ -13,7 +13,6 @@ from scanners.rules.javascript.syntax import (
     arguments,
     call_name,
     captures,
-    is_test_path,
     line_of,
     text,
 )
@@ -70,6 +69,11 @@ class PromiseWithoutCatch:
         severity=Severity.MEDIUM,
         confidence=Confidence.MEDIUM,
         scanner=ScannerId.AI_RULES,
+        tests_severity=Severity.LOW,
+        in_tests_note=(
+            "Reported in test code too, at most low: test runners fail a test on an unhandled "
+            "rejection, so the error is seen, though often far from its cause."
+        ),
         what=(
             "Flags a statement that is a promise chain started by a call (`load().then(…)`) "
             "— not returned, awaited, assigned or discarded with `void` — where no link is "
@@ -107,7 +111,7 @@ class PromiseWithoutCatch:
     example_filename = "src/example.js"
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
-        if source.ts_tree is None or "then" not in source.text or is_test_path(source.path):
+        if source.ts_tree is None or "then" not in source.text:
             return
         for call in captures(source, _PATTERNS).get("chain", []):
             links, root = _chain_links(call)
