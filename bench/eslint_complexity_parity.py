@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scanners.source import LANGUAGE_BY_SUFFIX, SourceFile  # noqa: E402
-from scanners.tools.js_metrics import js_metrics  # noqa: E402
-from scanners.tools.raw import js_line_counts  # noqa: E402
+from scanners.source import LANGUAGE_BY_SUFFIX, SourceFile
+from scanners.tools.js_metrics import js_metrics
+from scanners.tools.raw import js_line_counts
 
 ESLINT_VERSION = "9.39.5"
 DEFAULT_PACKAGES = ("axios@1.7.9", "lodash-es@4.17.21")
@@ -83,7 +83,9 @@ def fetch_package(spec: str, outside: Path) -> Path:
     if (target / "package").is_dir():
         return target / "package"
     target.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["npm", "pack", spec, "--silent"], cwd=target, check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        ["npm", "pack", spec, "--silent"], cwd=target, check=True, capture_output=True, text=True
+    )
     archive = target / done.stdout.strip().splitlines()[-1]
     with tarfile.open(archive) as tar:
         tar.extractall(target, filter="data")
@@ -108,8 +110,18 @@ def _utf16_column(line_bytes: bytes, byte_column: int) -> int:
     return len(prefix.encode("utf-16-le")) // 2
 
 
-def our_figures(path: Path) -> dict[tuple[int, int], tuple[int, str]]:
-    """(line, UTF-16 column) → (complexity, name) for every code path of the file."""
+def key_of(line: int, column: int, initializer: bool) -> str:
+    """Where a code path starts, as both sides name it; a class field's initializer and
+    the arrow function it holds start at the same place, so the kind is part of the key."""
+    return f"{line}:{column}" + (":initializer" if initializer else "")
+
+
+def _eslint_key(found: dict[str, object]) -> str:
+    return key_of(found["line"], found["column"], str(found["name"]).startswith("Class field"))  # type: ignore[arg-type]
+
+
+def our_figures(path: Path) -> dict[str, tuple[int, str]]:
+    """key_of(line, UTF-16 column, kind) → (complexity, name) for every code path of the file."""
     text = path.read_text(encoding="utf-8")
     language = LANGUAGE_BY_SUFFIX[path.suffix]
     raw = js_line_counts(text)
@@ -118,7 +130,7 @@ def our_figures(path: Path) -> dict[tuple[int, int], tuple[int, str]]:
     figures = {}
     for f in metrics.functions if metrics else ():
         column = _utf16_column(lines[f.line - 1], f.column) if f.line <= len(lines) else f.column
-        figures[(f.line, column)] = (f.complexity, f.name)
+        figures[key_of(f.line, column, f.kind == "field")] = (f.complexity, f.name)
     return figures
 
 
@@ -132,13 +144,15 @@ def compare(root: Path, files: list[Path], eslint: dict[str, dict[str, object]])
             skipped.append(f"{path.relative_to(root)}: ESLint could not parse it: {reported['fatal']}")
             continue
         ours = our_figures(path)
-        theirs = {(f["line"], f["column"]): f for f in reported["functions"]}  # type: ignore[attr-defined]
+        theirs = {_eslint_key(f): f for f in reported["functions"]}  # type: ignore[attr-defined]
         for key in sorted(set(ours) | set(theirs)):
             total += 1
             mine, other = ours.get(key), theirs.get(key)
-            where = f"{path.relative_to(root)}:{key[0]}:{key[1]}"
+            where = f"{path.relative_to(root)}:{key}"
             if mine is None:
-                differences.append(f"{where}: ESLint {other['complexity']} ({other['name']}); not found by us")  # type: ignore[index]
+                differences.append(
+                    f"{where}: ESLint {other['complexity']} ({other['name']}); not found by us"
+                )  # type: ignore[index]
             elif other is None:
                 differences.append(f"{where}: ours {mine[0]} ({mine[1]}); ESLint reported no function here")
             elif mine[0] != other["complexity"]:
@@ -154,14 +168,18 @@ def js_files(root: Path) -> list[Path]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--package", action="append", help="npm spec (repeatable); default axios and lodash-es")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--package", action="append", help="npm spec (repeatable); default axios and lodash-es"
+    )
     parser.add_argument("--outside", type=Path, default=Path("/work/outside"))
     parser.add_argument("--directory", type=Path, help="compare the JS files of this directory instead")
     parser.add_argument("--write-golden", type=Path, help="write ESLint's figures for --directory as JSON")
     args = parser.parse_args()
     home = ensure_eslint(args.outside)
-    targets = [("directory", args.directory)] if args.directory else []
+    targets = [("directory", args.directory.resolve())] if args.directory else []
     if not targets:
         for spec in args.package or DEFAULT_PACKAGES:
             root = fetch_package(spec, args.outside)
@@ -173,13 +191,21 @@ def main() -> int:
         files = js_files(root)
         eslint = eslint_figures(home, files)
         if args.write_golden:
-            golden = {
+            golden: dict[str, object] = {
+                "_comment": f"ESLint {ESLINT_VERSION} `complexity` (classic, threshold 0) per "
+                "function, keyed line:column of ESLint's node; written by bench/eslint_complexity_parity.py --directory "
+                "DIR --write-golden FILE, never edited by hand",
+            }
+            golden |= {
                 str(p.relative_to(root)): {
-                    f"{f['line']}:{f['column']}": f["complexity"] for f in eslint[str(p)]["functions"]  # type: ignore[attr-defined]
+                    _eslint_key(f): f["complexity"]
+                    for f in eslint[str(p)]["functions"]  # type: ignore[attr-defined]
                 }
                 for p in files
             }
-            args.write_golden.write_text(json.dumps(golden, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            args.write_golden.write_text(
+                json.dumps(golden, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+            )
         outcome = compare(root, files, eslint)
         print(f"{label}: {len(files)} files, {outcome['matches']}/{outcome['total']} functions identical")
         for line in outcome["differences"]:  # type: ignore[attr-defined]

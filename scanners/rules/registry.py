@@ -11,6 +11,7 @@ from collections import Counter
 
 from scanners.model import RuleMeta
 from scanners.rules.base import RepoRule, Rule
+from scanners.rules.javascript.complexity import ComplexJsFunction, DeeplyNestedJsFunction
 from scanners.rules.javascript.deprecated import DeprecatedJsApi
 from scanners.rules.javascript.fetch import UncheckedFetchResponse, UnguardedExternalData
 from scanners.rules.javascript.imports import UndeclaredJsPackage, UnresolvedJsImport
@@ -27,6 +28,7 @@ from scanners.rules.python.deprecated import DeprecatedApiRule
 from scanners.rules.python.exceptions import BareExceptRule, SwallowedExceptionRule
 from scanners.rules.python.hashing import WeakPasswordHashRule
 from scanners.rules.python.logging_rules import SensitiveDataInLogRule
+from scanners.rules.python.nesting import DeeplyNestedFunctionRule
 from scanners.rules.python.network_rules import NetworkTimeoutRule, UnhandledNetworkFailureRule
 from scanners.rules.python.optional import UncheckedOptionalRule
 from scanners.rules.python.secrets_rule import HardcodedSecretRule
@@ -45,6 +47,7 @@ FILE_RULES: tuple[Rule, ...] = (
     CheckThenActAcrossAwaitRule(),
     SensitiveDataInLogRule(),
     HardcodedSecretRule(),
+    DeeplyNestedFunctionRule(),
     # JavaScript / TypeScript
     UnresolvedJsImport(),
     UndeclaredJsPackage(),
@@ -57,6 +60,8 @@ FILE_RULES: tuple[Rule, ...] = (
     CheckThenActAcrossAwaitJs(),
     SensitiveDataInConsole(),
     HardcodedSecretJs(),
+    ComplexJsFunction(),
+    DeeplyNestedJsFunction(),
 )
 
 # Rules that need the whole repository (collect per file, conclude once in the parent).

@@ -93,6 +93,7 @@ class JsFunction:
     end_line: int
     complexity: int
     depth: int  # max-depth's deepest nesting inside it
+    depth_line: int = 0  # where that deepest block starts (0: no block)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +114,18 @@ def rank(complexity: int) -> str:
 
 
 class _Path:
-    __slots__ = ("column", "complexity", "depth", "end_line", "kind", "line", "max_depth", "name", "node")
+    __slots__ = (
+        "column",
+        "complexity",
+        "depth",
+        "depth_line",
+        "end_line",
+        "kind",
+        "line",
+        "max_depth",
+        "name",
+        "node",
+    )
 
     def __init__(self, node: Any, kind: str, name: str) -> None:
         self.node = node
@@ -124,6 +136,7 @@ class _Path:
         self.complexity = 1
         self.depth = 0
         self.max_depth = 0
+        self.depth_line = 0
 
 
 def js_metrics(source: SourceFile, sloc: int, comments: int) -> JsMetrics | None:
@@ -163,13 +176,14 @@ def _walk(root: Any, sloc: int, comments: int) -> JsMetrics:
         if kind in _DEPTH and paths and _nests(node):
             current = paths[-1]
             current.depth += 1
-            current.max_depth = max(current.max_depth, current.depth)
+            if current.depth > current.max_depth:
+                current.max_depth, current.depth_line = current.depth, node.start_point[0] + 1
         if node.child_count == 0:
             _halstead(node, operators, operands)
         stack.append((node, False))
         stack.extend((c, True) for c in reversed(node.children))
     functions = tuple(
-        JsFunction(p.name, p.kind, p.line, p.column, p.end_line, p.complexity, p.max_depth)
+        JsFunction(p.name, p.kind, p.line, p.column, p.end_line, p.complexity, p.max_depth, p.depth_line)
         for p in sorted(done, key=lambda p: (p.line, p.column))
     )
     return JsMetrics(functions, _maintainability(functions, operators, operands, sloc, comments))
