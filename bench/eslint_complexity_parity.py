@@ -193,8 +193,8 @@ def main() -> int:
         if args.write_golden:
             golden: dict[str, object] = {
                 "_comment": f"ESLint {ESLINT_VERSION} `complexity` (classic, threshold 0) per "
-                "function, keyed line:column of ESLint's node; written by bench/eslint_complexity_parity.py --directory "
-                "DIR --write-golden FILE, never edited by hand",
+                "function, keyed line:column of ESLint's node; written by "
+                "bench/eslint_complexity_parity.py --directory DIR --write-golden FILE, never edited by hand",
             }
             golden |= {
                 str(p.relative_to(root)): {
