@@ -11,12 +11,14 @@ from collections import Counter
 
 from scanners.model import RuleMeta
 from scanners.rules.base import RepoRule, Rule
+from scanners.rules.chatter import AssistantChatterJs, AssistantChatterRule
 from scanners.rules.javascript.complexity import ComplexJsFunction, DeeplyNestedJsFunction
 from scanners.rules.javascript.deprecated import DeprecatedJsApi
 from scanners.rules.javascript.fetch import UncheckedFetchResponse, UnguardedExternalData
 from scanners.rules.javascript.imports import UndeclaredJsPackage, UnresolvedJsImport
 from scanners.rules.javascript.naming import JsNamingDrift
 from scanners.rules.javascript.password_hash import WeakPasswordHashJs
+from scanners.rules.javascript.placeholders import PlaceholderBodyJs, TestWithoutAssertionJs
 from scanners.rules.javascript.promises import PromiseWithoutCatch
 from scanners.rules.javascript.races import CheckThenActAcrossAwaitJs
 from scanners.rules.javascript.react import DeprecatedReactApi
@@ -31,7 +33,9 @@ from scanners.rules.python.logging_rules import SensitiveDataInLogRule
 from scanners.rules.python.nesting import DeeplyNestedFunctionRule
 from scanners.rules.python.network_rules import NetworkTimeoutRule, UnhandledNetworkFailureRule
 from scanners.rules.python.optional import UncheckedOptionalRule
+from scanners.rules.python.placeholders import PlaceholderBodyRule
 from scanners.rules.python.secrets_rule import HardcodedSecretRule
+from scanners.rules.python.test_assertions import TestWithoutAssertionRule
 
 # Rules that look at one file at a time (run in the worker pool).
 FILE_RULES: tuple[Rule, ...] = (
@@ -48,6 +52,8 @@ FILE_RULES: tuple[Rule, ...] = (
     SensitiveDataInLogRule(),
     HardcodedSecretRule(),
     DeeplyNestedFunctionRule(),
+    TestWithoutAssertionRule(),
+    AssistantChatterRule(),
     # JavaScript / TypeScript
     UnresolvedJsImport(),
     UndeclaredJsPackage(),
@@ -62,6 +68,8 @@ FILE_RULES: tuple[Rule, ...] = (
     HardcodedSecretJs(),
     ComplexJsFunction(),
     DeeplyNestedJsFunction(),
+    TestWithoutAssertionJs(),
+    AssistantChatterJs(),
 )
 
 # Rules that need the whole repository (collect per file, conclude once in the parent).
@@ -70,8 +78,11 @@ REPO_RULES: tuple[RepoRule, ...] = (
     UnresolvedImport(),
     UndeclaredDependency(),
     NamingDrift(),
-    # JavaScript / TypeScript: context
+    # Python: happy-path (placeholders called anywhere in the repository)
+    PlaceholderBodyRule(),
+    # JavaScript / TypeScript: context, happy-path
     JsNamingDrift(),
+    PlaceholderBodyJs(),
 )
 
 

@@ -1,0 +1,214 @@
+"""AI121/AI122, AI321/AI322, AI323/AI324 beyond their documented examples: exact lines,
+and the look-alikes that must stay quiet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from scanners.rules.chatter import AssistantChatterJs, AssistantChatterRule
+from scanners.rules.javascript.placeholders import PlaceholderBodyJs, TestWithoutAssertionJs
+from scanners.rules.python.placeholders import PlaceholderBodyRule
+from scanners.rules.python.test_assertions import TestWithoutAssertionRule
+from tests.scanners.rules.harness import hit_lines, run_rule
+
+
+def _lines(rule: Any, code: str, tmp_path: Path, filename: str, **files: str) -> list[int]:
+    return hit_lines(run_rule(rule, code, tmp_path, filename=filename, extra_files=files or None))
+
+
+# ---- placeholders ---------------------------------------------------------------
+
+
+def test_python_placeholder_is_flagged_only_when_called_somewhere_in_the_repository(tmp_path: Path) -> None:
+    code = "def load(path):\n    ...\n\n\ndef unused():\n    raise NotImplementedError()\n"
+    caller = {"app/main.py": "from app.example import load\n\nload('x')\n"}
+    assert _lines(PlaceholderBodyRule(), code, tmp_path, "app/example.py", **caller) == [1]
+    assert _lines(PlaceholderBodyRule(), code, tmp_path / "alone", "app/example.py") == []
+
+
+def test_python_placeholder_look_alikes_stay_quiet(tmp_path: Path) -> None:
+    code = (
+        "import abc\n"
+        "import typing\n"
+        "from typing import Protocol\n"
+        "\n"
+        "\n"
+        "class Reader(Protocol):\n"
+        "    def read(self) -> bytes: ...\n"
+        "\n"
+        "\n"
+        "class Shape(metaclass=abc.ABCMeta):\n"
+        "    def area(self):\n"
+        "        raise NotImplementedError\n"
+        "\n"
+        "\n"
+        "class Plugin:\n"
+        "    def run(self):\n"
+        "        raise NotImplementedError('subclasses run the plugin')\n"
+        "\n"
+        "\n"
+        "class Handler(object):\n"
+        "    def handle(self):\n"
+        "        pass\n"
+        "\n"
+        "\n"
+        "class JsonHandler(Handler):\n"
+        "    def handle(self):\n"
+        "        return 1\n"
+        "\n"
+        "\n"
+        "class Quiet(SomeFrameworkHandler):\n"
+        "    def log_message(self, *args):\n"
+        "        pass\n"
+        "\n"
+        "\n"
+        "@typing.overload\n"
+        "def conv(x: int) -> int: ...\n"
+        "def conv(x):\n"
+        "    return x\n"
+        "\n"
+        "\n"
+        "class Widget:\n"
+        "    def __init__(self):\n"
+        "        pass\n"
+        "\n"
+        "    @hookspec\n"
+        "    def on_click(self):\n"
+        "        pass\n"
+        "\n"
+        "\n"
+        "Reader().read(); Shape().area(); Plugin().run(); Handler().handle(); Quiet().log_message()\n"
+        "conv(1); Widget().on_click()\n"
+    )
+    assert _lines(PlaceholderBodyRule(), code, tmp_path, "app/example.py") == []
+
+
+def test_python_placeholder_method_of_a_repository_class_is_flagged(tmp_path: Path) -> None:
+    code = (
+        "class Service:\n"
+        "    def create(self, data):\n"
+        "        return data\n"
+        "\n"
+        "\n"
+        "class Orders(Service):\n"
+        "    def cancel(self, order):\n"
+        "        pass  # TODO: implement\n"
+        "\n"
+        "\n"
+        "Orders().cancel(1)\n"
+    )
+    assert _lines(PlaceholderBodyRule(), code, tmp_path, "app/example.py") == [7]
+
+
+def test_python_stub_files_are_declarations(tmp_path: Path) -> None:
+    stub = "def load(path: str) -> bytes: ...\n"
+    assert (
+        _lines(PlaceholderBodyRule(), stub, tmp_path, "app/example.pyi", **{"app/m.py": "load('x')\n"}) == []
+    )
+
+
+def test_js_placeholder_look_alikes_stay_quiet(tmp_path: Path) -> None:
+    code = (
+        "export function onChange() {}\n"
+        "function declared(a: string): void;\n"
+        "function declared(a: any) { return a; }\n"
+        "class Base { render() { throw new Error('subclass must render'); } }\n"
+        "const todo = () => {\n  // nothing to do for now\n};\n"
+        "onChange(); declared('a'); new Base().render(); todo();\n"
+    )
+    assert _lines(PlaceholderBodyJs(), code, tmp_path, "src/a.ts") == []
+
+
+def test_js_placeholder_method_called_across_files(tmp_path: Path) -> None:
+    code = "export class Api {\n  fetchUser(id) {\n    // TODO: implement\n  }\n}\n"
+    other = {"src/b.js": "import { Api } from './a';\nnew Api().fetchUser(1);\n"}
+    assert _lines(PlaceholderBodyJs(), code, tmp_path, "src/a.js", **other) == [2]
+
+
+# ---- chatter ---------------------------------------------------------------------
+
+
+def test_python_chatter_in_strings_or_quoted_is_quiet(tmp_path: Path) -> None:
+    code = (
+        '"""Filters model output that says "As an AI language model"."""\n'
+        "PROMPT = 'Never say: I hope this helps'\n"
+        "# Strip lines such as 'Here is the updated code:' from replies.\n"
+        "x = 1  # Sure! Here is the fix you asked for\n"
+    )
+    assert _lines(AssistantChatterRule(), code, tmp_path, "app/example.py") == [4]
+
+
+def test_js_chatter_in_template_literals_is_quiet(tmp_path: Path) -> None:
+    code = "const reply = `As an AI language model, I cannot`;\n/**\n * I hope this helps!\n */\n"
+    assert _lines(AssistantChatterJs(), code, tmp_path, "src/a.ts") == [3]
+
+
+# ---- tests without assertions ---------------------------------------------------------
+
+
+def test_python_tests_that_check_in_any_common_way_are_quiet(tmp_path: Path) -> None:
+    code = (
+        "import pytest\n"
+        "import unittest\n"
+        "\n"
+        "\n"
+        "def check_payload(p):\n"
+        "    assert p\n"
+        "\n"
+        "\n"
+        "def _expect_ok(r):\n"
+        "    if not r.ok:\n"
+        "        raise AssertionError(r)\n"
+        "\n"
+        "\n"
+        "def test_helper():\n"
+        "    check_payload({'a': 1})\n"
+        "\n"
+        "\n"
+        "def test_private_helper():\n"
+        "    _expect_ok(object())\n"
+        "\n"
+        "\n"
+        "def test_mock(m):\n"
+        "    m()\n"
+        "    m.assert_called_once_with()\n"
+        "\n"
+        "\n"
+        "@pytest.mark.skip(reason='later')\n"
+        "def test_later():\n"
+        "    run()\n"
+        "\n"
+        "\n"
+        "class TestThing(unittest.TestCase):\n"
+        "    def test_equal(self):\n"
+        "        self.assertEqual(1, 1)\n"
+        "\n"
+        "    def test_nothing(self):\n"
+        "        run()\n"
+        "\n"
+        "    def helper(self):\n"
+        "        run()\n"
+    )
+    assert _lines(TestWithoutAssertionRule(), code, tmp_path, "tests/test_x.py") == [36]
+
+
+def test_python_only_test_code_is_checked(tmp_path: Path) -> None:
+    code = "def test_connection():\n    connect()\n"
+    assert _lines(TestWithoutAssertionRule(), code, tmp_path, "app/selftest.py") == []
+    assert _lines(TestWithoutAssertionRule(), code, tmp_path, "tests/test_db.py") == [1]
+
+
+def test_js_tests_with_each_kind_of_check(tmp_path: Path) -> None:
+    code = (
+        "import request from 'supertest';\n"
+        "import assert from 'node:assert';\n"
+        "test('status', () => request(app).get('/').expect(200));\n"
+        "it('asserts', () => { assert.equal(f(), 1); });\n"
+        "it.each([1, 2])('each %s', (n) => { f(n); });\n"
+        "test.only('only', async () => { await f(); });\n"
+        "it('should', () => { f().should.equal(1); });\n"
+        "it('uses expected', () => { const expected = f(); g(expected.length); });\n"
+    )
+    assert _lines(TestWithoutAssertionJs(), code, tmp_path, "test/api.spec.ts") == [5, 6, 8]
+    assert _lines(TestWithoutAssertionJs(), code, tmp_path / "src", "src/api.ts") == []
