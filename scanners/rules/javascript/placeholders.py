@@ -186,6 +186,13 @@ _NOT_RUN = frozenset({"skip", "todo", "failing"})
 # the checking methods of supertest-style chains (`.expect(200)`).
 _CHECKING = re.compile(r"^_*(expect|assert|should|check|verify|ensure|validate|fail)", re.IGNORECASE)
 _SNAPSHOT = re.compile(r"snapshot", re.IGNORECASE)
+# A test whose title promises only that the code runs: "does not throw", "should not fail",
+# "should be able to load"; not failing is its check.
+SMOKE_TITLE = re.compile(
+    r"\b(not|n't|never|without) (throw|raise|fail|crash|error|reject|hang)|\bno (error|exception)s?\b"
+    r"|\bbe able to\b|\bsmoke\b",
+    re.IGNORECASE,
+)
 
 
 def _test_call(call: Node) -> tuple[str, Node] | None:
@@ -256,8 +263,9 @@ class TestWithoutAssertionJs:
             "code whose callback calls nothing that checks: no `expect` / `assert` / `should`, no "
             "function or method named `check*` / `verify*` / `ensure*` / `validate*` / `fail*` (so "
             "supertest's `.expect(200)` counts), no snapshot matcher, and no call to a function of "
-            "the same file that itself checks. `it.skip`, `it.todo` and tests without a callback "
-            "are quiet."
+            "the same file that itself checks. `it.skip`, `it.todo`, tests without a callback and "
+            "smoke tests whose title says not failing is the point (“does not throw”, “should not "
+            "fail”, “should be able to load”) are quiet."
         ),
         why=(
             "Assistants asked for tests produce tests that call the code and check nothing: they "
@@ -311,6 +319,10 @@ class TestWithoutAssertionJs:
             if name and _checks(function, set()):
                 helpers.add(name)
         for call, callback in tests:
+            arguments = call.child_by_field_name("arguments")
+            title = text(arguments.named_children[0]) if arguments and arguments.named_children else ""
+            if SMOKE_TITLE.search(title):
+                continue
             if not _checks(callback, helpers):
                 yield Hit(
                     line_of(call),

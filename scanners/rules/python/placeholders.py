@@ -18,7 +18,7 @@ from typing import Any
 from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
-from scanners.rules.python.astutil import dotted_name, node_index
+from scanners.rules.python.astutil import dotted_name, node_index, walk_function_body
 from scanners.source import PYTHON, SourceFile
 
 # Decorators that declare rather than implement (their body is meant to be empty).
@@ -30,6 +30,8 @@ _DECLARING = frozenset(
 _NEUTRAL = frozenset({"staticmethod", "classmethod", "property"})
 _ABSTRACT_BASES = frozenset({"ABC", "Protocol", "ABCMeta", "Generic", "TypedDict", "NamedTuple", "Enum"})
 _ABSTRACT_NAME = re.compile(r"^_*(Base|Abstract)|(Base|Mixin|Interface|Protocol|ABC)$")
+# A docstring that says the empty body is the point: a hook left for subclasses.
+_INTENDED = re.compile(r"overrid|subclass|does nothing|do nothing|no-?op|hook", re.IGNORECASE)
 _PLACEHOLDER_MESSAGE = re.compile(
     r"todo|implement|not (yet )?(done|written|supported yet)|placeholder|stub", re.I
 )
@@ -60,13 +62,11 @@ def placeholder_kind(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | 
     NotImplementedError` (with no message, or one saying it is still to do), after an
     optional docstring; None for a real body."""
     body = list(function.body)
-    first = body[0] if body else None
-    if (
-        isinstance(first, ast.Expr)
-        and isinstance(first.value, ast.Constant)
-        and isinstance(first.value.value, str)
-    ):
-        body = body[1:]
+    first = body[0].value if body and isinstance(body[0], ast.Expr) else None
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        if _INTENDED.search(first.value):
+            return None  # "does nothing by default; override it in a subclass"
+        body = body[1:]  # the docstring
     if len(body) != 1:
         return None
     stmt = body[0]
@@ -114,6 +114,11 @@ def collect_placeholders(source: SourceFile) -> PlaceholderFacts | None:
             facts.calls.add(func.attr)  # `obj.m()`, `make().m()`
         elif isinstance(func, ast.Name):
             facts.calls.add(func.id)
+    nested: set[int] = set()  # functions defined inside functions: local callbacks and fakes
+    for outer in (*index.of(ast.FunctionDef), *index.of(ast.AsyncFunctionDef)):
+        nested.update(
+            id(n) for n in walk_function_body(outer) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        )
     owners: dict[int, ast.ClassDef] = {}
     for cls in index.of(ast.ClassDef):
         assert isinstance(cls, ast.ClassDef)
@@ -125,7 +130,12 @@ def collect_placeholders(source: SourceFile) -> PlaceholderFacts | None:
     for function in (*index.of(ast.FunctionDef), *index.of(ast.AsyncFunctionDef)):
         assert isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
         kind = placeholder_kind(function)
-        if kind is None or _is_declaration(function) or function.name.startswith("__"):
+        if (
+            kind is None
+            or _is_declaration(function)
+            or function.name.startswith("__")
+            or id(function) in nested
+        ):
             continue
         cls = owners.get(id(function))
         if cls is not None and _is_abstract_class(cls):
@@ -143,6 +153,11 @@ class PlaceholderBodyRule:
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
         scanner=ScannerId.AI_RULES,
+        tests_severity=Severity.INFO,
+        in_tests_note=(
+            "Reported in test code as info: no-op methods there are mostly fakes and stubs that "
+            "stand in for real collaborators on purpose."
+        ),
         what=(
             "Flags a function or method whose whole body (after its docstring) is `pass`, `...` or "
             "`raise NotImplementedError` (bare, or with a message saying it is still to do — a "
@@ -151,8 +166,9 @@ class PlaceholderBodyRule:
             "functions, methods of `Protocol`/`ABC`/`ABCMeta` classes and of classes named "
             "`Base…`, `Abstract…`, `…Mixin` or `…Interface`, methods of a class whose base is "
             "outside the repository or that override a repository base's method (a deliberate "
-            "no-op), base methods a subclass in the repository overrides, dunder methods and "
-            "`.pyi` stub files."
+            "no-op), base methods a subclass in the repository overrides, functions defined inside other "
+            "functions (local callbacks), bodies whose docstring says they are a hook, meant to be "
+            "overridden or do nothing, dunder methods and `.pyi` stub files."
         ),
         why=(
             "Assistants scaffold a function, promise to fill it in and move on; the caller runs, "

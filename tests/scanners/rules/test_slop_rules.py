@@ -212,3 +212,31 @@ def test_js_tests_with_each_kind_of_check(tmp_path: Path) -> None:
     )
     assert _lines(TestWithoutAssertionJs(), code, tmp_path, "test/api.spec.ts") == [5, 6, 8]
     assert _lines(TestWithoutAssertionJs(), code, tmp_path / "src", "src/api.ts") == []
+
+
+def test_smoke_tests_named_for_not_failing_are_quiet(tmp_path: Path) -> None:
+    js = (
+        "it('does not throw without a token', () => { f(); });\n"
+        "it('should be able to be loaded with require', async () => { await exec('x'); });\n"
+        "it('adds a handler', () => { f(); });\n"
+    )
+    assert _lines(TestWithoutAssertionJs(), js, tmp_path, "test/a.test.js") == [3]
+    py = "def test_does_not_raise_on_empty():\n    f()\n\n\ndef test_parses():\n    f()\n"
+    assert _lines(TestWithoutAssertionRule(), py, tmp_path, "tests/test_a.py") == [5]
+
+
+def test_python_hooks_documented_as_such_and_local_callbacks_are_quiet(tmp_path: Path) -> None:
+    code = (
+        "class Adapter:\n"
+        "    def add_headers(self, request):\n"
+        '        """This does nothing by default, but is left for overriding by subclasses."""\n'
+        "        pass\n"
+        "\n"
+        "    def send(self, request):\n"
+        "        def hook(response):\n"
+        "            pass\n"
+        "\n"
+        "        self.add_headers(request)\n"
+        "        hook(request)\n"
+    )
+    assert _lines(PlaceholderBodyRule(), code, tmp_path, "app/example.py") == []
