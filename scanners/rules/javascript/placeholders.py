@@ -243,6 +243,42 @@ def _checks(callback: Node, helpers: set[str]) -> bool:
     return False
 
 
+_DECLARATIONS = frozenset({"variable_declarator"})
+
+
+def hollow_js(callback: Node) -> str | None:
+    """Why a test callback without checks is hollow: an empty body, a value it only logs,
+    or a variable it declares and never reads. None when it only calls the code (a "does
+    not throw" test)."""
+    body = callback.child_by_field_name("body")
+    if body is None:
+        return None
+    if body.type == "statement_block" and not [c for c in body.named_children if c.type != "comment"]:
+        return "its body is empty"
+    logged: set[int] = set()
+    for call in descendants(body, _CALLS):
+        callee = call.child_by_field_name("function")
+        if callee is not None and text(callee).startswith("console."):
+            logged.update(n.id for n in descendants(call, frozenset({"identifier"})))
+            if call.child_by_field_name("arguments") and call.child_by_field_name("arguments").named_children:  # type: ignore[union-attr]
+                return "it logs what it computes instead of checking it"
+    reads: dict[str, int] = {}
+    for identifier in descendants(body, frozenset({"identifier"})):
+        parent = identifier.parent
+        declared = (
+            parent is not None
+            and parent.type in _DECLARATIONS
+            and parent.child_by_field_name("name") == identifier
+        )
+        if not declared and identifier.id not in logged:
+            reads[text(identifier)] = reads.get(text(identifier), 0) + 1
+    for declarator in descendants(body, _DECLARATIONS):
+        name = declarator.child_by_field_name("name")
+        if name is not None and name.type == "identifier" and text(name) not in reads:
+            return f"it computes `{text(name)}` and never looks at it"
+    return None
+
+
 class TestWithoutAssertionJs:
     __test__ = False  # not a pytest test class despite its name
 
@@ -263,9 +299,11 @@ class TestWithoutAssertionJs:
             "code whose callback calls nothing that checks: no `expect` / `assert` / `should`, no "
             "function or method named `check*` / `verify*` / `ensure*` / `validate*` / `fail*` (so "
             "supertest's `.expect(200)` counts), no snapshot matcher, and no call to a function of "
-            "the same file that itself checks. `it.skip`, `it.todo`, tests without a callback and "
-            "smoke tests whose title says not failing is the point (“does not throw”, “should not "
-            "fail”, “should be able to load”) are quiet."
+            "the same file that itself checks — and that is hollow: an empty body, a value it only "
+            "logs, or a variable it declares and never reads. A test that only calls the code is "
+            "taken as a “does not throw” test and is quiet, as are `it.skip`, `it.todo`, tests "
+            "without a callback and tests whose title says not failing is the point (“does not "
+            "throw”, “should not fail”, “should be able to load”)."
         ),
         why=(
             "Assistants asked for tests produce tests that call the code and check nothing: they "
@@ -323,10 +361,13 @@ class TestWithoutAssertionJs:
             title = text(arguments.named_children[0]) if arguments and arguments.named_children else ""
             if SMOKE_TITLE.search(title):
                 continue
-            if not _checks(callback, helpers):
+            if _checks(callback, helpers):
+                continue
+            reason = hollow_js(callback)
+            if reason is not None:
                 yield Hit(
                     line_of(call),
-                    "This test checks nothing: it passes whatever the code does. Assert the "
-                    "outcome with `expect(…)` (or `assert`).",
+                    f"This test checks nothing ({reason}): it passes whatever the code does. "
+                    "Assert the outcome with `expect(…)` (or `assert`).",
                     column=call.start_point[1],
                 )

@@ -41,6 +41,41 @@ def _checks(function: ast.FunctionDef | ast.AsyncFunctionDef, helpers: set[str])
     return False
 
 
+_OUTPUT = frozenset({"print", "pprint", "debug", "info", "warning", "log"})
+
+
+def hollow(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """Why a test without checks is hollow rather than a "does not raise" smoke test: its
+    body is empty, or it computes a value that it only prints or drops. None when it just
+    calls the code (the call raising is then what it tests)."""
+    body = [s for s in function.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if not body or all(isinstance(s, ast.Pass) for s in body):
+        return "its body is empty"
+    stored: dict[str, int] = {}
+    read: set[str] = set()
+    printed = False
+    for node in walk_function_body(function):
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Store):
+                stored.setdefault(node.id, node.lineno)
+            else:
+                read.add(node.id)
+        elif isinstance(node, ast.Call):
+            name = (dotted_name(node.func) or "").rsplit(".", 1)[-1]
+            if name in _OUTPUT and node.args:
+                printed = True
+                # What is only printed is not checked: do not count those reads.
+                read.difference_update(
+                    n.id for a in node.args for n in ast.walk(a) if isinstance(n, ast.Name)
+                )
+    dropped = sorted((line, name) for name, line in stored.items() if name not in read and name != "_")
+    if printed:
+        return "it prints what it computes instead of checking it"
+    if dropped:
+        return f"it computes `{dropped[0][1]}` and never looks at it"
+    return None
+
+
 def _skipped(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     for decorator in function.decorator_list:
         name = dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator) or ""
@@ -75,9 +110,11 @@ class TestWithoutAssertionRule:
             "`assert*` / `check*` / `verify*` / `expect*` / `ensure*` / `validate*` / `fail*` "
             "(unittest's assertions, mock's `assert_called_once_with`, your own helpers), no "
             "`pytest.raises` / `warns` / `fail` / `skip`, no snapshot comparison, and no call to "
-            "a function of the same file that itself asserts. Skipped and xfail tests, and smoke "
-            "tests whose name says not failing is the point (`test_does_not_raise`, "
-            "`test_…_smoke`), are quiet."
+            "a function of the same file that itself asserts — and that is hollow: its body is "
+            "empty, or it prints a value it computed or stores one it never reads. A test that "
+            "only calls the code is taken as a \u201cdoes not raise\u201d smoke test and is quiet, as are "
+            "skipped and xfail tests and tests whose name says not failing is the point "
+            "(`test_does_not_raise`, `test_…_smoke`)."
         ),
         why=(
             "Assistants asked for tests produce tests that call the code and check nothing: they "
@@ -148,11 +185,14 @@ class TestWithoutAssertionRule:
                 continue
             if SMOKE_TITLE.search(function.name.replace("_", " ").replace("dont", "don't")):
                 continue  # `test_does_not_raise`, `test_import_smoke`: not failing is the check
-            if not _checks(function, helpers):
+            if _checks(function, helpers):
+                continue
+            reason = hollow(function)
+            if reason is not None:
                 yield Hit(
                     function.lineno,
-                    f"Test `{function.name}` checks nothing: it passes whatever the code does. "
-                    "Assert the outcome (`assert …`, `pytest.raises`, an `assert_*` helper).",
+                    f"Test `{function.name}` checks nothing ({reason}): it passes whatever the code "
+                    "does. Assert the outcome (`assert …`, `pytest.raises`, an `assert_*` helper).",
                 )
 
 

@@ -185,7 +185,7 @@ def test_python_tests_that_check_in_any_common_way_are_quiet(tmp_path: Path) -> 
         "        self.assertEqual(1, 1)\n"
         "\n"
         "    def test_nothing(self):\n"
-        "        run()\n"
+        "        result = run()\n"
         "\n"
         "    def helper(self):\n"
         "        run()\n"
@@ -194,7 +194,7 @@ def test_python_tests_that_check_in_any_common_way_are_quiet(tmp_path: Path) -> 
 
 
 def test_python_only_test_code_is_checked(tmp_path: Path) -> None:
-    code = "def test_connection():\n    connect()\n"
+    code = "def test_connection():\n    conn = connect()\n"
     assert _lines(TestWithoutAssertionRule(), code, tmp_path, "app/selftest.py") == []
     assert _lines(TestWithoutAssertionRule(), code, tmp_path, "tests/test_db.py") == [1]
 
@@ -205,12 +205,13 @@ def test_js_tests_with_each_kind_of_check(tmp_path: Path) -> None:
         "import assert from 'node:assert';\n"
         "test('status', () => request(app).get('/').expect(200));\n"
         "it('asserts', () => { assert.equal(f(), 1); });\n"
-        "it.each([1, 2])('each %s', (n) => { f(n); });\n"
-        "test.only('only', async () => { await f(); });\n"
+        "it.each([1, 2])('each %s', (n) => { const v = f(n); });\n"
+        "test.only('only', async () => { const r = await f(); console.log(r); });\n"
         "it('should', () => { f().should.equal(1); });\n"
         "it('uses expected', () => { const expected = f(); g(expected.length); });\n"
     )
-    assert _lines(TestWithoutAssertionJs(), code, tmp_path, "test/api.spec.ts") == [5, 6, 8]
+    # Line 8: `expected` is not a call of `expect`, but its value is used: not hollow.
+    assert _lines(TestWithoutAssertionJs(), code, tmp_path, "test/api.spec.ts") == [5, 6]
     assert _lines(TestWithoutAssertionJs(), code, tmp_path / "src", "src/api.ts") == []
 
 
@@ -218,11 +219,18 @@ def test_smoke_tests_named_for_not_failing_are_quiet(tmp_path: Path) -> None:
     js = (
         "it('does not throw without a token', () => { f(); });\n"
         "it('should be able to be loaded with require', async () => { await exec('x'); });\n"
-        "it('adds a handler', () => { f(); });\n"
+        "it('adds a handler', () => { const h = f(); });\n"
+        "it('runs', async () => { await f(); });\n"  # only calls: a "does not throw" test
+        "it('is empty', () => {});\n"
     )
-    assert _lines(TestWithoutAssertionJs(), js, tmp_path, "test/a.test.js") == [3]
-    py = "def test_does_not_raise_on_empty():\n    f()\n\n\ndef test_parses():\n    f()\n"
-    assert _lines(TestWithoutAssertionRule(), py, tmp_path, "tests/test_a.py") == [5]
+    assert _lines(TestWithoutAssertionJs(), js, tmp_path, "test/a.test.js") == [3, 5]
+    py = (
+        "def test_does_not_raise_on_empty():\n    value = f()\n\n\n"
+        "def test_parses():\n    f()\n\n\n"  # only calls: a "does not raise" test
+        "def test_prints():\n    value = f()\n    print(value)\n\n\n"
+        "def test_empty():\n    pass\n"
+    )
+    assert _lines(TestWithoutAssertionRule(), py, tmp_path, "tests/test_a.py") == [9, 14]
 
 
 def test_python_hooks_documented_as_such_and_local_callbacks_are_quiet(tmp_path: Path) -> None:
