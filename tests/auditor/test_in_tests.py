@@ -93,3 +93,9 @@ def test_exports_and_api_carry_and_filter_in_tests(personas: Personas, repositor
     ).decode()
     assert csv.splitlines()[0].endswith(",in_tests")
     assert [line.split(",")[9] for line in csv.splitlines()[1:]] == ["tests/test_a.py"]
+
+
+def test_rule_page_documents_how_the_rule_treats_test_code(personas: Personas) -> None:
+    page = _client(personas.viewer).get(reverse("rule-detail", args=["AI303"])).content.decode()
+    assert "<h2>In test code</h2>" in page
+    assert "at most low" in page
