@@ -116,9 +116,10 @@ def collect_placeholders(source: SourceFile) -> PlaceholderFacts | None:
             facts.calls.add(func.id)
     nested: set[int] = set()  # functions defined inside functions: local callbacks and fakes
     for outer in (*index.of(ast.FunctionDef), *index.of(ast.AsyncFunctionDef)):
-        nested.update(
-            id(n) for n in walk_function_body(outer) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-        )
+        for inner in walk_function_body(outer):
+            # A local function, or a method of a class defined inside a function (a test fake).
+            local = [inner] if not isinstance(inner, ast.ClassDef) else inner.body
+            nested.update(id(n) for n in local if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
     owners: dict[int, ast.ClassDef] = {}
     for cls in index.of(ast.ClassDef):
         assert isinstance(cls, ast.ClassDef)

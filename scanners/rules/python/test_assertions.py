@@ -55,19 +55,14 @@ def hollow(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     read: set[str] = set()
     printed = False
     for node in walk_function_body(function):
-        if isinstance(node, ast.Name):
-            if isinstance(node.ctx, ast.Store):
-                stored.setdefault(node.id, node.lineno)
-            else:
-                read.add(node.id)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            stored.setdefault(node.id, node.lineno)
+    for node in ast.walk(function):  # reads in nested classes and functions count too
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+            read.add(node.id)
         elif isinstance(node, ast.Call):
             name = (dotted_name(node.func) or "").rsplit(".", 1)[-1]
-            if name in _OUTPUT and node.args:
-                printed = True
-                # What is only printed is not checked: do not count those reads.
-                read.difference_update(
-                    n.id for a in node.args for n in ast.walk(a) if isinstance(n, ast.Name)
-                )
+            printed = printed or (name in _OUTPUT and bool(node.args))
     dropped = sorted((line, name) for name, line in stored.items() if name not in read and name != "_")
     if printed:
         return "it prints what it computes instead of checking it"

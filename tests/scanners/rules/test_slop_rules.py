@@ -248,3 +248,30 @@ def test_python_hooks_documented_as_such_and_local_callbacks_are_quiet(tmp_path:
         "        hook(request)\n"
     )
     assert _lines(PlaceholderBodyRule(), code, tmp_path, "app/example.py") == []
+
+
+def test_values_read_in_nested_scopes_are_used_and_local_fakes_are_not_placeholders(tmp_path: Path) -> None:
+    test = (
+        "import re\n"
+        "\n"
+        "\n"
+        "def test_precompiled_pattern():\n"
+        "    pattern = re.compile('a')\n"
+        "\n"
+        "    class Tester:\n"
+        "        val = matches(pattern)\n"
+    )
+    assert _lines(TestWithoutAssertionRule(), test, tmp_path, "tests/test_v.py") == []
+    fake = (
+        "def test_len():\n"
+        "    class NoLen:\n"
+        "        def seek(self, offset):\n"
+        "            pass\n"
+        "\n"
+        "    assert size(NoLen()) == 0\n"
+        "\n"
+        "\n"
+        "def size(f):\n"
+        "    f.seek(0)\n"
+    )
+    assert _lines(PlaceholderBodyRule(), fake, tmp_path / "fake", "tests/test_u.py") == []
