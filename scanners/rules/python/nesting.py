@@ -55,9 +55,14 @@ def deepest_block(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[int
         if inner > best[0]:
             best = (inner, node.lineno)
         for body in _bodies(node):
-            # `elif` (an `orelse` holding just an `If`) stays at its chain's depth.
+            # `elif` stays at its chain's depth; an `if` inside `else:` nests, as in ESLint.
+            # The AST holds both as an `orelse` of one `If`: an `elif` starts at the
+            # column of its chain's `if`.
             chain = isinstance(node, ast.If) and body is node.orelse and len(body) == 1
-            stack.extend((child, inner, chain and isinstance(child, ast.If)) for child in body)
+            stack.extend(
+                (child, inner, chain and isinstance(child, ast.If) and child.col_offset == node.col_offset)
+                for child in body
+            )
     return best
 
 
@@ -72,7 +77,8 @@ class DeeplyNestedFunctionRule:
         scanner=ScannerId.AI_RULES,
         what=(
             f"Flags a function or method whose blocks nest more than {MAX_DEPTH} deep: `if` (an "
-            "`elif` continues the chain), `for`, `while`, `try`, `with` and `match`, async forms "
+            "`elif` continues the chain, an `if` alone in an `else:` nests), `for`, `while`, `try`, "
+            "`with` and `match`, async forms "
             "included; a nested function or class is measured on its own. The finding is on the "
             "deepest block. The JavaScript/TypeScript equivalent is AI703."
         ),

@@ -108,3 +108,19 @@ def test_js_complexity_is_reported_at_the_function_above_ten(tmp_path: Path) -> 
     hits = run_rule(ComplexJsFunction(), eleven, tmp_path, filename="src/k.ts")
     assert [(h.line, h.message.split(" has")[0]) for h in hits] == [(2, "Method `K.m`")]
     assert "complexity of 11" in hits[0].message
+
+
+def test_python_an_if_inside_else_nests_unlike_elif(tmp_path: Path) -> None:
+    code = (
+        "def f(a):\n"
+        "    for x in a:\n"
+        "        if x:\n"
+        "            pass\n"
+        "        else:\n"
+        "            if x > 1:\n"
+        "                while x:\n"
+        "                    if x == 2:\n"
+        "                        pass\n"
+    )
+    # for > if > (else) if > while > if: five deep at line 8
+    assert _py(code, tmp_path) == [8]
