@@ -44,11 +44,21 @@ def _checks(function: ast.FunctionDef | ast.AsyncFunctionDef, helpers: set[str])
 _OUTPUT = frozenset({"print", "pprint", "debug", "info", "warning", "log"})
 
 
-def hollow(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+_COMMENTED_CHECK = re.compile(r"^\s*#\s*(assert\b|self\.assert|pytest\.raises)")
+
+
+def hollow(function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str] | None = None) -> str | None:
     """Why a test without checks is hollow rather than a "does not raise" smoke test: its
     body is empty, or it computes a value that it only prints or drops. None when it just
     calls the code (the call raising is then what it tests)."""
     body = [s for s in function.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if lines is not None:
+        end = function.end_lineno or function.lineno
+        # Comments after the last statement still belong to the test (the AST ends before them).
+        while end < len(lines) and lines[end].strip().startswith("#"):
+            end += 1
+        if any(_COMMENTED_CHECK.match(line) for line in lines[function.lineno : end]):
+            return "its assertion is commented out"
     if not body or all(isinstance(s, ast.Pass) for s in body):
         return "its body is empty"
     stored: dict[str, int] = {}
@@ -182,7 +192,7 @@ class TestWithoutAssertionRule:
                 continue  # `test_does_not_raise`, `test_import_smoke`: not failing is the check
             if _checks(function, helpers):
                 continue
-            reason = hollow(function)
+            reason = hollow(function, source.lines)
             if reason is not None:
                 yield Hit(
                     function.lineno,

@@ -275,3 +275,10 @@ def test_values_read_in_nested_scopes_are_used_and_local_fakes_are_not_placehold
         "    f.seek(0)\n"
     )
     assert _lines(PlaceholderBodyRule(), fake, tmp_path / "fake", "tests/test_u.py") == []
+
+
+def test_a_commented_out_assertion_makes_a_test_hollow(tmp_path: Path) -> None:
+    js = "it('adds a handler', (done) => {\n  f(spy);\n  // expect(spy).toHaveBeenCalled();\n  done();\n});\n"
+    assert _lines(TestWithoutAssertionJs(), js, tmp_path, "test/a.test.js") == [1]
+    py = "def test_handler():\n    f(spy)\n    # assert spy.called\n"
+    assert _lines(TestWithoutAssertionRule(), py, tmp_path, "tests/test_a.py") == [1]
