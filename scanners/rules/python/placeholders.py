@@ -120,7 +120,15 @@ def collect_placeholders(source: SourceFile) -> PlaceholderFacts | None:
             # A local function, or a method of a class defined inside a function (a test fake).
             local = [inner] if not isinstance(inner, ast.ClassDef) else inner.body
             nested.update(id(n) for n in local if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    for block in index.of(ast.If):
+        assert isinstance(block, ast.If)
+        if (dotted_name(block.test) or "").rsplit(".", 1)[-1] == "TYPE_CHECKING":
+            # Declarations for the type checker only: their bodies never run.
+            nested.update(
+                id(n) for n in ast.walk(block) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+            )
     owners: dict[int, ast.ClassDef] = {}
+    interfaces: set[int] = set()
     for cls in index.of(ast.ClassDef):
         assert isinstance(cls, ast.ClassDef)
         methods = [s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
@@ -128,6 +136,10 @@ def collect_placeholders(source: SourceFile) -> PlaceholderFacts | None:
         facts.classes[cls.name] = (bases, frozenset(m.name for m in methods))
         for method in methods:
             owners[id(method)] = cls
+        # A class whose methods are mostly placeholders is an interface by another name.
+        empty = sum(1 for m in methods if placeholder_kind(m) is not None)
+        if len(methods) >= 2 and 2 * empty >= len(methods):
+            interfaces.add(id(cls))
     for function in (*index.of(ast.FunctionDef), *index.of(ast.AsyncFunctionDef)):
         assert isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
         kind = placeholder_kind(function)
@@ -139,7 +151,7 @@ def collect_placeholders(source: SourceFile) -> PlaceholderFacts | None:
         ):
             continue
         cls = owners.get(id(function))
-        if cls is not None and _is_abstract_class(cls):
+        if cls is not None and (_is_abstract_class(cls) or id(cls) in interfaces):
             continue
         facts.placeholders.append(Placeholder(function.name, cls.name if cls else "", function.lineno, kind))
     return facts
@@ -165,10 +177,12 @@ class PlaceholderBodyRule:
             "`# TODO: implement` comment on it changes nothing) when the repository calls it by "
             "name somewhere. Quiet: `@abstractmethod`, `@typing.overload` and other decorated "
             "functions, methods of `Protocol`/`ABC`/`ABCMeta` classes and of classes named "
-            "`Base…`, `Abstract…`, `…Mixin` or `…Interface`, methods of a class whose base is "
-            "outside the repository or that override a repository base's method (a deliberate "
-            "no-op), base methods a subclass in the repository overrides, functions defined inside other "
-            "functions (local callbacks), bodies whose docstring says they are a hook, meant to be "
+            "`Base…`, `Abstract…`, `…Mixin` or `…Interface` and of classes whose methods are mostly "
+            "placeholders (interfaces by another name), declarations under `if TYPE_CHECKING:`, "
+            "methods of a class whose base is outside the repository or that override a "
+            "repository base's method (a deliberate no-op), base methods a subclass in the "
+            "repository overrides, functions defined inside other functions (local callbacks), "
+            "bodies whose docstring says they are a hook, meant to be "
             "overridden or do nothing, dunder methods and `.pyi` stub files."
         ),
         why=(

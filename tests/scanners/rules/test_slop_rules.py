@@ -282,3 +282,27 @@ def test_a_commented_out_assertion_makes_a_test_hollow(tmp_path: Path) -> None:
     assert _lines(TestWithoutAssertionJs(), js, tmp_path, "test/a.test.js") == [1]
     py = "def test_handler():\n    f(spy)\n    # assert spy.called\n"
     assert _lines(TestWithoutAssertionRule(), py, tmp_path, "tests/test_a.py") == [1]
+
+
+def test_type_checking_declarations_and_interface_classes_are_quiet(tmp_path: Path) -> None:
+    code = (
+        "import typing\n"
+        "\n"
+        "\n"
+        "class Result:\n"
+        "    if typing.TYPE_CHECKING:\n"
+        "\n"
+        "        def fetchone(self): ...\n"
+        "\n"
+        "\n"
+        "class ExecutionContext:\n"
+        "    def fire_sequence(self, seq):\n"
+        "        raise NotImplementedError()\n"
+        "\n"
+        "    def get_rowcount(self):\n"
+        "        raise NotImplementedError()\n"
+        "\n"
+        "\n"
+        "Result().fetchone(); ExecutionContext().fire_sequence(1); ExecutionContext().get_rowcount()\n"
+    )
+    assert _lines(PlaceholderBodyRule(), code, tmp_path, "app/example.py") == []
