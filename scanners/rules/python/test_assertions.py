@@ -89,8 +89,12 @@ def _skipped(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return False
 
 
+def _base_names(cls: ast.ClassDef) -> set[str]:
+    return {(dotted_name(b) or "").rsplit(".", 1)[-1] for b in cls.bases}
+
+
 def _is_test_class(cls: ast.ClassDef) -> bool:
-    bases = {(dotted_name(b) or "").rsplit(".", 1)[-1] for b in cls.bases}
+    bases = _base_names(cls)
     return cls.name.startswith("Test") or any(b.endswith(("TestCase", "Test")) for b in bases)
 
 
@@ -119,7 +123,9 @@ class TestWithoutAssertionRule:
             "empty, or it prints a value it computed or stores one it never reads. A test that "
             "only calls the code is taken as a \u201cdoes not raise\u201d smoke test and is quiet, as are "
             "skipped and xfail tests and tests whose name says not failing is the point "
-            "(`test_does_not_raise`, `test_…_smoke`)."
+            "(`test_does_not_raise`, `test_…_smoke`). An empty test in a class that extends another "
+            "test class (switching an inherited test off) and test classes defined inside a "
+            "function (a test runner's fixtures) are quiet too."
         ),
         why=(
             "Assistants asked for tests produce tests that call the code and check nothing: they "
@@ -179,12 +185,16 @@ class TestWithoutAssertionRule:
         candidates: list[ast.FunctionDef | ast.AsyncFunctionDef] = [
             s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
         ]
+        # Test classes defined inside a function are fixtures of a test (of a test runner).
+        local = {id(n) for f in functions for n in walk_function_body(f) if isinstance(n, ast.ClassDef)}
+        inherits: set[int] = set()  # methods of test classes that extend another test class
         for cls in index.of(ast.ClassDef):
             assert isinstance(cls, ast.ClassDef)
-            if _is_test_class(cls) and not _skipped_class(cls):
-                candidates.extend(
-                    s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
-                )
+            if _is_test_class(cls) and not _skipped_class(cls) and id(cls) not in local:
+                methods = [s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+                candidates.extend(methods)
+                if any(not b.endswith("TestCase") for b in _base_names(cls)):
+                    inherits.update(id(m) for m in methods)
         for function in sorted(candidates, key=lambda f: f.lineno):
             if not function.name.startswith("test") or _skipped(function):
                 continue
@@ -193,6 +203,8 @@ class TestWithoutAssertionRule:
             if _checks(function, helpers):
                 continue
             reason = hollow(function, source.lines)
+            if reason == "its body is empty" and id(function) in inherits:
+                continue  # an empty override switches off a test the class inherits
             if reason is not None:
                 yield Hit(
                     function.lineno,

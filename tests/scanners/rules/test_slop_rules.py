@@ -306,3 +306,28 @@ def test_type_checking_declarations_and_interface_classes_are_quiet(tmp_path: Pa
         "Result().fetchone(); ExecutionContext().fire_sequence(1); ExecutionContext().get_rowcount()\n"
     )
     assert _lines(PlaceholderBodyRule(), code, tmp_path, "app/example.py") == []
+
+
+def test_empty_overrides_and_test_classes_inside_tests_are_quiet(tmp_path: Path) -> None:
+    code = (
+        "import unittest\n"
+        "\n"
+        "\n"
+        "class CookieSessionTests(SessionTestsMixin, unittest.TestCase):\n"
+        "    def test_save(self):\n"
+        "        pass\n"
+        "\n"
+        "\n"
+        "def test_runner_counts(runner):\n"
+        "    class Sample(unittest.TestCase):\n"
+        "        def test_one(self):\n"
+        "            pass\n"
+        "\n"
+        "    assert runner.run(Sample).testsRun == 1\n"
+        "\n"
+        "\n"
+        "class PlainTests(unittest.TestCase):\n"
+        "    def test_empty(self):\n"
+        "        pass\n"
+    )
+    assert _lines(TestWithoutAssertionRule(), code, tmp_path, "tests/test_s.py") == [18]
