@@ -104,8 +104,9 @@ def discover(root: Path) -> list[str]:
     return [f.path for f in files]
 
 
-def run_package(package: str, only: set[str] | None = None) -> Report:
-    root = fetch(package)
+def run_package(package: str, only: set[str] | None = None, root: Path | None = None) -> Report:
+    """One package's report; `root` scans that checkout instead of a pinned sdist."""
+    root = root or fetch(package)
     report = Report(package)
     paths = discover(root)
     context = build_repo_context(root, paths)
@@ -189,6 +190,10 @@ def print_report(report: Report, show: tuple[str, ...]) -> bool:
         print(f"   {category:<14} {count:>5}  {rate:6.2f} / 1,000 lines{flag}")
     by_rule = Counter(rule_id for _, _, _, rule_id, _ in report.findings)
     print("   by rule: " + ", ".join(f"{rid} {n}" for rid, n in sorted(by_rule.items())))
+    if kloc:
+        print(
+            "   per 1,000 lines: " + ", ".join(f"{rid} {n / kloc:.3f}" for rid, n in sorted(by_rule.items()))
+        )
     for category, path, line, rule_id, message in sorted(report.findings):
         if category in show:
             print(f"   {path}:{line} {rule_id} {message}")
@@ -206,13 +211,21 @@ def main() -> int:
     parser.add_argument("--package", action="append", choices=sorted(PACKAGES), help="default: all")
     parser.add_argument("--rule", action="append", help="run only these rule ids (default: all)")
     parser.add_argument("--show", nargs="*", default=list(REVIEWED_CATEGORIES), help="categories to list")
+    parser.add_argument(
+        "--directory", action="append", type=Path, help="also scan this checkout (e.g. a JS repository)"
+    )
     args = parser.parse_args()
     rules = [r.meta.id for r in FILE_RULES] + [r.meta.id for r in REPO_RULES]
     print(f"rules: {len(rules)} ({', '.join(sorted(rules))})")
     all_ok = True
     total_seconds = 0.0
-    for package in args.package or list(PACKAGES):
-        report = run_package(package, set(args.rule) if args.rule else None)
+    only = set(args.rule) if args.rule else None
+    targets: list[tuple[str, Path | None]] = [
+        (p, None) for p in args.package or ([] if args.directory else PACKAGES)
+    ]
+    targets += [(d.name, d) for d in args.directory or []]
+    for package, root in targets:
+        report = run_package(package, only, root)
         all_ok = print_report(report, tuple(args.show)) and all_ok
         total_seconds += report.rule_seconds
     print(f"\nrules total: {total_seconds:.1f}s; target {'met' if all_ok else 'NOT met'}")

@@ -4,4 +4,6 @@ This package is a plain Python library. It must never import Django: the web
 application depends on it, never the other way round.
 """
 
-__version__ = "1.0.0"
+# 1.1.0: findings carry `in_tests`; JS/TS files get complexity and maintainability (cached
+# results of earlier versions lack both, and the cache key includes this).
+__version__ = "1.1.0"

@@ -29,6 +29,7 @@ from scanners.rules.secrets import mask_in_text
 from scanners.source import PYTHON, SourceFile
 from scanners.suppression import directives_from_comments, directives_from_lines
 from scanners.tools.bandit import bandit_findings
+from scanners.tools.js_metrics import js_metrics
 from scanners.tools.radon import radon_metrics
 from scanners.tools.raw import RawCounts, js_line_counts, python_raw_counts, python_tokens
 
@@ -60,16 +61,22 @@ class FileOutcome:
     facts: Mapping[str, Any] = field(default_factory=dict)  # repo rule id → collected facts
 
 
-def hit_to_finding(meta: RuleMeta, path: str, hit: Hit, lines: Sequence[str]) -> Finding:
-    """A rule's Hit as a Finding (Hit.column is 0-based like ast's col_offset)."""
+def hit_to_finding(
+    meta: RuleMeta, path: str, hit: Hit, lines: Sequence[str], in_tests: bool = False
+) -> Finding:
+    """A rule's Hit as a Finding (Hit.column is 0-based like ast's col_offset). In test
+    code the severity is capped at the rule's declared `tests_severity`, if any."""
     snippet = hit.snippet if hit.snippet is not None else snippet_of(lines, hit.line)
+    severity = hit.severity
+    if in_tests and meta.tests_severity is not None:
+        severity = min(severity or meta.severity, meta.tests_severity)
     return make_finding(
         meta,
         path,
         hit.line,
         hit.message,
         snippet,
-        severity=hit.severity,
+        severity=severity,
         confidence=hit.confidence,
         end_line=hit.end_line,
         column=hit.column + 1,
@@ -208,6 +215,15 @@ def _analyse_js(source: SourceFile, lines: list[str]) -> _State:
     state = _State(source, js_line_counts(source.text), directives_from_lines(lines, True))
     tree = source.ts_tree
     state.parse_ok = tree is None or not tree.root_node.has_error
+    try:
+        metrics = js_metrics(source, state.raw.sloc, state.raw.comments)
+    except _TOO_DEEP as exc:
+        state.too_deep.append(f"complexity ({type(exc).__name__})")
+        return state
+    if metrics is not None:
+        state.functions = metrics.function_metrics()
+        state.complexities = tuple(f.complexity for f in metrics.functions)
+        state.maintainability = metrics.maintainability
     return state
 
 
@@ -221,6 +237,7 @@ def _run_rules(
 ) -> dict[str, Any]:
     if source.language == PYTHON and not state.parse_ok:
         return {}  # rules walk the tree; E001 already says why nothing else ran
+    in_tests = context.in_tests(source.path)
     for rule in rules:
         if source.language not in rule.meta.languages:
             continue
@@ -232,7 +249,7 @@ def _run_rules(
         except Exception as exc:  # one broken rule must not cost the scan
             state.warnings.append(_crash(rule.meta, source.path, exc))
             continue
-        state.findings.extend(hit_to_finding(rule.meta, source.path, hit, lines) for hit in hits)
+        state.findings.extend(hit_to_finding(rule.meta, source.path, hit, lines, in_tests) for hit in hits)
     facts: dict[str, Any] = {}
     for repo_rule in repo_rules:
         if source.language not in repo_rule.meta.languages:

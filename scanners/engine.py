@@ -8,6 +8,7 @@ chunks) → run repo-level rules' `conclude` in the parent → suppressions → 
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import multiprocessing
 import os
@@ -28,6 +29,7 @@ from scanners.headroom import with_headroom
 from scanners.model import FileMetrics, Finding, RuleMeta, ScannerId, ScanResult, ScanWarning
 from scanners.project.context import RepoContext, build_repo_context
 from scanners.project.registry import RegistryConfig
+from scanners.project.testcode import TestLayout, build_test_layout
 from scanners.registry import DEFAULT_SCANNERS, rule_metadata, scanner_versions, validate_scanner_ids
 from scanners.rules.base import RepoRule, Rule
 from scanners.rules.registry import FILE_RULES, REPO_RULES
@@ -105,6 +107,8 @@ def scan_directory(
     rule_ids = [r.meta.id for r in file_rules] + [r.meta.id for r in all_repo_rules]
     cache = ResultCache.open(config.cache_dir, config.settings(), digest, rule_ids, digests)
     sources = [f for f in discovered if f.language is not None]
+    # In-tests marking needs only the test layout, not the discovered list.
+    layout = context.tests if context is not None else _test_layout(root, discovered)
     del discovered
 
     # Each outcome is folded in as it arrives (from the cache or the pool) and dropped:
@@ -129,6 +133,7 @@ def scan_directory(
     metrics.sort(key=lambda m: m.path)
 
     kept, suppressed = apply_suppressions(findings, directives)
+    kept = mark_in_tests(kept, layout)
     return ScanResult(
         root=str(root),
         engine_version=ENGINE_VERSION,
@@ -172,6 +177,25 @@ def _context(
         return None, "none"
 
 
+def _test_layout(root: Path, discovered: list[DiscoveredFile]) -> TestLayout:
+    try:
+        return build_test_layout(root, [f.path for f in discovered])
+    except Exception:
+        return TestLayout()  # conventions alone; bandit's and radon's findings still get marked
+
+
+def mark_in_tests(findings: Sequence[Finding], layout: TestLayout) -> list[Finding]:
+    """Every finding with `in_tests` set from the one test-code policy (testcode.py)."""
+    verdict: dict[str, bool] = {}
+    marked = []
+    for finding in findings:
+        in_tests = verdict.get(finding.path)
+        if in_tests is None:
+            in_tests = verdict[finding.path] = layout.is_test(finding.path)
+        marked.append(dataclasses.replace(finding, in_tests=True) if in_tests else finding)
+    return marked
+
+
 def _custom_rules(
     config: EngineConfig, rules: Sequence[Rule] | None, repo_rules: Sequence[RepoRule] | None
 ) -> tuple[tuple[Rule, ...], tuple[RepoRule, ...], tuple[RuleMeta, ...] | None]:
@@ -199,7 +223,7 @@ def _conclude(
             continue
         for path, hit in pairs:
             # The file text lives in the worker; repo rules pass the line's text in hit.snippet.
-            yield hit_to_finding(rule.meta, path, hit, ())
+            yield hit_to_finding(rule.meta, path, hit, (), context.in_tests(path))
 
 
 # ---- the pool ---------------------------------------------------------------------

@@ -21,12 +21,14 @@ def snippet_of(lines: Sequence[str], line: int) -> str:
 
 def make_finding(meta: RuleMeta, path: str, line: int, message: str, snippet: str, **extra: Any) -> Finding:
     """A finding with the rule's defaults; the fingerprint is assigned by the parent."""
+    # `is None`, not `or`: Severity.INFO and Confidence.LOW are 0, and falsy.
+    severity, confidence = extra.get("severity"), extra.get("confidence")
     return Finding(
         rule_id=meta.id,
         scanner=meta.scanner,
         category=meta.category,
-        severity=extra.get("severity") or meta.severity,
-        confidence=extra.get("confidence") or meta.confidence,
+        severity=meta.severity if severity is None else severity,
+        confidence=meta.confidence if confidence is None else confidence,
         path=path,
         line=line,
         end_line=max(extra.get("end_line") or line, line),

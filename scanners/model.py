@@ -86,6 +86,10 @@ class RuleMeta:
     use_instead: str = ""  # Good example (executed as a test fixture)
     languages: tuple[str, ...] = ("python",)
     help_uri: str = ""
+    # How the rule treats test code, when it differs from elsewhere: the severity its
+    # findings there take at most (where tests make the pattern benign) and why.
+    tests_severity: Severity | None = None
+    in_tests_note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -93,6 +97,7 @@ class RuleMeta:
         data["severity"] = self.severity.label
         data["confidence"] = self.confidence.label
         data["languages"] = list(self.languages)
+        data["tests_severity"] = self.tests_severity.label if self.tests_severity is not None else None
         return data
 
 
@@ -113,6 +118,8 @@ class Finding:
     # A taint flow: (line, column, message) steps from the untrusted source to the sink
     # (1-based line, 1-based column); empty for findings that are not flows.
     flow: tuple[tuple[int, int, str], ...] = ()
+    # In test code (scanners/project/testcode.py); set by the engine over the whole result.
+    in_tests: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -48,6 +48,9 @@ class SourceFile:
     # Set when ast.parse gave up on nesting depth (RecursionError / MemoryError): the file
     # may well be valid Python, so it is not a parse error (see registry.NOT_ANALYSED).
     too_deep: str | None = field(default=None, init=False, repr=False)
+    # Analyses of this file that a tool adapter and rules share (e.g. JS metrics), keyed
+    # by the module that computes them; built at most once per file, like the trees.
+    derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def lines(self) -> list[str]:

@@ -154,6 +154,7 @@ class FindingSerializer(serializers.ModelSerializer[Finding]):
             "snippet",
             "fingerprint",
             "on_changed_line",
+            "in_tests",
         ]
 
     def get_severity(self, finding: Finding) -> str:

@@ -78,6 +78,8 @@ class Finding(models.Model):
     # In a pull-request scan (Scan.base_branch): the finding's lines meet a line the branch
     # changed since it left its base. Always false in other scans.
     on_changed_line = models.BooleanField(default=False)
+    # In test code by the engine's one policy (scanners/project/testcode.py).
+    in_tests = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-severity", "path", "line"]
@@ -183,6 +185,7 @@ class TrackedFinding(models.Model):
     path = models.TextField()  # any length; indexed by its key (models/paths.py)
     line = models.PositiveIntegerField()
     message = models.TextField()
+    in_tests = models.BooleanField(default=False)  # copy of the latest occurrence's
     # Indexed columns change only on a transition or when the display copy changes, never
     # just because a scan saw the finding again; the newest occurrence is the one column
     # every scan moves, and it is left unindexed so PostgreSQL updates it in place (HOT)

@@ -26,6 +26,9 @@ class TeamSettings(models.Model):
     gate_new_severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.HIGH)
     gate_block_new_context = models.BooleanField(default=True)
     gate_require_review = models.BooleanField(default=False)
+    # Findings in test code are always stored and counted; this hides them from the
+    # findings pages unless a reader asks for them (the `tests` filter).
+    hide_test_findings = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -39,6 +39,7 @@ EXPORT_FIELDS = (
     "message",
     "snippet",
     "fingerprint",
+    "in_tests",
 )
 
 

@@ -16,6 +16,9 @@ SEVERITY_ORDER = [s.label for s in sorted(Severity, reverse=True)]
 SEVERITY_VALUE = {s.label: s.value for s in Severity}
 STATUSES = {"open": "Open", "triaged": "Triaged", "fixed": "Fixed", "all": "All"}
 SORT_KEYS = ("severity", "path", "rule", "newest")
+# The `tests` filter: test-code findings shown with the rest, alone, or left out. Empty
+# means the team's default (TeamSettings.hide_test_findings).
+TESTS_CHOICES = ("all", "only", "exclude")
 # The query-string names the filter reads; anything else in a query string (page, team,
 # format) belongs to someone else and is not this filter's to judge.
 RULE_MAX, PATH_MAX, SEARCH_MAX = 32, 500, 200
@@ -39,6 +42,9 @@ class FindingFilters:
     new: str = ""
     triaged: str = ""
     sort: str = "severity"
+    tests: str = ""  # TESTS_CHOICES; empty = each team's default
+    # Teams whose default hides test-code findings (not from the URL: set by the selector).
+    hiding_teams: tuple[int, ...] = field(default=(), compare=False)
     # (name, value, why) of every parameter that was given but could not be used.
     ignored: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)
 
@@ -83,13 +89,14 @@ class FindingFilters:
             new=choice("new", ("1",)),
             triaged=choice("triaged", ("1",)),
             sort=choice("sort", SORT_KEYS, "severity"),
+            tests=choice("tests", TESTS_CHOICES),
             ignored=tuple(ignored),
         )
 
     def as_query(self) -> dict[str, str]:
         """The filters that differ from the defaults, as a query string would carry them."""
         defaults = FindingFilters()
-        values = {k: v for k, v in asdict(self).items() if k != "ignored"}
+        values = {k: v for k, v in asdict(self).items() if k not in ("ignored", "hiding_teams")}
         return {k: str(v) for k, v in values.items() if v not in ("", None) and v != getattr(defaults, k)}
 
     def without(self, *names: str) -> FindingFilters:
@@ -114,7 +121,21 @@ class FindingFilters:
             q &= Q(path__startswith=self.path)
         if self.q:
             q &= Q(message__icontains=self.q) | Q(path__icontains=self.q) | Q(rule_id__icontains=self.q)
+        if self.tests == "only":
+            q &= Q(in_tests=True)
+        elif self.tests == "exclude":
+            q &= Q(in_tests=False)
         return q
+
+    def tests_q(self) -> Q:
+        """The test-code filter on identities: asked for, else each team's default."""
+        if self.tests == "only":
+            return Q(in_tests=True)
+        if self.tests == "exclude":
+            return Q(in_tests=False)
+        if self.tests == "all" or not self.hiding_teams:
+            return Q()
+        return ~Q(in_tests=True, team_id__in=list(self.hiding_teams))
 
     @property
     def ignored_text(self) -> list[str]:

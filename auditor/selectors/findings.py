@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from auditor.models import (
     ScanRollup,
     ScanStatus,
     Severity,
+    TeamSettings,
     TrackedFinding,
     Triage,
 )
@@ -73,11 +75,14 @@ def _user_repositories(user: User | AnonymousUser) -> list[Repository]:
     repository, rollup = Repository._meta.db_table, ScanRollup._meta.db_table
     # Who sees what is permissions.py's; its subquery is compiled into this one.
     teams, params = team_ids_for_user(user).query.sql_with_params()
+    settings = TeamSettings._meta.db_table
     sql = f"""
-        SELECT r.id, r.name, r.default_branch, r.revision,
+        SELECT r.id, r.name, r.default_branch, r.revision, r.team_id,
             (SELECT s.scan_id FROM {rollup} s
               WHERE s.repository_id = r.id AND s.branch = r.default_branch
-              ORDER BY s.scanned_at DESC LIMIT 1) AS latest_scan
+              ORDER BY s.scanned_at DESC LIMIT 1) AS latest_scan,
+            EXISTS (SELECT 1 FROM {settings} t
+              WHERE t.team_id = r.team_id AND t.hide_test_findings) AS hides_tests
         FROM {repository} r
         WHERE r.team_id IN ({teams})
         ORDER BY r.name
@@ -145,7 +150,7 @@ def _grid_rows(
     searches text, which the tally does not keep: then from the identities themselves
     (`narrowed`)."""
     opened, triaged, fixed = open_q(today), triaged_q(today), Q(is_open=False)
-    if f.path or f.q:
+    if f.path or f.q or f.tests_q():
         rows: QuerySet[Any, Any] = narrowed.filter(repository_id__in=repository_ids)
         sums: dict[str, Any] = {
             "open": Count("id", filter=opened),
@@ -203,6 +208,8 @@ def _filtered(
     qs = base.filter(f.attribute_q(severity=False))
     if f.repository:
         qs = qs.filter(repository_id=int(f.repository))
+    if f.tests_q():
+        qs = qs.filter(f.tests_q())
     if f.new:
         latest: Any = latest_scans if latest_scans is not None else _latest_scan_ids()
         qs = qs.filter(state=Lifecycle.NEW, state_scan_id__in=latest)
@@ -217,12 +224,15 @@ def finding_list_queryset(user: User | AnonymousUser, f: FindingFilters) -> Quer
     """The identities the findings list shows for `f` (status and severity applied),
     unordered: for exports and anything else that must match the list exactly."""
     today = timezone.localdate()
+    hiding = TeamSettings.objects.filter(hide_test_findings=True, team__memberships__user_id=user.pk or 0)
+    f = dataclasses.replace(f, hiding_teams=tuple(hiding.values_list("team_id", flat=True)))
     rows = _with_status(_filtered(_scoped(user), f), f.status, today)
     return rows.filter(severity=SEVERITY_VALUE[f.severity]) if f.severity else rows
 
 
 _ROW_FIELDS = (
     "id",
+    "in_tests",
     "repository_id",
     "rule_id",
     "severity",
@@ -254,6 +264,8 @@ def finding_list(
     today = timezone.localdate()
     repositories = _user_repositories(user)
     latest = {r.pk: r.latest_scan for r in repositories}  # type: ignore[attr-defined]
+    hiding = sorted({r.team_id for r in repositories if r.hides_tests})  # type: ignore[attr-defined]
+    f = dataclasses.replace(f, hiding_teams=tuple(hiding))
     narrowed = _filtered(_scoped_to(repositories), f, latest_scans=[i for i in latest.values() if i])
     grid = _count_grid(narrowed, repositories, f, today)
     status_counts = {k: sum(row[k] for row in grid.values()) for k in ("open", "triaged", "fixed")}

@@ -15,13 +15,24 @@ from auditor.models import (
     Repository,
     Scan,
     Severity,
+    TeamSettings,
     TrackedFinding,
     Triage,
 )
 from auditor.models.paths import path_order
-from auditor.selectors.finding_filters import SEVERITY_ORDER, FindingFilters
+from auditor.selectors.finding_filters import SEVERITY_ORDER, TESTS_CHOICES, FindingFilters
 
-__all__ = ["SEVERITY_ORDER", "FindingFilters"]  # imported from here by the scan page
+__all__ = ["SEVERITY_ORDER", "TESTS_CHOICES", "FindingFilters"]  # imported from here by the scan page
+
+
+def tests_filter_value(requested: str, team_hides: bool) -> str:
+    """The `tests` filter in force: what the reader asked for, else the team's default."""
+    return requested or ("exclude" if team_hides else "all")
+
+
+def team_hides_test_findings(team_id: int) -> bool:
+    """Whether the team's pages leave test-code findings out unless asked (one query)."""
+    return TeamSettings.objects.filter(team_id=team_id, hide_test_findings=True).exists()
 
 
 def scan_page_for_repository(
@@ -75,12 +86,15 @@ def finding_page(
     triaged = Q(fingerprint__in=_triaged_fingerprints(scan))
     shown = _filters_q(filters) if filters.triaged else _filters_q(filters) & ~triaged
     counts = Finding.objects.filter(scan=scan).aggregate(
-        shown=Count("id", filter=shown), hidden=Count("id", filter=triaged)
+        shown=Count("id", filter=shown),
+        hidden=Count("id", filter=triaged),
+        in_tests=Count("id", filter=Q(in_tests=True)),
     )
     paginator = Paginator(finding_queryset(scan, filters), per_page)
     paginator.count = counts["shown"]
     page = paginator.get_page(page_number)
     page.triaged_hidden = counts["hidden"]  # type: ignore[attr-defined]
+    page.in_tests = counts["in_tests"]  # type: ignore[attr-defined]  # "N in test code"
     return page
 
 

@@ -105,6 +105,7 @@ def _finding(data: Any, where: str) -> Finding:
             message=_field(data, "message", str, where),
             snippet=str(data.get("snippet") or ""),
             fingerprint=_field(data, "fingerprint", str, where)[:64],
+            in_tests=data.get("in_tests") is True,
         )
     except ValueError as exc:
         if isinstance(exc, ResultRejected):

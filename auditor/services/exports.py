@@ -57,6 +57,7 @@ CSV_COLUMNS = (
     ("triage_reason", "triage_reason"),
     ("triaged_by", "triaged_by"),
     ("triage_expires", "triage_expires"),
+    ("in_tests", "in_tests"),
 )
 # A spreadsheet evaluates a cell starting with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -181,6 +182,7 @@ def _engine_finding(row: dict[str, Any]) -> EngineFinding:
         message=row["message"],
         snippet=row["snippet"],
         fingerprint=row["fingerprint"],
+        in_tests=bool(row.get("in_tests")),
     )
 
 

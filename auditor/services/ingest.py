@@ -132,6 +132,7 @@ def _finding_rows(
                 snippet=pg_text(f.snippet),
                 fingerprint=f.fingerprint,
                 on_changed_line=changed is not None and on_changed_lines(f, changed),
+                in_tests=f.in_tests,
             )
         )
     return rows, duplicates

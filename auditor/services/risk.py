@@ -54,9 +54,7 @@ def triaged_fingerprints(repository_id: int, fingerprints: list[str] | None, tod
     triages = Triage.objects.filter(repository_id=repository_id)
     if fingerprints is not None:
         triages = triages.filter(fingerprint__in=fingerprints)
-    return set(
-        triages.in_force(today).values_list("fingerprint", flat=True)
-    )
+    return set(triages.in_force(today).values_list("fingerprint", flat=True))
 
 
 def scan_risk_compute(scan: Scan) -> None:

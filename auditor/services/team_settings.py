@@ -23,6 +23,7 @@ EDITABLE_FIELDS = (
     "gate_new_severity",
     "gate_block_new_context",
     "gate_require_review",
+    "hide_test_findings",
 )
 
 

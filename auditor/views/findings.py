@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from auditor.models import Category, Role, TrackedFinding, TriageStatus
 from auditor.permissions import can, teams_with_role_for_user, tracked_finding_for_user
-from auditor.selectors.finding_filters import STATUSES, FindingFilters
+from auditor.selectors.finding_filters import STATUSES, TESTS_CHOICES, FindingFilters
 from auditor.selectors.findings import SORTS, finding_history, finding_list, finding_list_queryset
 from auditor.selectors.page_cache import page_cache_key
 from auditor.services.triage import TriageDecision, TriageError, triage_bulk, triage_clear, triage_set
@@ -52,6 +52,7 @@ def finding_index(request: HttpRequest) -> HttpResponse:
             "filter_query": filters.as_query(),
             "category_choices": Category.choices,
             "statuses": STATUSES,
+            "tests_choices": TESTS_CHOICES,
             "sorts": list(SORTS),
             "sort_headers": SORT_HEADERS,
             "can_triage": any(can(request.user, t.pk, Role.REVIEWER) for t in teams),

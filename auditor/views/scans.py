@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,10 +18,13 @@ from auditor.permissions import repository_for_user, scan_for_user
 from auditor.selectors.page_cache import page_cache_key
 from auditor.selectors.scans import (
     SEVERITY_ORDER,
+    TESTS_CHOICES,
     FindingFilters,
     category_breakdown,
     finding_page,
     severity_breakdown,
+    team_hides_test_findings,
+    tests_filter_value,
 )
 from auditor.services.scans import scan_request
 
@@ -39,7 +45,15 @@ def scan_create(request: HttpRequest, repository_id: int) -> HttpResponse:
 @require_GET
 def scan_detail(request: HttpRequest, scan_id: int) -> HttpResponse:
     scan = scan_for_user(request.user, scan_id)
-    filters = FindingFilters.from_query(request.GET.dict())
+    requested = FindingFilters.from_query(request.GET.dict())
+    # Lazy: the team's default is read only when the findings section renders (a cached
+    # page costs no query for it).
+    filters: Any = SimpleLazyObject(
+        lambda: dataclasses.replace(
+            requested,
+            tests=tests_filter_value(requested.tests, team_hides_test_findings(scan.repository.team_id)),
+        )
+    )
     number = request.GET.get("page")
     size = settings.SCAN_FINDINGS_PAGE_SIZE
     return render(
@@ -50,7 +64,8 @@ def scan_detail(request: HttpRequest, scan_id: int) -> HttpResponse:
             "repository": scan.repository,
             "page": SimpleLazyObject(lambda: finding_page(scan, filters, number, size)),
             "filters": filters,
-            "filter_query": filters.as_query(),
+            "filter_query": requested.as_query(),
+            "tests_choices": TESTS_CHOICES,
             "severities": severity_breakdown(scan),
             "categories": category_breakdown(scan),
             "severity_choices": SEVERITY_ORDER,

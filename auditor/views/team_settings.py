@@ -29,6 +29,7 @@ class TeamSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             "gate_new_severity": "Severity floor for new findings",
             "gate_block_new_context": "Fail on open context findings in new code",
             "gate_require_review": "Require an approved review",
+            "hide_test_findings": "Hide findings in test code from finding lists by default",
         }
 
 

@@ -121,6 +121,9 @@ def _help(meta: RuleMeta) -> dict[str, str]:
         if code:
             text.append(f"{label}:\n{code}")
             markdown += ["", f"**{label}:**", "", f"```{fence}", code.rstrip("\n"), "```"]
+    if meta.in_tests_note:
+        text.append(f"In test code: {meta.in_tests_note}")
+        markdown += ["", f"**In test code:** {meta.in_tests_note}"]
     if meta.help_uri:
         text.append(f"More: {meta.help_uri}")
         markdown += ["", f"[Documentation]({meta.help_uri})"]
@@ -159,6 +162,7 @@ def sarif_result(finding: Finding, rule_index: int) -> dict[str, Any]:
             "severity": finding.severity.label,
             "confidence": finding.confidence.label,
             "scanner": finding.scanner,
+            "inTests": finding.in_tests,
         },
     }
 

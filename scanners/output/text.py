@@ -11,8 +11,10 @@ def render_text(result: ScanResult) -> str:
     """`path:line:col: severity RULE [category] message` lines plus a summary block."""
     out: list[str] = []
     for f in result.findings:
+        where = " [in tests]" if f.in_tests else ""
         out.append(
-            f"{f.path}:{f.line}:{f.column}: {f.severity.label} {f.rule_id} [{f.category.value}] {f.message}"
+            f"{f.path}:{f.line}:{f.column}: {f.severity.label} {f.rule_id} [{f.category.value}]{where} "
+            f"{f.message}"
         )
         if f.snippet:
             out.append(f"    {f.snippet}")

@@ -9,6 +9,7 @@ from pathlib import Path
 from scanners.project.javascript import JsProject, build_js_project
 from scanners.project.python import PythonProject, build_python_project
 from scanners.project.registry import PackageStatus, RegistryConfig, lookup_packages
+from scanners.project.testcode import TestLayout, build_test_layout
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,11 @@ class RepoContext:
     # Registry facts of the declared packages; empty unless the scan enabled the lookup.
     registry: tuple[PackageStatus, ...] = ()
     registry_min_age_days: int = 30
+    tests: TestLayout = field(default_factory=TestLayout)
+
+    def in_tests(self, path: str) -> bool:
+        """Whether `path` is test code (conventions plus the repository's runner config)."""
+        return self.tests.is_test(path)
 
 
 def build_repo_context(
@@ -42,4 +48,5 @@ def build_repo_context(
         js=js,
         registry=statuses,
         registry_min_age_days=registry.min_age_days if registry else 30,
+        tests=build_test_layout(root, all_paths),
     )

@@ -11,6 +11,8 @@ from collections import Counter
 
 from scanners.model import RuleMeta
 from scanners.rules.base import RepoRule, Rule
+from scanners.rules.chatter import AssistantChatterJs, AssistantChatterRule
+from scanners.rules.javascript.complexity import ComplexJsFunction, DeeplyNestedJsFunction
 from scanners.rules.javascript.deprecated import DeprecatedJsApi
 from scanners.rules.javascript.exports import MissingJsExport
 from scanners.rules.javascript.fetch import UncheckedFetchResponse, UnguardedExternalData
@@ -18,6 +20,7 @@ from scanners.rules.javascript.imports import UndeclaredJsPackage, UnresolvedJsI
 from scanners.rules.javascript.lost_updates import LostUpdateAcrossAwaitJs
 from scanners.rules.javascript.naming import JsNamingDrift
 from scanners.rules.javascript.password_hash import WeakPasswordHashJs
+from scanners.rules.javascript.placeholders import PlaceholderBodyJs, TestWithoutAssertionJs
 from scanners.rules.javascript.promises import PromiseWithoutCatch
 from scanners.rules.javascript.races import CheckThenActAcrossAwaitJs
 from scanners.rules.javascript.react import DeprecatedReactApi
@@ -32,10 +35,13 @@ from scanners.rules.python.deprecated import DeprecatedApiRule
 from scanners.rules.python.exceptions import BareExceptRule, SwallowedExceptionRule
 from scanners.rules.python.hashing import WeakPasswordHashRule
 from scanners.rules.python.logging_rules import SensitiveDataInLogRule
+from scanners.rules.python.nesting import DeeplyNestedFunctionRule
 from scanners.rules.python.network_rules import NetworkTimeoutRule, UnhandledNetworkFailureRule
 from scanners.rules.python.optional import UncheckedOptionalRule
+from scanners.rules.python.placeholders import PlaceholderBodyRule
 from scanners.rules.python.secrets_rule import HardcodedSecretRule
 from scanners.rules.python.taint_rules import PYTHON_TAINT_RULES
+from scanners.rules.python.test_assertions import TestWithoutAssertionRule
 
 # Rules that look at one file at a time (run in the worker pool).
 FILE_RULES: tuple[Rule, ...] = (
@@ -53,6 +59,9 @@ FILE_RULES: tuple[Rule, ...] = (
     SensitiveDataInLogRule(),
     HardcodedSecretRule(),
     *PYTHON_TAINT_RULES,  # security: untrusted input reaching sinks (AI601-AI607)
+    DeeplyNestedFunctionRule(),
+    TestWithoutAssertionRule(),
+    AssistantChatterRule(),
     # JavaScript / TypeScript
     UnresolvedJsImport(),
     UndeclaredJsPackage(),
@@ -67,6 +76,10 @@ FILE_RULES: tuple[Rule, ...] = (
     SensitiveDataInConsole(),
     HardcodedSecretJs(),
     *JS_TAINT_RULES,  # security: untrusted input reaching sinks (AI611-AI618)
+    ComplexJsFunction(),
+    DeeplyNestedJsFunction(),
+    TestWithoutAssertionJs(),
+    AssistantChatterJs(),
 )
 
 # Rules that need the whole repository (collect per file, conclude once in the parent).
@@ -75,11 +88,14 @@ REPO_RULES: tuple[RepoRule, ...] = (
     UnresolvedImport(),
     UndeclaredDependency(),
     NamingDrift(),
-    # JavaScript / TypeScript: context
+    # Python: happy-path (placeholders called anywhere in the repository)
+    PlaceholderBodyRule(),
+    # JavaScript / TypeScript: context, happy-path
     JsNamingDrift(),
     MissingJsExport(),
     # Manifests: context
     PlaceholderPackage(),
+    PlaceholderBodyJs(),
 )
 
 

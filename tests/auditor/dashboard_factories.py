@@ -22,10 +22,12 @@ def ingest(
     files: dict[str, int] | None = None,
     rules: dict[str, tuple[str, str]] | None = None,
     at: datetime | None = None,
+    test_paths: frozenset[str] = frozenset(),
 ) -> Scan:
     """A succeeded scan of `repository` holding `rows`, with its lifecycle computed as
     ingestion would. `files` maps path → max complexity for its FileMetric rows, `rules`
-    rule → (category, message), `at` backdates the scan (for trends)."""
+    rule → (category, message), `at` backdates the scan (for trends); findings in
+    `test_paths` are marked `in_tests`."""
     rules = rules or {}
     scan = Scan.objects.create(
         repository=repository, branch=branch, status=ScanStatus.INGESTING, commit_sha="a" * 40
@@ -65,6 +67,7 @@ def ingest(
                 message=rules.get(rule, ("", f"{rule} at {path}"))[1],
                 snippet="x = 1",
                 fingerprint=fp,
+                in_tests=path in test_paths,
             )
             for rule, path, line, fp, sev in rows
         ]

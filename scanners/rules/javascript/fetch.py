@@ -23,7 +23,6 @@ from scanners.rules.javascript.syntax import (
     enclosing_function,
     in_try_block,
     is_async,
-    is_test_path,
     line_of,
     matches,
     text,
@@ -106,6 +105,10 @@ class UncheckedFetchResponse:
         severity=Severity.MEDIUM,
         confidence=Confidence.HIGH,
         scanner=ScannerId.AI_RULES,
+        tests_severity=Severity.INFO,
+        in_tests_note=(
+            "Reported in test code as info: a test reading an error response fails on its next assertion."
+        ),
         what=(
             "Flags the line that reads a `fetch` response's body (`.json()`, `.text()`, "
             "`.blob()`, `.body`, …) — for `const r = await fetch(…)`, for "
@@ -168,7 +171,7 @@ class UncheckedFetchResponse:
     example_filename = "src/example.ts"
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
-        if source.ts_tree is None or "fetch" not in source.text or is_test_path(source.path):
+        if source.ts_tree is None or "fetch" not in source.text:
             return
         reported: set[int] = set()
         for match in matches(source, _RESPONSE_PATTERNS):
@@ -255,6 +258,11 @@ class UnguardedExternalData:
         severity=Severity.MEDIUM,
         confidence=Confidence.MEDIUM,
         scanner=ScannerId.AI_RULES,
+        tests_severity=Severity.INFO,
+        in_tests_note=(
+            "Reported in test code as info: a malformed fixture or response fails the test, which is "
+            "the handling a test needs."
+        ),
         what=(
             "In an async function, flags an awaited `fetch(…)` (or awaited `fetch` chain with "
             "no `.catch`) and a `JSON.parse(…)` of outside data (awaited text, storage, files, "
@@ -295,7 +303,7 @@ class UnguardedExternalData:
     example_filename = "src/example.ts"
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
-        if source.ts_tree is None or "async" not in source.text or is_test_path(source.path):
+        if source.ts_tree is None or "async" not in source.text:
             return
         if "fetch" not in source.text and "JSON.parse" not in source.text:
             return

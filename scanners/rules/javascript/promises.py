@@ -14,7 +14,6 @@ from scanners.rules.javascript.syntax import (
     call_name,
     captures,
     enclosing_function,
-    is_test_path,
     line_of,
     text,
 )
@@ -76,6 +75,11 @@ class PromiseWithoutCatch:
         severity=Severity.MEDIUM,
         confidence=Confidence.MEDIUM,
         scanner=ScannerId.AI_RULES,
+        tests_severity=Severity.LOW,
+        in_tests_note=(
+            "Reported in test code too, at most low: test runners fail a test on an unhandled "
+            "rejection, so the error is seen, though often far from its cause."
+        ),
         what=(
             "Flags a statement that is a promise chain started by a call (`load().then(…)`) "
             "— not returned, awaited, assigned or discarded with `void` — where no link is "
@@ -123,8 +127,6 @@ class PromiseWithoutCatch:
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
         if source.ts_tree is None or not any(w in source.text for w in ("then", "finally", "Promise.")):
-            return
-        if is_test_path(source.path):
             return
         for call in captures(source, _PATTERNS).get("chain", []):
             links, root = _chain_links(call)

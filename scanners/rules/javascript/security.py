@@ -14,7 +14,6 @@ from scanners.rules.javascript.syntax import (
     arguments,
     call_name,
     identifier_name,
-    is_test_path,
     line_of,
     matches,
     string_value,
@@ -160,6 +159,10 @@ class SensitiveDataInConsole:
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
         scanner=ScannerId.AI_RULES,
+        in_tests_note=(
+            "Reported in test code at its default severity: test output ends up in CI logs, which are "
+            "kept and widely readable."
+        ),
         what=(
             "Flags `console.log/info/warn/error/debug/…` and logger calls (`logger.info`, "
             "`log.debug`, `this.logger.warn`, winston/pino-style) whose arguments print a "
@@ -267,6 +270,10 @@ class HardcodedSecretJs:
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
         scanner=ScannerId.AI_RULES,
+        in_tests_note=(
+            "Reported in test code with low confidence: tests hold fixture credentials far more often "
+            "than real ones."
+        ),
         what=(
             "Flags string literals that hold a known credential format (AWS, GitHub, Stripe, "
             "Slack, Google, OpenAI, JWTs, PEM private keys, bearer tokens, …) anywhere, and "
@@ -329,7 +336,7 @@ class HardcodedSecretJs:
                 continue
             reported.add(line)
             where = f" in `{name}`" if name and f"`{name}`" not in found.label else ""
-            if found.placeholder or is_test_path(source.path):
+            if found.placeholder or context.in_tests(source.path):
                 confidence: Confidence | None = Confidence.LOW  # fixtures and documented examples
             else:
                 confidence = Confidence.HIGH if found.known_format else None

@@ -8,7 +8,6 @@ patterns names a type the grammar lacks (e.g. `jsx_attribute` in plain TypeScrip
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import cache
 
@@ -73,16 +72,6 @@ def matches(source: SourceFile, patterns: tuple[str, ...]) -> list[dict[str, lis
     if query is None:
         return []
     return [m for _, m in tree_sitter.QueryCursor(query).matches(tree.root_node)]
-
-
-_TEST_PATH = re.compile(
-    r"(^|/)(__tests__|tests?|e2e|__mocks__|fixtures?)/|\.(test|spec|stories)\.[cm]?[jt]sx?$"
-)
-
-
-def is_test_path(path: str) -> bool:
-    """Test files: a failure there fails the test run, which is the handling they need."""
-    return bool(_TEST_PATH.search(path))
 
 
 def text(node: Node | None) -> str:

@@ -134,18 +134,6 @@ def handler_names(handler: ast.ExceptHandler) -> list[str]:
     return names
 
 
-def is_test_path(path: str) -> bool:
-    """Test modules by the usual layouts (tests/, test_*.py, *_test.py, conftest.py)."""
-    parts = path.split("/")
-    filename = parts[-1]
-    return (
-        any(p in ("tests", "test", "testing") for p in parts[:-1])
-        or filename.startswith("test_")
-        or filename.endswith("_test.py")
-        or filename == "conftest.py"
-    )
-
-
 class NodeIndex:
     """Every node of one module bucketed by its exact type, from a single `ast.walk`.
 

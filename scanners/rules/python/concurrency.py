@@ -12,7 +12,6 @@ from scanners.rules.python.astutil import (
     FunctionNode,
     ImportTable,
     dotted_name,
-    is_test_path,
     walk_function_body,
 )
 from scanners.rules.python.locks import LOCK_FACTORIES, LockOrigins
@@ -262,6 +261,11 @@ class UnsynchronisedSharedStateRule:
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
         scanner=ScannerId.AI_RULES,
+        tests_severity=Severity.LOW,
+        in_tests_note=(
+            "Reported in test code too, at most low: a race between a test's threads makes the test "
+            "flaky rather than corrupting production data."
+        ),
         what=(
             "Flags read-modify-write of shared state (`self.n += 1`, `self.counts[k] = "
             "self.counts.get(k, 0) + 1`, `global total; total += x`) and check-then-set "
@@ -271,7 +275,7 @@ class UnsynchronisedSharedStateRule:
             "`ThreadPoolExecutor`, `ThreadingMixIn`, `run_in_executor`, …) or the class itself "
             "owns a `threading.Lock`, writes that attribute under it elsewhere, and does not take it "
             "here. `__init__`, properties, `threading.local` subclasses, async functions, "
-            "`*_locked` helpers and the module-wide trigger in test files are not checked. `list.append` and "
+            "`*_locked` helpers are not checked. `list.append` and "
             "similar single calls are atomic under the GIL and not flagged."
         ),
         why=(
@@ -326,9 +330,6 @@ class UnsynchronisedSharedStateRule:
         ):
             return
         facts = _ThreadFacts(tree)
-        if is_test_path(source.path):
-            # Test modules start threads to test other code; their own fakes are not shared.
-            facts.starter = None
         if facts.starter is None and not facts.lock_classes:
             return
         for function, cls in facts.functions:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
-from scanners.rules.python.astutil import is_test_path, node_index
+from scanners.rules.python.astutil import node_index
 from scanners.rules.sensitive import is_personal_name, is_sensitive_name, split_words, whole_object
 from scanners.source import SourceFile
 
@@ -225,6 +225,10 @@ class SensitiveDataInLogRule:
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
         scanner=ScannerId.AI_RULES,
+        in_tests_note=(
+            "Reported in test code at its default severity: test logs end up in CI output, which is "
+            "kept and widely readable, so a real secret logged there leaks just the same."
+        ),
         what=(
             "Flags logging calls (`logger.info/debug/warning/error/exception/critical/log`, "
             '`logging.*`, structlog-style `log.info("event", token=tok)`) and `print` that pass a '
@@ -279,8 +283,8 @@ class SensitiveDataInLogRule:
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
         index = node_index(source)
-        if index is None or is_test_path(source.path):
-            return  # tests log fixture tokens on purpose
+        if index is None:
+            return
         for node in index.of(ast.Call):
             if not _is_logging_call(node):
                 continue

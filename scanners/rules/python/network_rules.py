@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
-from scanners.rules.python.astutil import is_test_path
 from scanners.rules.python.network import analyse, failure_is_handled
 from scanners.source import SourceFile
 
@@ -30,6 +29,11 @@ class NetworkTimeoutRule:
         severity=Severity.MEDIUM,
         confidence=Confidence.HIGH,
         scanner=ScannerId.AI_RULES,
+        tests_severity=Severity.LOW,
+        in_tests_note=(
+            "Reported in test code too, at most low: tests mostly talk to local fixture servers, and a "
+            "hang there is ended by the test runner's timeout."
+        ),
         what=(
             "Flags network calls that can wait forever: `requests.get/post/…/request` and calls on a "
             "`requests.Session` without `timeout=`, `urllib.request.urlopen`, "
@@ -91,8 +95,6 @@ class NetworkTimeoutRule:
     )
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
-        if is_test_path(source.path):
-            return  # tests talk to local fixture servers; a hang there is caught by the test timeout
         for item in analyse(source):
             if item.timeout_problem is None:
                 continue
@@ -122,6 +124,11 @@ class UnhandledNetworkFailureRule:
         severity=Severity.LOW,
         confidence=Confidence.MEDIUM,
         scanner=ScannerId.AI_RULES,
+        tests_severity=Severity.INFO,
+        in_tests_note=(
+            "Reported in test code as info: an unhandled network failure in a test fails that test, "
+            "which is the handling a test needs."
+        ),
         what=(
             "Flags a network call (the same set as AI303) whose failure nothing in the enclosing "
             "function handles: it is not inside a `try` that catches the library's exception, a "
@@ -169,8 +176,6 @@ class UnhandledNetworkFailureRule:
     )
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
-        if is_test_path(source.path):
-            return
         handled: dict[int, bool] = {}
         for item in analyse(source):
             if item.protected or item.function is None:

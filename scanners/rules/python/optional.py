@@ -23,7 +23,6 @@ from scanners.rules.python.astutil import (
     NodeIndex,
     dotted_name,
     handler_names,
-    is_test_path,
     node_index,
 )
 from scanners.source import SourceFile
@@ -239,6 +238,11 @@ class UncheckedOptionalRule:
         severity=Severity.MEDIUM,
         confidence=Confidence.MEDIUM,
         scanner=ScannerId.AI_RULES,
+        tests_severity=Severity.INFO,
+        in_tests_note=(
+            "Reported in test code as info: there a None dereference fails the test, which is what a "
+            "test is for."
+        ),
         what=(
             "Flags attribute access, subscripts, method calls or iteration on a value that can be "
             "None, directly or through a variable that is never tested: the result of "
@@ -296,8 +300,8 @@ class UncheckedOptionalRule:
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
         index = node_index(source)
-        if index is None or is_test_path(source.path) or not _may_have_sources(index):
-            return  # in tests a None deref fails the test, which is the point
+        if index is None or not _may_have_sources(index):
+            return
         analysis = _Analysis(index.tree)
         for scope in analysis.run():
             yield from self._check_scope(scope, analysis)

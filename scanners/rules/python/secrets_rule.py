@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
-from scanners.rules.python.astutil import NodeIndex, is_test_path, node_index
+from scanners.rules.python.astutil import NodeIndex, node_index
 from scanners.rules.secrets import SecretMatch, detect_secret, mask_in_text, mask_secret
 from scanners.source import SourceFile
 
@@ -90,6 +90,10 @@ class HardcodedSecretRule:
         severity=Severity.HIGH,
         confidence=Confidence.MEDIUM,
         scanner=ScannerId.AI_RULES,
+        in_tests_note=(
+            "Reported in test code with low confidence: tests hold fixture credentials far more often "
+            "than real ones."
+        ),
         what=(
             "Flags string literals holding a known credential format (AWS access key ids and "
             "secret keys, GitHub, GitLab, Slack, Stripe live, Google, OpenAI, Anthropic, SendGrid, "
@@ -132,7 +136,7 @@ class HardcodedSecretRule:
         index = node_index(source)
         if index is None:
             return
-        in_tests = is_test_path(source.path)
+        in_tests = context.in_tests(source.path)
         seen: set[tuple[int, str]] = set()
         for constant, name, bandit_covers, docstring in _named_strings(index):
             value = constant.value
