@@ -31,7 +31,8 @@ from scanners.registry import scanner_versions
 
 # Bump whenever the pickled classes change shape (fields, slots): an entry of an older
 # shape would unpickle into a broken object rather than fail. 2: value objects with slots.
-_FORMAT = "2"
+# 3: provenance fields on findings and file metrics.
+_FORMAT = "3"
 
 
 def _stable(value: Any) -> Any:

@@ -15,6 +15,7 @@ from scanners import __version__
 from scanners.engine import EngineConfig, scan_directory
 from scanners.model import ScanResult, Severity
 from scanners.output import RENDERERS, render
+from scanners.provenance.attribution import ProvenanceConfig
 from scanners.registry import SCANNERS, validate_scanner_ids
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -56,6 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
         default=",".join(sorted(SCANNERS)),
         help=f"comma-separated scanner ids (default: all of {', '.join(sorted(SCANNERS))})",
     )
+    parser.add_argument(
+        "--no-provenance",
+        action="store_true",
+        help="do not attribute lines to AI or humans from the checkout's git history",
+    )
+    parser.add_argument(
+        "--history-commits",
+        type=_positive,
+        default=1000,
+        help="attribute lines last touched within the newest N commits; older lines are unknown",
+    )
     parser.add_argument("--version", action="version", version=f"auditor {__version__}")
     return parser
 
@@ -75,7 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"{args.path}: not a directory")  # exits 2
     try:
         scanners = validate_scanner_ids(s.strip() for s in args.scanners.split(",") if s.strip())
-        config = EngineConfig(workers=args.workers, cache_dir=args.cache_dir, scanners=scanners)
+        provenance = ProvenanceConfig(enabled=not args.no_provenance, history_commits=args.history_commits)
+        config = EngineConfig(
+            workers=args.workers, cache_dir=args.cache_dir, scanners=scanners, provenance=provenance
+        )
     except ValueError as exc:
         parser.error(str(exc))
     result = scan_directory(args.path, config)

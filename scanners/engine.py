@@ -25,6 +25,8 @@ from scanners.fingerprint import assign_fingerprints
 from scanners.headroom import with_headroom
 from scanners.model import FileMetrics, Finding, RuleMeta, ScannerId, ScanResult, ScanWarning
 from scanners.project.context import RepoContext, build_repo_context
+from scanners.provenance.attribution import ProvenanceConfig, attribute
+from scanners.provenance.join import join_findings, join_metrics, summarise
 from scanners.registry import DEFAULT_SCANNERS, rule_metadata, scanner_versions, validate_scanner_ids
 from scanners.rules.base import RepoRule, Rule
 from scanners.rules.registry import FILE_RULES, REPO_RULES
@@ -45,6 +47,8 @@ class EngineConfig:
     mi_threshold: float = 10.0  # radon mi below this (rank C) → RAD002
     scanners: frozenset[ScannerId] = field(default=DEFAULT_SCANNERS)
     cache_dir: Path | None = None  # per-file result cache; None disables it
+    # AI provenance of every line (scanners/provenance/); only on a git checkout.
+    provenance: ProvenanceConfig = field(default_factory=ProvenanceConfig)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "scanners", validate_scanner_ids(self.scanners))
@@ -111,16 +115,32 @@ def scan_directory(
         findings.extend(_conclude(all_repo_rules, facts, context, warnings))
 
     kept, suppressed = apply_suppressions(findings, directives)
+    fingerprinted = assign_fingerprints(kept)
+    attribution = None
+    if config.provenance.enabled:
+        counts = {m.path: m.lines for m in metrics}
+        attribution = attribute(
+            root, counts, config.provenance, cache_dir=config.cache_dir, workers=config.workers
+        )
+        if attribution is not None:
+            fingerprinted = join_findings(fingerprinted, attribution)
+            warnings.extend(
+                ScanWarning("provenance:unattributed", path, f"lines unknown: {why}"[:500])
+                for path, why in attribution.failed.items()
+                if why != "not committed"
+            )
+    metrics = join_metrics(metrics, attribution)
     return ScanResult(
         root=str(root),
         engine_version=ENGINE_VERSION,
         scanner_versions=scanner_versions(config.scanners),
         files=tuple(sorted(metrics, key=lambda m: m.path)),
-        findings=tuple(assign_fingerprints(kept)),
+        findings=tuple(fingerprinted),
         warnings=tuple(sorted(set(warnings), key=lambda w: (w.path, w.code, w.message))),
         suppressed=suppressed,
         rules=catalogue,
         duration_seconds=round(time.perf_counter() - started, 3),
+        provenance=summarise(attribution) if attribution is not None else None,
     )
 
 
