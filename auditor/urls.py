@@ -17,6 +17,7 @@ from auditor.views import (
     findings,
     health,
     members,
+    provenance,
     repositories,
     reviews,
     rules,
@@ -31,6 +32,7 @@ overview: list[URLPattern | URLResolver] = [
     path("", dashboard.overview, name="team-overview"),
     path("trends/", dashboard.team_trends_page, name="team-trends"),
     path("help/risk/", dashboard.risk_help, name="help-risk"),
+    path("help/provenance/", provenance.provenance_help, name="help-provenance"),
     path("reports/", exports_report.team_report_page, name="team-report"),
 ]
 

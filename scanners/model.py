@@ -192,9 +192,13 @@ class ProvenanceSummary:
     blamed_files: int = 0  # blamed afresh (the rest came from the blame cache)
     cached_files: int = 0
     seconds: float = 0.0
+    # Lines per origin ("ai", "human", "unknown") touched since the base commit (the previous
+    # scan's); None when no base was given or it is not in the clone.
+    new_lines: tuple[tuple[str, int], ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["new_lines"] = dict(self.new_lines) if self.new_lines is not None else None
         data["sources"] = list(self.sources)
         data["by_tool"] = [{"tool": t, "model": m, "lines": n} for t, m, n in self.by_tool]
         data["by_source"] = dict(self.by_source)

@@ -57,6 +57,7 @@ class ScanSerializer(serializers.ModelSerializer[Scan]):
             "suppressed_total",
             "severity_counts",
             "category_counts",
+            "provenance",
             "gate",
         ]
 
@@ -86,6 +87,9 @@ class FindingSerializer(serializers.ModelSerializer[Finding]):
             "message",
             "snippet",
             "fingerprint",
+            "ai_authored",
+            "ai_tool",
+            "ai_model",
         ]
 
     def get_severity(self, finding: Finding) -> str:

@@ -90,6 +90,7 @@ def clone_repository(
     max_bytes: int = DEFAULT_MAX_BYTES,
     depth: int | None = DEFAULT_DEPTH,
     git_executable: str = "git",
+    notes_refs: Sequence[str] = (),
 ) -> CloneResult:
     """Clone ``branch`` of ``url`` into ``dest`` (which must not exist or be empty).
 
@@ -103,6 +104,9 @@ def clone_repository(
     transient) and by ``max_bytes`` on disk, watched while git runs and checked after
     (``scan:user:repo-too-large``). On any failure ``dest`` is removed. Errors are
     ``CloneError``s whose text never contains the URL's credentials.
+
+    ``notes_refs`` (e.g. ``refs/notes/ai``, where Git AI keeps its authorship logs) are
+    fetched too, when the server has them; a missing one is not an error.
     """
     validated = checked_url(url, local_roots)
     check_ref(branch, commit)
@@ -128,6 +132,8 @@ def clone_repository(
                 _clone_branch(git, url, validated.git_url, branch, depth_args)
             else:
                 _fetch_commit(git, url, validated.git_url, commit, depth_args)
+            for ref in notes_refs:
+                _fetch_notes(git, validated.git_url, ref)
             size = tree_size(dest)
             if size > max_bytes:
                 raise CloneError(
@@ -190,6 +196,16 @@ def _fetch_commit(git: Git, url: str, git_url: str, commit: str, depth_args: lis
     run = git("checkout", "--quiet", "--detach", commit, watch=True)
     if run.returncode != 0:
         raise git_failure(run, url)
+
+
+def _fetch_notes(git: Git, git_url: str, ref: str) -> None:
+    if not re.fullmatch(r"refs/notes/[A-Za-z0-9._/-]+", ref) or ".." in ref:
+        raise ValueError(f"not a notes ref: {ref!r}")
+    # The notes tree at the ref's tip holds every note: its history is not needed. The
+    # outcome is not checked: most repositories have no such ref, and attribution then
+    # simply has no line-level records.
+    git("fetch", "--quiet", "--no-tags", "--no-recurse-submodules", "--depth=1", "--", git_url,
+        f"+{ref}:{ref}", watch=True)  # fmt: skip
 
 
 def _read_head(git: Git, url: str, branch: str, size: int) -> CloneResult:

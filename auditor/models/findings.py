@@ -70,6 +70,10 @@ class Finding(models.Model):
     snippet = models.TextField(blank=True)
     # Stable across line moves (see scanners/fingerprint.py); links occurrences across scans.
     fingerprint = models.CharField(max_length=64)
+    # Provenance of the finding's line (scanners/provenance/): True AI, False human, None unknown.
+    ai_authored = models.BooleanField(null=True, blank=True)
+    ai_tool = models.CharField(max_length=64, blank=True, default="")
+    ai_model = models.CharField(max_length=128, blank=True, default="")
 
     class Meta:
         ordering = ["-severity", "path", "line"]
@@ -116,6 +120,8 @@ class TrackedFinding(models.Model):
     path = models.TextField()  # any length; indexed by its key (models/paths.py)
     line = models.PositiveIntegerField()
     message = models.TextField()
+    ai_authored = models.BooleanField(null=True, blank=True)  # the list's "AI" badge and filter
+    ai_tool = models.CharField(max_length=64, blank=True, default="")
     # Indexed columns change only on a transition or when the display copy changes, never
     # just because a scan saw the finding again; the newest occurrence is the one column
     # every scan moves, and it is left unindexed so PostgreSQL updates it in place (HOT)

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import MD5
 
-from auditor.models import Category, Finding, Scan
-from auditor.selectors.findings import FindingListFilters, finding_list_queryset
+from auditor.models import Category, FileMetric, Finding, Scan
+from auditor.models.paths import path_order
+from auditor.selectors.findings import AI_ORIGINS, FindingListFilters, ai_origin_q, finding_list_queryset
 from auditor.selectors.scans import SEVERITY_ORDER, finding_attribute_q
 
 # Rows fetched per database round trip; bounds the export's memory whatever its size.
@@ -38,6 +40,11 @@ EXPORT_FIELDS = (
     "message",
     "snippet",
     "fingerprint",
+    # Provenance of the finding's line; "file_ai_share" is annotated (finding_export_rows).
+    "ai_authored",
+    "ai_tool",
+    "ai_model",
+    "file_ai_share",
 )
 
 
@@ -56,6 +63,7 @@ class ExportFilters:
     category: str = ""
     rule: str = ""
     path: str = ""
+    ai: str = ""  # "ai" / "human" / "unknown"
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> ExportFilters:
@@ -71,6 +79,7 @@ class ExportFilters:
             category=choice("category", list(Category.values)),
             rule=query.get("rule", "")[:32],
             path=query.get("path", "")[:500],
+            ai=choice("ai", list(AI_ORIGINS)),
         )
 
     def as_query(self) -> dict[str, str]:
@@ -88,6 +97,8 @@ def finding_filter(findings: QuerySet[Finding], filters: ExportFilters) -> Query
             path=filters.path,
         )
     )
+    if filters.ai:
+        findings = findings.filter(ai_origin_q(filters.ai))
     return findings.order_by("scan_id", "-severity", "path", "line", "id")
 
 
@@ -107,7 +118,7 @@ def finding_export_queryset(user: User | AnonymousUser, query: dict[str, str]) -
         return finding_filter(Finding.objects.filter(scan__in=visible.values("pk")), filters)
     return finding_filter(
         Finding.objects.filter(pk__in=_listed_identities(user, query).values("latest_finding_id")),
-        ExportFilters(min_severity=filters.min_severity),
+        ExportFilters(min_severity=filters.min_severity, ai=filters.ai),
     )
 
 
@@ -122,8 +133,31 @@ def finding_export_rows(findings: QuerySet[Finding]) -> Iterator[dict[str, Any]]
     `.iterator()` streams (a server-side cursor on PostgreSQL) instead of caching the
     whole result on the queryset.
     """
-    rows: Iterator[dict[str, Any]] = findings.values(*EXPORT_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    rows: Iterator[dict[str, Any]] = (
+        findings.annotate(file_ai_share=_file_ai_share())
+        .values(*EXPORT_FIELDS)
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
     return rows
+
+
+def _file_ai_share() -> Subquery:
+    # The unique index on (scan, md5(path)) finds the file's row; path= guards against a collision.
+    metric = FileMetric.objects.annotate(digest=MD5("path")).filter(
+        scan=OuterRef("scan"), digest=MD5(OuterRef("path")), path=OuterRef("path")
+    )
+    return Subquery(metric.values("ai_share")[:1])
+
+
+def file_provenance_rows(scan: Scan) -> Iterator[dict[str, Any]]:
+    """Every file of `scan` with its AI share and lines per origin, in path order."""
+    rows = (
+        FileMetric.objects.filter(scan=scan)
+        .order_by(*path_order())
+        .values("path", "ai_share", "ai_lines", "human_lines", "unknown_lines")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    return (dict(row) for row in rows)
 
 
 def finding_rule_ids(findings: QuerySet[Finding]) -> list[str]:

@@ -64,6 +64,15 @@ def triage_active_q(today: date) -> Q:
     return Q(triage_status__gt="") & (Q(triage_expires_at__isnull=True) | Q(triage_expires_at__gte=today))
 
 
+AI_ORIGINS = {"ai": True, "human": False, "unknown": None}
+
+
+def ai_origin_q(origin: str) -> Q:
+    """Rows whose `ai_authored` is that of `origin` ("ai", "human", "unknown")."""
+    value = AI_ORIGINS[origin]
+    return Q(ai_authored__isnull=True) if value is None else Q(ai_authored=value)
+
+
 @dataclass(frozen=True)
 class FindingListFilters:
     """The list's filters, parsed from and written back to the URL so a view can be shared."""
@@ -76,6 +85,7 @@ class FindingListFilters:
     status: str = "open"
     new: str = ""
     sort: str = "severity"
+    ai: str = ""  # "ai" / "human" / "unknown": the provenance of the finding's line
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> FindingListFilters:
@@ -93,6 +103,7 @@ class FindingListFilters:
             status=pick("status", STATUSES, "open"),
             new=pick("new", {"1"}),
             sort=pick("sort", SORTS, "severity"),
+            ai=pick("ai", AI_ORIGINS),
         )
 
     def as_query(self) -> dict[str, str]:
@@ -188,7 +199,7 @@ def _grid_rows(
     the tally does not keep: then from the identities themselves (`narrowed`)."""
     active = triage_active_q(today)
     opened, triaged, fixed = Q(is_open=True) & ~active, Q(is_open=True) & active, Q(is_open=False)
-    if f.path:
+    if f.path or f.ai:  # the tally keeps neither path nor provenance
         rows: QuerySet[Any, Any] = narrowed.filter(repository_id__in=repository_ids)
         sums: dict[str, Any] = {
             "open": Count("id", filter=opened),
@@ -253,6 +264,8 @@ def _filtered(
     if f.new:
         latest: Any = latest_scans if latest_scans is not None else _latest_scan_ids()
         qs = qs.filter(state=Lifecycle.NEW, state_scan_id__in=latest)
+    if f.ai:
+        qs = qs.filter(ai_origin_q(f.ai))
     return qs
 
 
@@ -288,6 +301,8 @@ _ROW_FIELDS = (
     "first_seen_scan_id",
     "triage_status",
     "triage_expires_at",
+    "ai_authored",
+    "ai_tool",
 )
 
 

@@ -15,6 +15,7 @@ from auditor.models import FileMetric, Finding, Repository, Scan, ScanStatus, Se
 from auditor.services.bulk import rows_insert
 from auditor.services.gate import scan_review_derive
 from auditor.services.lifecycle import scan_lifecycle_compute
+from auditor.services.provenance import scan_provenance_summary
 from auditor.services.revisions import repository_changed_by_scan
 from scanners.model import ScanResult
 from scanners.paths import escape_unsafe
@@ -72,6 +73,11 @@ def _file_metric_rows(
             ],
             content_sha256=f.sha256,
             churn=None if churn is None else churn.get(f.path, 0),
+            ai_lines=f.ai_lines,
+            human_lines=f.human_lines,
+            unknown_lines=f.unknown_lines,
+            ai_share=f.ai_share,
+            ai_spans=[[first, last, pg_text(tool)] for first, last, tool in f.ai_spans],
         )
         for f in result.files
     )
@@ -102,6 +108,9 @@ def _finding_rows(scan: Scan, result: ScanResult) -> tuple[list[Finding], int]:
                 message=pg_text(f.message),
                 snippet=pg_text(f.snippet),
                 fingerprint=f.fingerprint,
+                ai_authored=f.ai_authored,
+                ai_tool=pg_text(f.ai_tool)[:64],
+                ai_model=pg_text(f.ai_model)[:128],
             )
         )
     return rows, duplicates
@@ -156,6 +165,7 @@ def scan_ingest(scan: Scan, result: ScanResult, *, churn: Mapping[str, int] | No
             "severity_counts": dict(severity_counts),
             "category_counts": dict(category_counts),
             "warnings": warnings,
+            "provenance": scan_provenance_summary(result, findings),
             "ingest_seconds": round(time.monotonic() - started, 3),
         }
         Scan.objects.filter(pk=scan.pk).update(**fields)

@@ -20,17 +20,23 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from auditor import errors
 from auditor.git import CloneError, checkout_churn, clone_repository, workspace
 from auditor.models import Repository, Scan, ScanStatus
+from auditor.selectors.contracts import team_settings_for
+from auditor.selectors.gate import scan_previous_successful
 from auditor.services.file_texts import scan_file_texts_store
 from auditor.services.ingest import ScanNoLongerRunning, scan_ingest
 from auditor.services.risk import CHURN_WINDOW_DAYS
 from auditor.services.scans import scan_advance, scan_claim, scan_fail, scan_heartbeat, scan_requeue
 from scanners.engine import EngineConfig, scan_directory
 from scanners.model import ScanResult
+from scanners.provenance.attribution import ProvenanceConfig
+from scanners.provenance.records import AGENT_TRACE_REF, GIT_AI_REF
 
 log = logging.getLogger(__name__)
 
 # Commits of history to fetch so that 90 days of churn can be counted on busy repositories.
 HISTORY_DEPTH = 1000
+# Line-level provenance records kept in git notes (scanners/provenance/records.py).
+PROVENANCE_NOTES_REFS = (GIT_AI_REF, AGENT_TRACE_REF)
 
 # The connection to PostgreSQL broke (server restarting, failover): worth a retry. Other
 # database errors (integrity, data) are bugs, reported as unexpected.
@@ -44,9 +50,26 @@ class Outcome(StrEnum):
     ABANDONED = "abandoned"  # cancelled or reaped while running
 
 
-def engine_config() -> EngineConfig:
+def engine_config(provenance: ProvenanceConfig | None = None) -> EngineConfig:
     cache_dir = Path(settings.SCAN_ENGINE_CACHE_DIR) if settings.SCAN_ENGINE_CACHE_DIR else None
-    return EngineConfig(workers=settings.SCAN_ENGINE_WORKERS or None, cache_dir=cache_dir)
+    return EngineConfig(
+        workers=settings.SCAN_ENGINE_WORKERS or None,
+        cache_dir=cache_dir,
+        provenance=provenance or ProvenanceConfig(),
+    )
+
+
+def scan_provenance_config(scan: Scan) -> ProvenanceConfig:
+    """The team's provenance settings for `scan`, with the previous scan's commit as the
+    base of "new code" (read before the clone; no transaction is held meanwhile)."""
+    team_settings = team_settings_for(scan.repository.team)
+    previous = scan_previous_successful(scan)
+    return ProvenanceConfig(
+        enabled=settings.SCAN_PROVENANCE,
+        history_commits=team_settings.provenance_history_commits,
+        extra_signatures=tuple(team_settings.provenance_patterns or ()),
+        base_commit=previous.commit_sha if previous is not None else "",
+    )
 
 
 def _store_file_texts(scan: Scan, checkout: Path) -> None:
@@ -97,6 +120,7 @@ def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
     repository = scan.repository
     try:
         with workspace(settings.AUDITOR_WORKSPACE_DIR) as ws:
+            provenance = scan_provenance_config(scan)
             started = time.monotonic()
             clone = clone_repository(
                 repository.clone_url,
@@ -106,7 +130,10 @@ def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
                 commit=scan.requested_commit or None,
                 timeout_seconds=settings.SCAN_CLONE_TIMEOUT,
                 max_bytes=settings.SCAN_MAX_REPO_BYTES,
-                depth=HISTORY_DEPTH,  # churn counts commits of the last 90 days
+                # Churn counts commits of the last 90 days; provenance blames lines within the
+                # team's window (older lines are unknown, so the window is fetched whole).
+                depth=max(HISTORY_DEPTH, provenance.history_commits),
+                notes_refs=PROVENANCE_NOTES_REFS if provenance.enabled else (),
             )
             if not scan_advance(
                 scan,
@@ -118,7 +145,7 @@ def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
                 return Outcome.ABANDONED
 
             started = time.monotonic()
-            result = scan_directory(clone.path, engine_config())
+            result = scan_directory(clone.path, engine_config(provenance))
             # Read before ingestion, so that risk is scored once, with churn.
             churn = checkout_churn(clone.path, days=CHURN_WINDOW_DAYS)
             if not scan_advance(

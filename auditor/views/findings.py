@@ -26,6 +26,10 @@ from auditor.services.triage import TriageError, triage_clear, triage_set
 FINDINGS_PAGE_SIZE = 50
 
 
+# The findings list's provenance filter (selectors/findings.py AI_ORIGINS).
+AI_CHOICES = [("ai", "AI-written lines"), ("human", "Human-written lines"), ("unknown", "Origin unknown")]
+
+
 @login_required
 @require_GET
 def finding_index(request: HttpRequest) -> HttpResponse:
@@ -41,6 +45,7 @@ def finding_index(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "filter_query": filters.as_query(),
             "category_choices": Category.choices,
+            "ai_choices": AI_CHOICES,
             "statuses": STATUSES,
             "sorts": list(SORTS),
             # The list spans all of the user's teams: one small query for their revisions.

@@ -63,6 +63,9 @@ class ProvenanceConfig:
     budget_seconds: float = 600.0  # for the whole scan's blames
     extra_signatures: tuple[Mapping[str, Any], ...] = ()
     git: str = "git"
+    # The commit of the previous scan: lines last touched after it are "new code", counted
+    # per origin (e.g. "more than N% of new code is AI-written"). "" or absent: not counted.
+    base_commit: str = ""
 
     def __post_init__(self) -> None:
         if self.history_commits < 1:
@@ -94,6 +97,7 @@ class Attribution:
     failed: dict[str, str] = field(default_factory=dict)
     sources_present: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    new_lines: dict[str, int] | None = None  # per origin, lines touched since base_commit
 
     def line(self, path: str, number: int) -> LineOrigin:
         lines = self.files.get(path)
@@ -252,6 +256,7 @@ def attribute(
     globs = read_ai_paths(root)
     decider = _Decider(window, shallow, verdicts, notes, traces, globs)
     files = {path: decider.file(path, report.blames.get(path), n) for path, n in paths.items()}
+    new_lines = _new_lines(git, config.base_commit, report.blames, files, remaining())
     present = [name for name, on in (
         (SOURCE_GIT_AI, bool(notes)), (SOURCE_TRACE, bool(traces)),
         (SOURCE_TRAILER, any(v is not None for v in verdicts.values())), (SOURCE_PATHS, bool(globs)),
@@ -264,7 +269,31 @@ def attribute(
         failed=report.failed,
         sources_present=present,
         seconds=round(time.monotonic() - started, 3),
+        new_lines=new_lines,
     )
+
+
+def _new_lines(
+    git: ReadOnlyGit,
+    base: str,
+    blames: Mapping[str, FileBlame],
+    files: Mapping[str, tuple[LineOrigin, ...]],
+    timeout: float,
+) -> dict[str, int] | None:
+    """Lines per origin whose commit is in `base..HEAD`; None without a base in this clone."""
+    if not base or git("cat-file", "-e", f"{base}^{{commit}}", timeout=timeout).returncode != 0:
+        return None
+    listed = git("rev-list", f"{base}..HEAD", timeout=timeout)
+    if listed.returncode != 0:
+        return None
+    new = set(listed.stdout.decode().split())
+    counts = dict.fromkeys((AI, HUMAN, UNKNOWN), 0)
+    for path, blame in blames.items():
+        origins = files[path]
+        for line, origin in zip(blame.lines, origins, strict=False):
+            if line.sha in new or line.sha == NOT_COMMITTED:
+                counts[origin.origin] += 1
+    return counts
 
 
 def tally(lines: Iterable[LineOrigin]) -> Counter[str]:

@@ -78,4 +78,5 @@ def summarise(attribution: Attribution) -> ProvenanceSummary:
         blamed_files=len(attribution.blamed),
         cached_files=attribution.cached,
         seconds=attribution.seconds,
+        new_lines=tuple(sorted(attribution.new_lines.items())) if attribution.new_lines is not None else None,
     )

@@ -112,3 +112,16 @@ def test_a_directory_that_is_not_a_checkout_has_no_provenance(tmp_path: Path) ->
     result = scan_directory(tmp_path, EngineConfig(workers=1))
     assert result.provenance is None
     assert [f.ai_authored for f in result.findings] == [None]
+
+
+def test_new_code_since_a_base_commit_is_counted_per_origin(repo: Path) -> None:
+    shas = {"paths": run_git(repo, "rev-parse", "HEAD~1")}
+    commit(repo, {"claude.py": "def claude_one(x):\n    return eval(x)\n# more\n"},
+           "More\n\nCo-authored-by: Claude <noreply@anthropic.com>\n")  # fmt: skip
+    got = attribute(repo, {"app.py": 13, "claude.py": 3}, ProvenanceConfig(base_commit=shas["paths"]))
+    assert got is not None
+    # human2 (app.py 10-13) and the new Claude commit (claude.py line 3) are after the base.
+    assert got.new_lines == {"ai": 1, "human": 4, "unknown": 0}
+    unknown_base = attribute(repo, {"app.py": 13}, ProvenanceConfig(base_commit="f" * 40))
+    assert unknown_base is not None
+    assert unknown_base.new_lines is None
