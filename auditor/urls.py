@@ -33,6 +33,7 @@ overview: list[URLPattern | URLResolver] = [
     path("trends/", dashboard.team_trends_page, name="team-trends"),
     path("help/risk/", dashboard.risk_help, name="help-risk"),
     path("help/provenance/", provenance.provenance_help, name="help-provenance"),
+    path("ai/", provenance.team_ai, name="team-ai"),
     path("reports/", exports_report.team_report_page, name="team-report"),
 ]
 
@@ -43,6 +44,7 @@ repository_routes: list[URLPattern | URLResolver] = [
     path(
         "repositories/<int:repository_id>/trends/", dashboard.repository_trends_page, name="repository-trends"
     ),
+    path("repositories/<int:repository_id>/ai/", provenance.repository_ai, name="repository-ai"),
     path(
         "repositories/<int:repository_id>/hotspots/",
         dashboard.repository_hotspots,
