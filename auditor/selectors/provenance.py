@@ -78,10 +78,15 @@ def slices() -> list[tuple[str, str]]:
 class ProvenancePage:
     latest: Totals | None
     charts: list[Chart]
-    unknown_note: str  # how many lines the charts' latest point leaves unknown
+    unknown_note: str  # how many lines (and findings) the latest point leaves unknown, and the sources
+    chart_note: str  # the same, short, under each chart
     density_rows: list[dict[str, Any]]
     tools: list[dict[str, Any]]
     points: int
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted(self.latest.sources) if self.latest is not None else []
 
 
 def _rows(rollups: QuerySet[ScanRollup]) -> list[dict[str, Any]]:
@@ -152,7 +157,7 @@ def _page(samples: list[tuple[datetime, Totals]], slice_key: str) -> ProvenanceP
     ]
     latest = samples[-1][1] if samples else None
     if latest is None:
-        return ProvenancePage(None, charts, "", [], [], 0)
+        return ProvenancePage(None, charts, "", "", [], [], 0)
     total = latest.ai + latest.human + latest.unknown
     sources = ", ".join(sorted(latest.sources)) or "none found (every attributed line is human by default)"
     note = (
@@ -178,7 +183,10 @@ def _page(samples: list[tuple[datetime, Totals]], slice_key: str) -> ProvenanceP
         for (tool, model), n in sorted(latest.tools.items(), key=lambda kv: (-kv[1], kv[0]))
         if latest.ai
     ]
-    return ProvenancePage(latest, charts, note, density_rows, tools, len(samples))
+    chart_note = (
+        f"Unknown at the latest point: {latest.unknown:,} of {total:,} lines (not counted on either side)."
+    )
+    return ProvenancePage(latest, charts, note, chart_note, density_rows, tools, len(samples))
 
 
 def repository_provenance(
