@@ -88,6 +88,7 @@ team_routes: list[URLPattern | URLResolver] = [
     path("teams/<slug:team_slug>/contract/", contracts.contract_detail, name="contract-detail"),
     path("teams/<slug:team_slug>/contract/edit/", contracts.contract_edit, name="contract-edit"),
     path("teams/<slug:team_slug>/settings/", team_settings.team_settings, name="team-settings"),
+    path("teams/<slug:team_slug>/ai-patterns/", provenance.team_ai_patterns, name="team-ai-patterns"),
     path("teams/<slug:team_slug>/members/", members.member_list, name="member-list"),
     path("teams/<slug:team_slug>/members/add/", members.member_add, name="member-add"),
     path("teams/<slug:team_slug>/members/<int:membership_id>/role/", members.member_role, name="member-role"),

@@ -24,6 +24,7 @@ from auditor.selectors.contracts import team_settings_for
 from auditor.selectors.gate import scan_previous_successful
 from auditor.services.file_texts import scan_file_texts_store
 from auditor.services.ingest import ScanNoLongerRunning, scan_ingest
+from auditor.services.provenance import commit_sample_store
 from auditor.services.risk import CHURN_WINDOW_DAYS
 from auditor.services.scans import scan_advance, scan_claim, scan_fail, scan_heartbeat, scan_requeue
 from scanners.engine import EngineConfig, scan_directory
@@ -79,6 +80,14 @@ def _store_file_texts(scan: Scan, checkout: Path) -> None:
         scan_file_texts_store(scan, checkout)
     except Exception:
         log.exception("scan %s succeeded, but storing its file texts failed", scan.pk)
+
+
+def _store_commit_sample(scan: Scan, checkout: Path) -> None:
+    # For previewing the team's signature patterns; like file texts, never fails the scan.
+    try:
+        commit_sample_store(scan.repository, checkout)
+    except Exception:
+        log.exception("scan %s succeeded, but storing its commit sample failed", scan.pk)
 
 
 def _ingest_if_ours(scan: Scan, result: ScanResult, churn: Mapping[str, int]) -> None:
@@ -154,6 +163,8 @@ def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
                 return Outcome.ABANDONED
             _ingest_if_ours(scan, result, churn)
             _store_file_texts(scan, clone.path)
+            if provenance.enabled and scan.branch == repository.default_branch:
+                _store_commit_sample(scan, clone.path)
         return Outcome.SUCCEEDED
     except CloneError as exc:
         if exc.transient and not final_attempt:

@@ -23,6 +23,10 @@ EDITABLE_FIELDS = (
     "gate_new_severity",
     "gate_block_new_context",
     "gate_require_review",
+    "provenance_history_commits",
+    "ai_quarantine_share",
+    "gate_ai_new_only",
+    "ai_review_above_percent",
 )
 
 
@@ -64,6 +68,9 @@ def team_settings_update(
         if "required_reviewers" in changes:
             # Stored approvals were computed with the old number; the gate reads them.
             reviews_reapprove_latest(team, row.required_reviewers)
-        if any(name.startswith("gate_") or name == "required_reviewers" for name in changes):
+        if any(
+            name.startswith("gate_") or name in ("required_reviewers", "ai_review_above_percent")
+            for name in changes
+        ):
             gate_refresh_latest(team)
     return row

@@ -126,3 +126,22 @@ def classify_commit(commit: Commit, signatures: Iterable[Signature]) -> Verdict 
         model = (groups.get("model") or "").strip()[:128]
         return Verdict(tool, model, signature.id)
     return None
+
+
+def recent_commits(git_dir: Path, count: int = 200, timeout: float = 60.0) -> list[Commit]:
+    """The newest `count` commits of HEAD in the checkout `git_dir` (for previewing a
+    team's pattern against real history), through the hardened read-only runner."""
+    from scanners.provenance.gitrun import ReadOnlyGit
+
+    run = ReadOnlyGit(git_dir)(
+        "log",
+        "-z",
+        f"--max-count={count}",
+        "--format=%H%x00%an <%ae>%x00%cn <%ce>%x00%B",
+        "HEAD",
+        timeout=timeout,
+    )
+    if run.returncode != 0:
+        return []
+    fields = run.stdout.decode("utf-8", "replace").split("\0")
+    return [Commit(*fields[i : i + 4]) for i in range(0, len(fields) - 3, 4)]
