@@ -29,7 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from scanners.paths import escape_path
-from scanners.provenance.blame import NOT_COMMITTED, BlameCache, FileBlame, blame_files, head_blobs
+from scanners.provenance.blame import (
+    NOT_COMMITTED,
+    BlameCache,
+    BlameReport,
+    FileBlame,
+    blame_files,
+    head_blobs,
+)
 from scanners.provenance.gitrun import GitTimeout, ReadOnlyGit, cat_objects
 from scanners.provenance.records import (
     LineClaim,
@@ -39,6 +46,7 @@ from scanners.provenance.records import (
     read_ai_paths,
     read_git_ai_notes,
 )
+from scanners.provenance.replay import ReplayCache, replay_history
 from scanners.provenance.signatures import (
     Commit,
     Verdict,
@@ -234,15 +242,21 @@ def attribute(
         return max(deadline - time.monotonic(), 1.0)
 
     try:
-        window_run = git("rev-list", f"--max-count={config.history_commits}", "HEAD", timeout=remaining())
-        window = set(window_run.stdout.decode().split()) if window_run.returncode == 0 else set()
+        listed = git(
+            "rev-list", "--parents", f"--max-count={config.history_commits}", "HEAD", timeout=remaining()
+        )
+        rows = (
+            [line.split() for line in listed.stdout.decode().splitlines()] if listed.returncode == 0 else []
+        )
+        ordered = [row[0] for row in rows]
+        window = set(ordered)
         blobs = head_blobs(git, remaining())
         dirty = _dirty(git, remaining())
         shallow = _shallow(root)
-        cache = BlameCache(cache_dir / "provenance-blame" if cache_dir is not None else None)
-        report = blame_files(
-            git, list(paths), head=head, blobs=blobs, dirty=dirty, shallow=shallow, cache=cache,
-            workers=workers or os.cpu_count() or 1, deadline=deadline,
+        merges = any(len(row) > 2 for row in rows)
+        report = _line_origins(
+            git, paths, head=head, ordered=ordered, merges=merges, blobs=blobs, dirty=dirty, shallow=shallow,
+            config=config, cache_dir=cache_dir, workers=workers, deadline=deadline,
         )  # fmt: skip
         used = {b.sha for blame in report.blames.values() for b in blame.lines} & window
         commits = read_commits(git, used, remaining())
@@ -271,6 +285,47 @@ def attribute(
         seconds=round(time.monotonic() - started, 3),
         new_lines=new_lines,
     )
+
+
+def _line_origins(
+    git: ReadOnlyGit,
+    paths: Mapping[str, int],
+    *,
+    head: str,
+    ordered: list[str],
+    merges: bool,
+    blobs: dict[str, str],
+    dirty: set[str],
+    shallow: set[str],
+    config: ProvenanceConfig,
+    cache_dir: Path | None,
+    workers: int | None,
+    deadline: float,
+) -> BlameReport:
+    """Which commit last touched each line: one replay of a merge-free window (replay.py),
+    else `git blame` per file (blame.py); files changed on disk are always blamed as they are."""
+    blame_cache = BlameCache(cache_dir / "provenance-blame" if cache_dir is not None else None)
+    workers = workers or os.cpu_count() or 1
+    if merges or not ordered or ordered[0] != head:
+        return blame_files(git, list(paths), head=head, blobs=blobs, dirty=dirty, shallow=shallow,
+                           cache=blame_cache, workers=workers, deadline=deadline)  # fmt: skip
+    replay_cache = ReplayCache(cache_dir / "provenance-replay" if cache_dir is not None else None)
+    replayed = replay_history(git, ordered, config.history_commits, shallow,
+                              max(deadline - time.monotonic(), 1.0), cache=replay_cache)  # fmt: skip
+    report = blame_files(git, [p for p in paths if p in dirty], head=head, blobs=blobs, dirty=dirty,
+                         shallow=shallow, cache=blame_cache, workers=workers, deadline=deadline)  # fmt: skip
+    for path in paths:
+        if path in dirty:
+            continue
+        if path not in blobs:
+            report.failed[path] = "not committed"
+            continue
+        lines = replayed.state.get(path, [])
+        edge = {line.sha for line in lines} & shallow
+        report.blames[path] = FileBlame(tuple(lines), frozenset(edge))
+        if path in replayed.touched or not replayed.from_cache:
+            report.blamed.append(path)
+    return report
 
 
 def _new_lines(
