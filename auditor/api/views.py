@@ -35,6 +35,7 @@ FILTER_PARAMETERS = [
     OpenApiParameter("category", str),
     OpenApiParameter("rule", str, description="rule id, e.g. AI101"),
     OpenApiParameter("path", str, description="path prefix"),
+    OpenApiParameter("ai", str, description="ai, human or unknown: the provenance of the finding's line"),
 ]
 
 

@@ -20,7 +20,10 @@ records > commit trailers > path globs):
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -49,6 +52,7 @@ from scanners.provenance.records import (
 from scanners.provenance.replay import ReplayCache, replay_history
 from scanners.provenance.signatures import (
     Commit,
+    Signature,
     Verdict,
     builtin_signatures,
     classify_commit,
@@ -165,6 +169,8 @@ class _Decider:
         self.window, self.boundary, self.verdicts = window, boundary, verdicts
         self.notes, self.traces, self.globs = notes, traces, globs
         self._interned: dict[tuple[str, str, str, str], LineOrigin] = {}
+        # A commit without line-level records decides all its lines alike: (sha, declared) → origin.
+        self._by_commit: dict[tuple[str, bool], LineOrigin] = {}
 
     def origin(self, origin: str, tool: str = "", model: str = "", source: str = "") -> LineOrigin:
         key = (origin, tool, model, source)
@@ -184,6 +190,7 @@ class _Decider:
         if blame is None:
             return (fallback,) * line_count
         out: list[LineOrigin] = []
+        memo = self._by_commit
         for b in blame.lines:
             if (
                 b.sha == NOT_COMMITTED
@@ -198,17 +205,25 @@ class _Decider:
                 claim = note.get(b.orig_path, {}).get(b.orig_line)
                 out.append(self._claim(claim) if claim else self.origin(HUMAN, "", "", SOURCE_GIT_AI))
                 continue
-            traced = self.traces.get(b.sha, {}).get(b.orig_path, {}).get(b.orig_line)
-            if traced is not None:
-                out.append(self._claim(traced))
+            known = memo.get((b.sha, declared))
+            if known is not None:
+                out.append(known)
                 continue
+            if b.sha in self.traces:
+                traced_file = self.traces[b.sha].get(b.orig_path)
+                if traced_file is not None and b.orig_line in traced_file:
+                    out.append(self._claim(traced_file[b.orig_line]))
+                    continue
             verdict = self.verdicts.get(b.sha)
             if verdict is not None:
-                out.append(self.origin(AI, verdict.tool, verdict.model, SOURCE_TRAILER))
+                decided = self.origin(AI, verdict.tool, verdict.model, SOURCE_TRAILER)
             elif declared:
-                out.append(fallback)
+                decided = fallback
             else:
-                out.append(self.origin(HUMAN, "", "", SOURCE_HISTORY))
+                decided = self.origin(HUMAN, "", "", SOURCE_HISTORY)
+            if b.sha not in self.traces:
+                memo[(b.sha, declared)] = decided
+            out.append(decided)
         # A blame shorter than the file (it changed on disk meanwhile) leaves the rest unknown.
         out.extend([UNKNOWN_LINE] * max(0, line_count - len(out)))
         return tuple(out[:line_count]) if line_count else tuple(out)
@@ -259,14 +274,13 @@ def attribute(
             config=config, cache_dir=cache_dir, workers=workers, deadline=deadline,
         )  # fmt: skip
         used = {b.sha for blame in report.blames.values() for b in blame.lines} & window
-        commits = read_commits(git, used, remaining())
+        signatures = (*builtin_signatures(), *compile_signatures(config.extra_signatures))
+        verdicts = _verdicts(git, used, signatures, cache_dir, remaining())
         notes = read_git_ai_notes(git, used, remaining())
         traces = read_agent_traces(root, git, used, remaining())
     except GitTimeout:
         return Attribution({p: (UNKNOWN_LINE,) * n for p, n in paths.items()}, config.history_commits,
                            failed=dict.fromkeys(paths, "time budget spent"))  # fmt: skip
-    signatures = (*builtin_signatures(), *compile_signatures(config.extra_signatures))
-    verdicts = {sha: classify_commit(c, signatures) for sha, c in commits.items()}
     globs = read_ai_paths(root)
     decider = _Decider(window, shallow, verdicts, notes, traces, globs)
     files = {path: decider.file(path, report.blames.get(path), n) for path, n in paths.items()}
@@ -285,6 +299,46 @@ def attribute(
         seconds=round(time.monotonic() - started, 3),
         new_lines=new_lines,
     )
+
+
+_MAX_CACHED_VERDICTS = 200_000
+
+
+def _verdicts(
+    git: ReadOnlyGit, shas: set[str], signatures: Sequence[Signature], cache_dir: Path | None, timeout: float
+) -> dict[str, Verdict | None]:
+    """Each commit's verdict under `signatures`. A commit never changes, so verdicts are
+    kept on disk per signature set: a re-scan reads and classifies only commits it has not
+    seen (the new ones), not the whole window again."""
+    digest = hashlib.sha256(
+        repr([(s.id, s.tool, s.where, s.key, s.pattern.pattern) for s in signatures]).encode()
+    ).hexdigest()
+    path = cache_dir / "provenance-verdicts" / digest if cache_dir is not None else None
+    known: dict[str, Any] = {}
+    if path is not None:
+        try:
+            known = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            known = {}
+    missing = shas - known.keys()
+    fresh = {sha: classify_commit(c, signatures) for sha, c in read_commits(git, missing, timeout).items()}
+    if path is not None and fresh:
+        known = {} if len(known) > _MAX_CACHED_VERDICTS else known
+        known.update({sha: [v.tool, v.model, v.signature] if v else 0 for sha, v in fresh.items()})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(json.dumps(known, separators=(",", ":")))
+        os.replace(tmp, path)
+    verdicts: dict[str, Verdict | None] = {}
+    for sha in shas:
+        if sha in fresh:
+            verdicts[sha] = fresh[sha]
+        elif isinstance(entry := known.get(sha), list) and len(entry) == 3:
+            verdicts[sha] = Verdict(str(entry[0]), str(entry[1]), str(entry[2]))
+        else:
+            verdicts[sha] = None  # cached as human (0), or missing from the clone
+    return verdicts
 
 
 def _line_origins(

@@ -102,7 +102,7 @@ class BlameCache:
                 "boundary": sorted(blame.boundary)}  # fmt: skip
         fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, separators=(",", ":"))
+            f.write(json.dumps(data, separators=(",", ":")))  # one C-encoded write
         os.replace(tmp, self.directory / self._key(path, blob))
 
 

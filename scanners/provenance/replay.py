@@ -188,7 +188,8 @@ class ReplayCache:
         data = {"shas": list(shas), "paths": list(names), "files": files, "shallow": sorted(shallow)}
         fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, separators=(",", ":"))
+            # dumps, then one write: json.dump encodes in Python, chunk by chunk (ten times slower).
+            f.write(json.dumps(data, separators=(",", ":")))
         os.replace(tmp, path)
 
 
