@@ -132,8 +132,8 @@ def clone_repository(
                 _clone_branch(git, url, validated.git_url, branch, depth_args)
             else:
                 _fetch_commit(git, url, validated.git_url, commit, depth_args)
-            for ref in notes_refs:
-                _fetch_notes(git, validated.git_url, ref)
+            if notes_refs:
+                _fetch_notes(git, validated.git_url, notes_refs)
             size = tree_size(dest)
             if size > max_bytes:
                 raise CloneError(
@@ -198,14 +198,19 @@ def _fetch_commit(git: Git, url: str, git_url: str, commit: str, depth_args: lis
         raise git_failure(run, url)
 
 
-def _fetch_notes(git: Git, git_url: str, ref: str) -> None:
-    if not re.fullmatch(r"refs/notes/[A-Za-z0-9._/-]+", ref) or ".." in ref:
-        raise ValueError(f"not a notes ref: {ref!r}")
-    # The notes tree at the ref's tip holds every note: its history is not needed. The
-    # outcome is not checked: most repositories have no such ref, and attribution then
-    # simply has no line-level records.
-    git("fetch", "--quiet", "--no-tags", "--no-recurse-submodules", "--depth=1", "--", git_url,
-        f"+{ref}:{ref}", watch=True)  # fmt: skip
+def _fetch_notes(git: Git, git_url: str, refs: Sequence[str]) -> None:
+    for ref in refs:
+        if not re.fullmatch(r"refs/notes/[A-Za-z0-9._/-]+", ref) or ".." in ref:
+            raise ValueError(f"not a notes ref: {ref!r}")
+    # Ask which exist first (ls-remote transfers no objects): most repositories have none,
+    # and then nothing more runs; the rest come in one watched fetch. The notes tree at a
+    # ref's tip holds every note, so its history is not needed (depth 1). The outcome is
+    # not checked: without the notes, attribution simply has no line-level records.
+    listed = git("ls-remote", "--", git_url, *refs)
+    present = [ref for ref in refs if listed.returncode == 0 and f"\t{ref}\n" in listed.stdout + "\n"]
+    if present:
+        git("fetch", "--quiet", "--no-tags", "--no-recurse-submodules", "--depth=1", "--", git_url,
+            *(f"+{ref}:{ref}" for ref in present), watch=True)  # fmt: skip
 
 
 def _read_head(git: Git, url: str, branch: str, size: int) -> CloneResult:
