@@ -325,6 +325,8 @@ SCAN_ENGINE_WORKERS = env_int("SCAN_ENGINE_WORKERS", 0)  # 0 → one per CPU
 # Empty disables it. Entries older than SCAN_ENGINE_CACHE_DAYS are pruned daily.
 SCAN_ENGINE_CACHE_DIR = env_str("SCAN_ENGINE_CACHE_DIR", str(VAR_DIR / "engine-cache"))
 SCAN_ENGINE_CACHE_DAYS = env_int("SCAN_ENGINE_CACHE_DAYS", 14)
+# AI provenance of every line (git blame with signatures, Git AI notes, Agent Trace, ai-paths).
+SCAN_PROVENANCE = env_bool("SCAN_PROVENANCE", True)
 SCAN_FINDINGS_PAGE_SIZE = 50
 # Clone reuse (auditor/git/mirror.py): one bare mirror per repository, fetched into and
 # copied into each scan's fresh checkout. A directory of the worker's own or a volume the

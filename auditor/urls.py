@@ -17,6 +17,7 @@ from auditor.views import (
     findings,
     health,
     members,
+    provenance,
     repositories,
     repository_admin,
     reviews,
@@ -33,6 +34,8 @@ overview: list[URLPattern | URLResolver] = [
     path("", dashboard.overview, name="team-overview"),
     path("trends/", dashboard.team_trends_page, name="team-trends"),
     path("help/risk/", dashboard.risk_help, name="help-risk"),
+    path("help/provenance/", provenance.provenance_help, name="help-provenance"),
+    path("ai/", provenance.team_ai, name="team-ai"),
     path("reports/", exports_report.team_report_page, name="team-report"),
 ]
 
@@ -65,6 +68,7 @@ repository_routes: list[URLPattern | URLResolver] = [
     path(
         "repositories/<int:repository_id>/trends/", dashboard.repository_trends_page, name="repository-trends"
     ),
+    path("repositories/<int:repository_id>/ai/", provenance.repository_ai, name="repository-ai"),
     path(
         "repositories/<int:repository_id>/hotspots/",
         dashboard.repository_hotspots,
@@ -111,6 +115,7 @@ team_routes: list[URLPattern | URLResolver] = [
     path("teams/<slug:team_slug>/contract/", contracts.contract_detail, name="contract-detail"),
     path("teams/<slug:team_slug>/contract/edit/", contracts.contract_edit, name="contract-edit"),
     path("teams/<slug:team_slug>/settings/", team_settings.team_settings, name="team-settings"),
+    path("teams/<slug:team_slug>/ai-patterns/", provenance.team_ai_patterns, name="team-ai-patterns"),
     path("teams/<slug:team_slug>/members/", members.member_list, name="member-list"),
     path("teams/<slug:team_slug>/members/add/", members.member_add, name="member-add"),
     path("teams/<slug:team_slug>/members/invite/", members.member_invite, name="member-invite"),

@@ -69,7 +69,8 @@ from scanners.registry import scanner_versions
 # Bump whenever the pickled classes change shape (fields, slots): an entry of an older
 # shape would unpickle into a broken object rather than fail. 2: value objects with slots.
 # 3: keys over the content digest, file digests and contexts cached.
-_FORMAT = "3"
+# 4: provenance fields on findings and file metrics.
+_FORMAT = "4"
 _MAX_SIDE_FILES = 16  # file-digest indexes and contexts kept, each (a big one is ~15 MB)
 
 Stamp = bytes  # DiscoveredFile.stamp

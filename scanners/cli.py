@@ -25,6 +25,7 @@ from scanners.diff import DiffError, changed_lines, on_changed_lines
 from scanners.engine import EngineConfig, scan_directory
 from scanners.model import ScanResult, Severity
 from scanners.output import RENDERERS, render
+from scanners.provenance.attribution import ProvenanceConfig
 from scanners.registry import SCANNERS, validate_scanner_ids
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -71,6 +72,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="REF",
         help="report only findings on lines changed since REF (git diff REF...HEAD), for pull requests",
     )
+    parser.add_argument(
+        "--no-provenance",
+        action="store_true",
+        help="do not attribute lines to AI or humans from the checkout's git history",
+    )
+    parser.add_argument(
+        "--history-commits",
+        type=_positive,
+        default=1000,
+        help="attribute lines last touched within the newest N commits; older lines are unknown",
+    )
     parser.add_argument("--version", action="version", version=f"auditor {__version__}")
     return parser
 
@@ -90,7 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"{args.path}: not a directory")  # exits 2
     try:
         scanners = validate_scanner_ids(s.strip() for s in args.scanners.split(",") if s.strip())
-        config = EngineConfig(workers=args.workers, cache_dir=args.cache_dir, scanners=scanners)
+        provenance = ProvenanceConfig(enabled=not args.no_provenance, history_commits=args.history_commits)
+        config = EngineConfig(
+            workers=args.workers, cache_dir=args.cache_dir, scanners=scanners, provenance=provenance
+        )
     except ValueError as exc:
         parser.error(str(exc))
     changed = None

@@ -30,6 +30,8 @@ from scanners.model import FileMetrics, Finding, RuleMeta, ScannerId, ScanResult
 from scanners.project.context import RepoContext, build_repo_context
 from scanners.project.registry import RegistryConfig
 from scanners.project.testcode import TestLayout, build_test_layout
+from scanners.provenance.attribution import ProvenanceConfig, attribute
+from scanners.provenance.join import join_findings, join_metrics, summarise
 from scanners.registry import DEFAULT_SCANNERS, rule_metadata, scanner_versions, validate_scanner_ids
 from scanners.rules.base import RepoRule, Rule
 from scanners.rules.registry import FILE_RULES, REPO_RULES
@@ -57,6 +59,8 @@ class EngineConfig:
     cache_dir: Path | None = None  # per-file result cache; None disables it
     # Registry lookup of declared packages (AI116); None (the default) makes no network call.
     registry: RegistryConfig | None = None
+    # AI provenance of every line (scanners/provenance/); only on a git checkout.
+    provenance: ProvenanceConfig = field(default_factory=ProvenanceConfig)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "scanners", validate_scanner_ids(self.scanners))
@@ -134,16 +138,32 @@ def scan_directory(
 
     kept, suppressed = apply_suppressions(findings, directives)
     kept = mark_in_tests(kept, layout)
+    fingerprinted = assign_fingerprints(kept)
+    attribution = None
+    if config.provenance.enabled:
+        counts = {m.path: m.lines for m in metrics}
+        attribution = attribute(
+            root, counts, config.provenance, cache_dir=config.cache_dir, workers=config.workers
+        )
+        if attribution is not None:
+            fingerprinted = join_findings(fingerprinted, attribution)
+            warnings.extend(
+                ScanWarning("provenance:unattributed", path, f"lines unknown: {why}"[:500])
+                for path, why in attribution.failed.items()
+                if why != "not committed"
+            )
+    metrics = join_metrics(metrics, attribution)
     return ScanResult(
         root=str(root),
         engine_version=ENGINE_VERSION,
         scanner_versions=scanner_versions(config.scanners),
-        files=tuple(metrics),
-        findings=tuple(assign_fingerprints(kept)),
+        files=tuple(sorted(metrics, key=lambda m: m.path)),
+        findings=tuple(fingerprinted),
         warnings=tuple(sorted(set(warnings), key=lambda w: (w.path, w.code, w.message))),
         suppressed=suppressed,
         rules=catalogue,
         duration_seconds=round(time.perf_counter() - started, 3),
+        provenance=summarise(attribution) if attribution is not None else None,
     )
 
 

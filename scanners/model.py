@@ -120,6 +120,10 @@ class Finding:
     flow: tuple[tuple[int, int, str], ...] = ()
     # In test code (scanners/project/testcode.py); set by the engine over the whole result.
     in_tests: bool = False
+    # Provenance of the finding's line (scanners/provenance/): True AI, False human, None unknown.
+    ai_authored: bool | None = None
+    ai_tool: str = ""
+    ai_model: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -154,10 +158,24 @@ class FileMetrics:
     parse_ok: bool
     functions: tuple[FunctionMetric, ...] = ()
     sha256: str = ""
+    # Provenance (scanners/provenance/): lines per origin, and the AI lines as
+    # (first, last, tool) runs for the file page's gutter.
+    ai_lines: int = 0
+    human_lines: int = 0
+    unknown_lines: int = 0
+    ai_spans: tuple[tuple[int, int, str], ...] = ()
+
+    @property
+    def ai_share(self) -> float | None:
+        """AI lines / attributed (AI + human) lines; None when no line is attributed."""
+        attributed = self.ai_lines + self.human_lines
+        return round(self.ai_lines / attributed, 4) if attributed else None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["functions"] = [asdict(f) for f in self.functions]
+        data["ai_spans"] = [list(s) for s in self.ai_spans]
+        data["ai_share"] = self.ai_share
         return data
 
 
@@ -174,6 +192,33 @@ class ScanWarning:
 
 
 @dataclass(frozen=True)
+class ProvenanceSummary:
+    """What the scan's AI attribution rests on, and its totals (unknown shown apart)."""
+
+    sources: tuple[str, ...]  # the sources that said something (git-ai, agent-trace, signature, ai-paths)
+    ai_lines: int
+    human_lines: int
+    unknown_lines: int
+    history_commits: int  # the window: lines last touched before it are unknown
+    by_tool: tuple[tuple[str, str, int], ...] = ()  # (tool, model, AI lines), most lines first
+    by_source: tuple[tuple[str, int], ...] = ()  # (source, lines it decided)
+    blamed_files: int = 0  # blamed afresh (the rest came from the blame cache)
+    cached_files: int = 0
+    seconds: float = 0.0
+    # Lines per origin ("ai", "human", "unknown") touched since the base commit (the previous
+    # scan's); None when no base was given or it is not in the clone.
+    new_lines: tuple[tuple[str, int], ...] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["new_lines"] = dict(self.new_lines) if self.new_lines is not None else None
+        data["sources"] = list(self.sources)
+        data["by_tool"] = [{"tool": t, "model": m, "lines": n} for t, m, n in self.by_tool]
+        data["by_source"] = dict(self.by_source)
+        return data
+
+
+@dataclass(frozen=True)
 class ScanResult:
     root: str
     engine_version: str
@@ -184,6 +229,7 @@ class ScanResult:
     suppressed: int = 0  # findings silenced by inline `audit: ignore[...]` comments
     rules: tuple[RuleMeta, ...] = field(default=())
     duration_seconds: float = 0.0
+    provenance: ProvenanceSummary | None = None  # None: not a git checkout, or turned off
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -196,4 +242,5 @@ class ScanResult:
             "findings": [f.to_dict() for f in self.findings],
             "warnings": [w.to_dict() for w in self.warnings],
             "rules": [r.to_dict() for r in self.rules],
+            "provenance": self.provenance.to_dict() if self.provenance is not None else None,
         }

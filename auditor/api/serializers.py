@@ -107,6 +107,7 @@ class ScanSerializer(serializers.ModelSerializer[Scan]):
             "suppressed_total",
             "severity_counts",
             "category_counts",
+            "provenance",
             "gate",
             "base_branch",
             "base_commit_sha",
@@ -155,6 +156,9 @@ class FindingSerializer(serializers.ModelSerializer[Finding]):
             "fingerprint",
             "on_changed_line",
             "in_tests",
+            "ai_authored",
+            "ai_tool",
+            "ai_model",
         ]
 
     def get_severity(self, finding: Finding) -> str:

@@ -42,6 +42,7 @@ FILTER_PARAMETERS = [
     OpenApiParameter("rule", str, description="rule id, e.g. AI101"),
     OpenApiParameter("path", str, description="path prefix"),
     OpenApiParameter("q", str, description="text in the message, path or rule id"),
+    OpenApiParameter("ai", str, description="ai, human or unknown: the provenance of the finding's line"),
 ]
 
 

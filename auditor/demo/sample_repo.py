@@ -6,6 +6,7 @@ scan within a minute. No Django imports: the command passes the destination.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -21,6 +22,13 @@ _AUTHOR = {"name": "Dana Developer", "email": "dana@acme.example"}
 
 # The sample's history: each commit adds the files under these prefixes (in order;
 # a file goes to the first commit whose prefix matches, the last commit takes the rest).
+# The messages' bodies carry the AI signatures real tools write (scanners/provenance/
+# signatures.toml), so the demo's AI pages show AI-written and human-written code at once.
+_CLAUDE_BODY = (
+    "\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\n"
+    "Co-authored-by: Claude <noreply@anthropic.com>\n"
+)
+_CURSOR_BODY = "\n\nCo-authored-by: Cursor Agent <cursoragent@cursor.com>\n"
 _COMMITS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "2025-03-03T09:12:00+00:00",
@@ -42,15 +50,18 @@ _COMMITS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
     (
         "2025-03-05T14:40:00+00:00",
-        "Add order pricing, nightly export and notifications",
+        "Add order pricing, nightly export and notifications" + _CLAUDE_BODY,
         ("service/",),
     ),
     (
         "2025-03-06T10:05:00+00:00",
-        "Add React profile page",
+        "Add React profile page" + _CURSOR_BODY,
         ("web/",),
     ),
 )
+# A Git AI authorship log (refs/notes/ai) on the first, human commit: its author had an
+# assistant write the password helpers of service/auth.py (a line-level record).
+_NOTE_PATH, _NOTE_LINES = "service/auth.py", "1-12"
 
 
 def build_sample_repository(dest: Path) -> Path:
@@ -79,6 +90,8 @@ def build_sample_repository(dest: Path) -> Path:
             remaining = [f for f in remaining if f not in batch]
             _git(dest, "add", "--", *batch)
             _git(dest, "commit", "--quiet", "--no-verify", "-m", message, date=date)
+            if index == 0:
+                _add_note(dest, date)
         # Written last: only a complete repository carries the marker.
         _git(dest, "config", _MARKER_KEY, "true")
     except BaseException:
@@ -86,6 +99,28 @@ def build_sample_repository(dest: Path) -> Path:
         shutil.rmtree(dest, ignore_errors=True)
         raise
     return dest
+
+
+def _add_note(repo: Path, date: str) -> None:
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, env=_env(), capture_output=True, text=True, check=True
+    ).stdout.strip()
+    prompt = {
+        "agent_id": {"tool": "cursor", "id": "demo-session", "model": "claude-4-sonnet"},
+        "human_author": f"{_AUTHOR['name']} <{_AUTHOR['email']}>",
+        "messages": [],
+        "total_additions": 12,
+        "total_deletions": 0,
+        "accepted_lines": 12,
+        "overriden_lines": 0,
+    }
+    metadata = {
+        "schema_version": "authorship/3.0.0",
+        "base_commit_sha": head,
+        "prompts": {"d3a0d3a0d3a0d3a0": prompt},
+    }
+    note = f"{_NOTE_PATH}\n  d3a0d3a0d3a0d3a0 {_NOTE_LINES}\n---\n{json.dumps(metadata, indent=2)}\n"
+    _git(repo, "notes", "--ref=ai", "add", "-m", note, "HEAD", date=date)
 
 
 def _sample_files() -> list[str]:

@@ -100,6 +100,7 @@ def clone_repository(
     git_executable: str = "git",
     mirror: MirrorStore | None = None,
     extra_branches: Sequence[str] = (),
+    notes_refs: Sequence[str] = (),
 ) -> CloneResult:
     """Clone ``branch`` of ``url`` into ``dest`` (which must not exist or be empty).
 
@@ -122,6 +123,9 @@ def clone_repository(
 
     ``extra_branches`` (a pull request's base) are fetched too, at the same depth, their
     tips in ``CloneResult.extra_tips``; a missing one is ``scan:user:branch-not-found``.
+
+    ``notes_refs`` (e.g. ``refs/notes/ai``, where Git AI keeps its authorship logs) are
+    fetched too, when the server has them; a missing one is not an error.
     """
     validated = checked_url(url, local_roots)
     check_ref(branch, commit)
@@ -159,6 +163,8 @@ def clone_repository(
                 if via is not None
                 else _fetch_extra(git, url, validated.git_url, extra_branches, depth_args)
             )
+            if notes_refs:
+                _fetch_notes(git, validated.git_url, notes_refs)
             size = tree_size(dest)
             if size > max_bytes:
                 raise CloneError(
@@ -281,6 +287,21 @@ def _fetch_commit(git: Git, url: str, git_url: str, commit: str, depth_args: lis
     run = git("checkout", "--quiet", "--detach", commit, watch=True)
     if run.returncode != 0:
         raise git_failure(run, url)
+
+
+def _fetch_notes(git: Git, git_url: str, refs: Sequence[str]) -> None:
+    for ref in refs:
+        if not re.fullmatch(r"refs/notes/[A-Za-z0-9._/-]+", ref) or ".." in ref:
+            raise ValueError(f"not a notes ref: {ref!r}")
+    # Ask which exist first (ls-remote transfers no objects): most repositories have none,
+    # and then nothing more runs; the rest come in one watched fetch. The notes tree at a
+    # ref's tip holds every note, so its history is not needed (depth 1). The outcome is
+    # not checked: without the notes, attribution simply has no line-level records.
+    listed = git("ls-remote", "--", git_url, *refs)
+    present = [ref for ref in refs if listed.returncode == 0 and f"\t{ref}\n" in listed.stdout + "\n"]
+    if present:
+        git("fetch", "--quiet", "--no-tags", "--no-recurse-submodules", "--depth=1", "--", git_url,
+            *(f"+{ref}:{ref}" for ref in present), watch=True)  # fmt: skip
 
 
 def _read_head(git: Git, url: str, branch: str, size: int) -> CloneResult:

@@ -14,6 +14,7 @@ from auditor.models.findings import (
 )
 from auditor.models.gate import GateResult
 from auditor.models.integrations import ApiToken, RepositorySchedule, ScheduleKind, WebhookDelivery
+from auditor.models.provenance import CommitSample
 from auditor.models.repositories import Repository
 from auditor.models.reviews import Decision, Review, SignOff
 from auditor.models.scans import (
@@ -41,6 +42,7 @@ __all__ = [
     "AppendOnlyError",
     "AuditEvent",
     "Category",
+    "CommitSample",
     "Confidence",
     "ContractItem",
     "ContractSection",

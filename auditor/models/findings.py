@@ -80,6 +80,10 @@ class Finding(models.Model):
     on_changed_line = models.BooleanField(default=False)
     # In test code by the engine's one policy (scanners/project/testcode.py).
     in_tests = models.BooleanField(default=False)
+    # Provenance of the finding's line (scanners/provenance/): True AI, False human, None unknown.
+    ai_authored = models.BooleanField(null=True, blank=True)
+    ai_tool = models.CharField(max_length=64, blank=True, default="")
+    ai_model = models.CharField(max_length=128, blank=True, default="")
 
     class Meta:
         ordering = ["-severity", "path", "line"]
@@ -186,6 +190,8 @@ class TrackedFinding(models.Model):
     line = models.PositiveIntegerField()
     message = models.TextField()
     in_tests = models.BooleanField(default=False)  # copy of the latest occurrence's
+    ai_authored = models.BooleanField(null=True, blank=True)  # the list's "AI" badge and filter
+    ai_tool = models.CharField(max_length=64, blank=True, default="")
     # Indexed columns change only on a transition or when the display copy changes, never
     # just because a scan saw the finding again; the newest occurrence is the one column
     # every scan moves, and it is left unindexed so PostgreSQL updates it in place (HOT)

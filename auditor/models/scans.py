@@ -91,6 +91,9 @@ class Scan(models.Model):
     severity_counts = models.JSONField(default=dict, blank=True)
     category_counts = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
+    # What the AI attribution rests on and its totals, with findings per origin by severity
+    # and category (services/provenance.py); {} when the scan had none (not a git checkout).
+    provenance = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -132,6 +135,13 @@ class FileMetric(models.Model):
     # Filled by later stages (dashboard): commits touching the file in 90 days, risk, trust.
     churn = models.PositiveIntegerField(null=True, blank=True)
     risk_score = models.FloatField(null=True, blank=True)
+    # Provenance (scanners/provenance/): lines per origin; ai_share = AI / (AI + human), None
+    # when no line is attributed; AI lines as [first, last, tool] runs for the gutter.
+    ai_lines = models.PositiveIntegerField(default=0)
+    human_lines = models.PositiveIntegerField(default=0)
+    unknown_lines = models.PositiveIntegerField(default=0)
+    ai_share = models.FloatField(null=True, blank=True)
+    ai_spans = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["path"]

@@ -29,6 +29,24 @@ class TeamSettings(models.Model):
     # Findings in test code are always stored and counted; this hides them from the
     # findings pages unless a reader asks for them (the `tests` filter).
     hide_test_findings = models.BooleanField(default=False)
+    # AI provenance (docs: the help page's "AI provenance" section).
+    # Lines last touched before the newest N commits are "unknown"; the clone fetches N.
+    provenance_history_commits = models.PositiveIntegerField(
+        default=1000, validators=[MinValueValidator(1), MaxValueValidator(100_000)]
+    )
+    # The team's own signatures (scanners/provenance/signatures.toml shape), validated on save.
+    provenance_patterns = models.JSONField(default=list, blank=True)
+    # A file whose AI share (percent) is above this starts in Quarantine, whatever its history.
+    ai_quarantine_share = models.PositiveSmallIntegerField(
+        default=50, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    # The new-findings gate counts only findings on AI-written lines.
+    gate_ai_new_only = models.BooleanField(default=False)
+    # An approved review is required when more than this percent of the scan's new (changed)
+    # lines are AI-written; None: never by this rule.
+    ai_review_above_percent = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

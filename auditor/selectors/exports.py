@@ -11,9 +11,11 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import MD5
 from django.utils import timezone
 
-from auditor.models import Finding, Triage
+from auditor.models import FileMetric, Finding, Scan, Triage
+from auditor.models.paths import path_order
 from auditor.permissions import scans_for_user
 from auditor.selectors.finding_filters import FindingFilters
 from auditor.selectors.findings import finding_list_queryset
@@ -40,6 +42,11 @@ EXPORT_FIELDS = (
     "snippet",
     "fingerprint",
     "in_tests",
+    # Provenance of the finding's line; "file_ai_share" is annotated (finding_export_rows).
+    "ai_authored",
+    "ai_tool",
+    "ai_model",
+    "file_ai_share",
 )
 
 
@@ -91,9 +98,31 @@ def finding_export_rows(findings: QuerySet[Finding]) -> Iterator[dict[str, Any]]
     (repository, fingerprint) index.
     """
     rows: Iterator[dict[str, Any]] = (
-        _with_triage(findings).values(*EXPORT_FIELDS, *TRIAGE_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+        _with_triage(findings)
+        .annotate(file_ai_share=_file_ai_share())
+        .values(*EXPORT_FIELDS, *TRIAGE_FIELDS)
+        .iterator(chunk_size=CHUNK_SIZE)
     )
     return rows
+
+
+def _file_ai_share() -> Subquery:
+    # The unique index on (scan, md5(path)) finds the file's row; path= guards against a collision.
+    metric = FileMetric.objects.annotate(digest=MD5("path")).filter(
+        scan=OuterRef("scan"), digest=MD5(OuterRef("path")), path=OuterRef("path")
+    )
+    return Subquery(metric.values("ai_share")[:1])
+
+
+def file_provenance_rows(scan: Scan) -> Iterator[dict[str, Any]]:
+    """Every file of `scan` with its AI share and lines per origin, in path order."""
+    rows = (
+        FileMetric.objects.filter(scan=scan)
+        .order_by(*path_order())
+        .values("path", "ai_share", "ai_lines", "human_lines", "unknown_lines")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    return (dict(row) for row in rows)
 
 
 def finding_rule_ids(findings: QuerySet[Finding]) -> list[str]:

@@ -42,6 +42,17 @@ class SourceLine:
     text: str
     findings: list[Any]
     html: SafeString | None = None  # highlighted (selectors/highlight.py); None → plain text
+    ai: str = ""  # the AI tool that wrote the line ("AI" when unnamed); "" when not AI-written
+
+
+def _ai_lines(spans: Any) -> dict[int, str]:
+    """Line → tool, from a metric's stored [first, last, tool] runs (bounded by the file)."""
+    lines: dict[int, str] = {}
+    for span in spans if isinstance(spans, list) else []:
+        if isinstance(span, list) and len(span) == 3 and all(isinstance(n, int) for n in span[:2]):
+            for number in range(max(span[0], 1), min(span[1], span[0] + 1_000_000) + 1):
+                lines[number] = str(span[2]) or "AI"
+    return lines
 
 
 @dataclass
@@ -95,7 +106,11 @@ def file_view(scan: Scan, path: str) -> FileView:
         f.triaged = f.fingerprint in triaged  # type: ignore[attr-defined]
         by_line[f.line].append(f)
     text = metric.blob_text if has_blob else ""
-    lines = [SourceLine(i, line, by_line.get(i, [])) for i, line in enumerate(text.splitlines(), start=1)]
+    ai = _ai_lines(metric.ai_spans)
+    lines = [
+        SourceLine(i, line, by_line.get(i, []), ai=ai.get(i, ""))
+        for i, line in enumerate(text.splitlines(), start=1)
+    ]
     for line, html in zip(lines, highlight_lines(path, text, len(lines)) or [], strict=False):
         line.html = mark_safe(html)  # noqa: S308 - every token escaped by highlight_lines
     history = list(

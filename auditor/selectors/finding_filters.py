@@ -19,6 +19,16 @@ SORT_KEYS = ("severity", "path", "rule", "newest")
 # The `tests` filter: test-code findings shown with the rest, alone, or left out. Empty
 # means the team's default (TeamSettings.hide_test_findings).
 TESTS_CHOICES = ("all", "only", "exclude")
+# The `ai` filter: the provenance of the finding's line (scanners/provenance/).
+AI_ORIGINS = {"ai": True, "human": False, "unknown": None}
+
+
+def ai_origin_q(origin: str) -> Q:
+    """Rows whose `ai_authored` is that of `origin` ("ai", "human", "unknown")."""
+    value = AI_ORIGINS[origin]
+    return Q(ai_authored__isnull=True) if value is None else Q(ai_authored=value)
+
+
 # The query-string names the filter reads; anything else in a query string (page, team,
 # format) belongs to someone else and is not this filter's to judge.
 RULE_MAX, PATH_MAX, SEARCH_MAX = 32, 500, 200
@@ -43,6 +53,7 @@ class FindingFilters:
     triaged: str = ""
     sort: str = "severity"
     tests: str = ""  # TESTS_CHOICES; empty = each team's default
+    ai: str = ""  # AI_ORIGINS: the provenance of the finding's line
     # Teams whose default hides test-code findings (not from the URL: set by the selector).
     hiding_teams: tuple[int, ...] = field(default=(), compare=False)
     # (name, value, why) of every parameter that was given but could not be used.
@@ -90,6 +101,7 @@ class FindingFilters:
             triaged=choice("triaged", ("1",)),
             sort=choice("sort", SORT_KEYS, "severity"),
             tests=choice("tests", TESTS_CHOICES),
+            ai=choice("ai", AI_ORIGINS),
             ignored=tuple(ignored),
         )
 
@@ -125,6 +137,8 @@ class FindingFilters:
             q &= Q(in_tests=True)
         elif self.tests == "exclude":
             q &= Q(in_tests=False)
+        if self.ai:
+            q &= ai_origin_q(self.ai)
         return q
 
     def tests_q(self) -> Q:

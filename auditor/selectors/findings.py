@@ -146,11 +146,11 @@ def _grid_rows(
 ) -> QuerySet[Any, dict[str, Any]]:
     """(repository, severity) → open / triaged / fixed for `repository_ids` under `f`.
 
-    From the tally (a few hundred rows per repository) unless `f` filters by path or
-    searches text, which the tally does not keep: then from the identities themselves
-    (`narrowed`)."""
+    From the tally (a few hundred rows per repository) unless `f` filters by path, text,
+    test code or provenance, which the tally does not keep: then from the identities
+    themselves (`narrowed`)."""
     opened, triaged, fixed = open_q(today), triaged_q(today), Q(is_open=False)
-    if f.path or f.q or f.tests_q():
+    if f.path or f.q or f.ai or f.tests_q():
         rows: QuerySet[Any, Any] = narrowed.filter(repository_id__in=repository_ids)
         sums: dict[str, Any] = {
             "open": Count("id", filter=opened),
@@ -245,6 +245,8 @@ _ROW_FIELDS = (
     "first_seen_scan_id",
     "triage_status",
     "triage_expires_at",
+    "ai_authored",
+    "ai_tool",
 )
 
 

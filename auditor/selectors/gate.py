@@ -90,11 +90,14 @@ def gate_evaluate(scan: Scan, settings: TeamSettings) -> list[GateCondition]:
     new_open = open_findings(scan).filter(fingerprint__in=new) if new else Finding.objects.none()
     if settings.gate_block_new_findings:
         floor = Severity(settings.gate_new_severity)
-        count = new_open.filter(severity__gte=floor).count() if new else 0
+        # "No new high findings in AI-written code": only findings on AI-written lines count.
+        counted = new_open.filter(ai_authored=True) if settings.gate_ai_new_only else new_open
+        where = " in AI-written code" if settings.gate_ai_new_only else ""
+        count = counted.filter(severity__gte=floor).count() if new else 0
         conditions.append(
             GateCondition(
                 "new-severe-findings",
-                f"No new findings of {floor.label} severity or above",
+                f"No new findings of {floor.label} severity or above{where}",
                 count == 0,
                 f"{count} new finding{'s' if count != 1 else ''} of {floor.label} severity or above"
                 if count
@@ -111,6 +114,8 @@ def gate_evaluate(scan: Scan, settings: TeamSettings) -> list[GateCondition]:
                 f"{count} new open context finding{'s' if count != 1 else ''}" if count else "None",
             )
         )
+    if settings.ai_review_above_percent is not None:
+        conditions.append(_ai_review_condition(scan, settings.ai_review_above_percent))
     if settings.gate_require_review:
         approved = Review.objects.filter(scan=scan, approved=True).exists()
         conditions.append(
@@ -122,6 +127,32 @@ def gate_evaluate(scan: Scan, settings: TeamSettings) -> list[GateCondition]:
             )
         )
     return conditions
+
+
+def scan_new_ai_percent(scan: Scan) -> float | None:
+    """Percent of the scan's new lines (touched since the previous scan's commit) that are
+    AI-written, of those attributed; None when unknown (no previous scan in the clone's
+    history, no attribution, or no attributed new line)."""
+    new = (scan.provenance or {}).get("new_lines")
+    if not isinstance(new, dict):
+        return None
+    attributed = int(new.get("ai") or 0) + int(new.get("human") or 0)
+    return round(100 * int(new.get("ai") or 0) / attributed, 1) if attributed else None
+
+
+def _ai_review_condition(scan: Scan, threshold: int) -> GateCondition:
+    share = scan_new_ai_percent(scan)
+    label = f"Approved review when more than {threshold}% of new lines are AI-written"
+    if share is None or share <= threshold:
+        shown = "unknown" if share is None else f"{share:g}%"
+        return GateCondition(
+            "ai-review-approved", label, True, f"Not required (new code AI-written: {shown})"
+        )
+    approved = Review.objects.filter(scan=scan, approved=True).exists()
+    message = "Approved" if approved else "The review of this scan is not approved yet"
+    return GateCondition(
+        "ai-review-approved", label, approved, f"{share:g}% of new lines AI-written; {message}"
+    )
 
 
 def gate_result_for(scan: Scan) -> GateResult | None:

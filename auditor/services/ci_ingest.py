@@ -28,6 +28,7 @@ from scanners.model import (
     FileMetrics,
     Finding,
     FunctionMetric,
+    ProvenanceSummary,
     ScanResult,
     ScanWarning,
     Severity,
@@ -106,6 +107,9 @@ def _finding(data: Any, where: str) -> Finding:
             snippet=str(data.get("snippet") or ""),
             fingerprint=_field(data, "fingerprint", str, where)[:64],
             in_tests=data.get("in_tests") is True,
+            ai_authored=authored if isinstance(authored := data.get("ai_authored"), bool) else None,
+            ai_tool=str(data.get("ai_tool") or "")[:64],
+            ai_model=str(data.get("ai_model") or "")[:128],
         )
     except ValueError as exc:
         if isinstance(exc, ResultRejected):
@@ -153,6 +157,53 @@ def _file(data: Any, where: str) -> FileMetrics:
             if isinstance(f, dict)
         ),
         sha256=str(data.get("sha256") or "")[:64],
+        **_file_provenance(data, max(_field(data, "lines", int, where), 0)),
+    )
+
+
+def _count(value: Any) -> int:
+    return max(value, 0) if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _file_provenance(data: dict[str, Any], lines: int) -> dict[str, Any]:
+    """A file's provenance fields as uploaded; a result without them has every line unknown."""
+    if "ai_lines" not in data:
+        return {"unknown_lines": lines}
+    raw_spans = data.get("ai_spans")
+    spans: list[Any] = raw_spans if isinstance(raw_spans, list) else []
+    return {
+        "ai_lines": _count(data.get("ai_lines")),
+        "human_lines": _count(data.get("human_lines")),
+        "unknown_lines": _count(data.get("unknown_lines")),
+        "ai_spans": tuple(
+            (s[0], s[1], str(s[2])[:64])
+            for s in spans
+            if isinstance(s, list) and len(s) == 3 and _count(s[0]) and _count(s[1]) >= s[0]
+        ),
+    }
+
+
+def _provenance(data: Any) -> ProvenanceSummary | None:
+    """The uploaded provenance summary's totals (what the AI pages chart), or None."""
+    if not isinstance(data, dict):
+        return None
+    raw_tools = data.get("by_tool")
+    tools: list[Any] = raw_tools if isinstance(raw_tools, list) else []
+    new = data.get("new_lines")
+    return ProvenanceSummary(
+        sources=tuple(str(s)[:32] for s in data.get("sources") or () if isinstance(s, str))[:8],
+        ai_lines=_count(data.get("ai_lines")),
+        human_lines=_count(data.get("human_lines")),
+        unknown_lines=_count(data.get("unknown_lines")),
+        history_commits=_count(data.get("history_commits")),
+        by_tool=tuple(
+            (str(t.get("tool", ""))[:64], str(t.get("model", ""))[:128], _count(t.get("lines")))
+            for t in tools[:200]
+            if isinstance(t, dict)
+        ),
+        new_lines=tuple((k, _count(new.get(k))) for k in ("ai", "human", "unknown"))
+        if isinstance(new, dict)
+        else None,
     )
 
 
@@ -182,6 +233,7 @@ def result_from_payload(payload: Any) -> ScanResult:
             )
             + tuple(refused),
             suppressed=max(int(payload.get("suppressed") or 0), 0),
+            provenance=_provenance(payload.get("provenance")),
         )
     except (TypeError, ValueError) as exc:
         if isinstance(exc, ResultRejected):

@@ -18,7 +18,12 @@ from typing import Any
 from django.db.models import QuerySet
 
 from auditor.models import Finding, Scan, Severity
-from auditor.selectors.exports import finding_export_rows, finding_rule_ids, finding_rule_samples
+from auditor.selectors.exports import (
+    file_provenance_rows,
+    finding_export_rows,
+    finding_rule_ids,
+    finding_rule_samples,
+)
 from auditor.selectors.rules import rule_catalogue
 from scanners import __version__ as ENGINE_VERSION
 from scanners.model import Category as EngineCategory
@@ -58,6 +63,11 @@ CSV_COLUMNS = (
     ("triaged_by", "triaged_by"),
     ("triage_expires", "triage_expires"),
     ("in_tests", "in_tests"),
+    # Provenance (scanners/provenance/): the finding's line, and its file's AI share.
+    ("ai_authored", "ai_authored"),
+    ("ai_tool", "ai_tool"),
+    ("ai_model", "ai_model"),
+    ("ai_share", "file_ai_share"),
 )
 # A spreadsheet evaluates a cell starting with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -152,6 +162,7 @@ def _scan_summary(scan: Scan) -> dict[str, Any]:
         "findings_total": scan.findings_total,
         "severity_counts": scan.severity_counts,
         "category_counts": scan.category_counts,
+        "provenance": scan.provenance or None,
     }
 
 
@@ -165,6 +176,11 @@ def export_json(findings: QuerySet[Finding], meta: ExportMeta) -> Iterator[str]:
         item = {header: labelled[key] for header, key in CSV_COLUMNS}
         yield ("," if count else "") + "\n" + json.dumps(item, ensure_ascii=False)
         count += 1
+    if meta.scan is not None:
+        # Every file of the scan with its AI share (null: no line attributed).
+        yield '\n], "files": ['
+        for number, row in enumerate(file_provenance_rows(meta.scan)):
+            yield ("," if number else "") + "\n" + json.dumps(row, ensure_ascii=False)
     yield f'\n], "count": {count}}}\n'
 
 
@@ -183,6 +199,9 @@ def _engine_finding(row: dict[str, Any]) -> EngineFinding:
         snippet=row["snippet"],
         fingerprint=row["fingerprint"],
         in_tests=bool(row.get("in_tests")),
+        ai_authored=row.get("ai_authored"),
+        ai_tool=row.get("ai_tool", ""),
+        ai_model=row.get("ai_model", ""),
     )
 
 

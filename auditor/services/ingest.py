@@ -15,6 +15,7 @@ from auditor.models import FileMetric, Finding, Repository, Scan, ScanStatus, Se
 from auditor.services.bulk import rows_insert
 from auditor.services.gate import scan_review_derive
 from auditor.services.lifecycle import scan_lifecycle_compute
+from auditor.services.provenance import scan_provenance_summary
 from auditor.services.revisions import repository_changed_by_scan
 from auditor.services.risk import file_risk_score, triaged_fingerprints
 from scanners.diff import ChangedLines, on_changed_lines
@@ -76,6 +77,11 @@ def _file_metric_rows(
             content_sha256=f.sha256,
             churn=None if churn is None else churn.get(f.path, 0),
             risk_score=None if risk is None else risk.get(pg_path(f.path)),
+            ai_lines=f.ai_lines,
+            human_lines=f.human_lines,
+            unknown_lines=f.unknown_lines,
+            ai_share=f.ai_share,
+            ai_spans=[[first, last, pg_text(tool)] for first, last, tool in f.ai_spans],
         )
         for f in result.files
     )
@@ -133,6 +139,9 @@ def _finding_rows(
                 fingerprint=f.fingerprint,
                 on_changed_line=changed is not None and on_changed_lines(f, changed),
                 in_tests=f.in_tests,
+                ai_authored=f.ai_authored,
+                ai_tool=pg_text(f.ai_tool)[:64],
+                ai_model=pg_text(f.ai_model)[:128],
             )
         )
     return rows, duplicates
@@ -195,6 +204,7 @@ def scan_ingest(
             "severity_counts": dict(severity_counts),
             "category_counts": dict(category_counts),
             "warnings": warnings,
+            "provenance": scan_provenance_summary(result, findings),
             "ingest_seconds": round(time.monotonic() - started, 3),
         }
         Scan.objects.filter(pk=scan.pk).update(**fields)

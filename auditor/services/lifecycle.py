@@ -25,7 +25,10 @@ from auditor.services.risk import scan_risk_compute, scan_risk_rollup
 from auditor.services.tally import finding_tally_refresh
 
 BATCH_SIZE = 2000
-_DISPLAY_FIELDS = ("rule_id", "category", "severity", "confidence", "path", "line", "message", "in_tests")
+_DISPLAY_FIELDS = (
+    "rule_id", "category", "severity", "confidence", "path", "line", "message", "in_tests", "ai_authored",
+    "ai_tool",
+)  # fmt: skip
 
 
 def _copy_display(tracked: TrackedFinding, row: dict[str, Any]) -> None:

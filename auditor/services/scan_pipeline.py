@@ -22,18 +22,25 @@ from auditor import errors
 from auditor.git import CloneError, CloneResult, checkout_churn, clone_repository, workspace
 from auditor.git.mirror import MirrorStore
 from auditor.models import Repository, Scan, ScanStatus
+from auditor.selectors.contracts import team_settings_for
+from auditor.selectors.gate import scan_previous_successful
 from auditor.services.file_texts import scan_file_texts_store
 from auditor.services.ingest import ScanNoLongerRunning, scan_ingest
+from auditor.services.provenance import commit_sample_store
 from auditor.services.risk import CHURN_WINDOW_DAYS
 from auditor.services.scans import scan_advance, scan_claim, scan_fail, scan_heartbeat, scan_requeue
 from scanners.diff import ChangedLines, DiffError, changed_lines
 from scanners.engine import EngineConfig, scan_directory
 from scanners.model import ScanResult, ScanWarning
+from scanners.provenance.attribution import ProvenanceConfig
+from scanners.provenance.records import AGENT_TRACE_REF, GIT_AI_REF
 
 log = logging.getLogger(__name__)
 
 # Commits of history to fetch so that 90 days of churn can be counted on busy repositories.
 HISTORY_DEPTH = 1000
+# Line-level provenance records kept in git notes (scanners/provenance/records.py).
+PROVENANCE_NOTES_REFS = (GIT_AI_REF, AGENT_TRACE_REF)
 
 # The connection to PostgreSQL broke (server restarting, failover): worth a retry. Other
 # database errors (integrity, data) are bugs, reported as unexpected.
@@ -47,9 +54,26 @@ class Outcome(StrEnum):
     ABANDONED = "abandoned"  # cancelled or reaped while running
 
 
-def engine_config() -> EngineConfig:
+def engine_config(provenance: ProvenanceConfig | None = None) -> EngineConfig:
     cache_dir = Path(settings.SCAN_ENGINE_CACHE_DIR) if settings.SCAN_ENGINE_CACHE_DIR else None
-    return EngineConfig(workers=settings.SCAN_ENGINE_WORKERS or None, cache_dir=cache_dir)
+    return EngineConfig(
+        workers=settings.SCAN_ENGINE_WORKERS or None,
+        cache_dir=cache_dir,
+        provenance=provenance or ProvenanceConfig(),
+    )
+
+
+def scan_provenance_config(scan: Scan) -> ProvenanceConfig:
+    """The team's provenance settings for `scan`, with the previous scan's commit as the
+    base of "new code" (read before the clone; no transaction is held meanwhile)."""
+    team_settings = team_settings_for(scan.repository.team)
+    previous = scan_previous_successful(scan)
+    return ProvenanceConfig(
+        enabled=settings.SCAN_PROVENANCE,
+        history_commits=team_settings.provenance_history_commits,
+        extra_signatures=tuple(team_settings.provenance_patterns or ()),
+        base_commit=previous.commit_sha if previous is not None else "",
+    )
 
 
 def mirror_store() -> MirrorStore | None:
@@ -70,6 +94,14 @@ def _store_file_texts(scan: Scan, checkout: Path) -> None:
         scan_file_texts_store(scan, checkout)
     except Exception:
         log.exception("scan %s succeeded, but storing its file texts failed", scan.pk)
+
+
+def _store_commit_sample(scan: Scan, checkout: Path) -> None:
+    # For previewing the team's signature patterns; like file texts, never fails the scan.
+    try:
+        commit_sample_store(scan.repository, checkout)
+    except Exception:
+        log.exception("scan %s succeeded, but storing its commit sample failed", scan.pk)
 
 
 def _changed_lines(
@@ -134,6 +166,7 @@ def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
     repository = scan.repository
     try:
         with workspace(settings.AUDITOR_WORKSPACE_DIR) as ws:
+            provenance = scan_provenance_config(scan)
             started = time.monotonic()
             mirrors = mirror_store()
             clone = clone_repository(
@@ -144,7 +177,10 @@ def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
                 commit=scan.requested_commit or None,
                 timeout_seconds=settings.SCAN_CLONE_TIMEOUT,
                 max_bytes=settings.SCAN_MAX_REPO_BYTES,
-                depth=HISTORY_DEPTH,  # churn counts commits of the last 90 days
+                # Churn counts commits of the last 90 days; provenance blames lines within the
+                # team's window (older lines are unknown, so the window is fetched whole).
+                depth=max(HISTORY_DEPTH, provenance.history_commits),
+                notes_refs=PROVENANCE_NOTES_REFS if provenance.enabled else (),
                 mirror=mirrors,
                 # A pull-request scan also fetches its base, to diff against.
                 extra_branches=[scan.base_branch] if scan.base_branch else [],
@@ -163,7 +199,7 @@ def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
                 return Outcome.ABANDONED
 
             started = time.monotonic()
-            result = scan_directory(clone.path, engine_config())
+            result = scan_directory(clone.path, engine_config(provenance))
             # Read before ingestion, so that risk is scored once, with churn.
             churn = checkout_churn(clone.path, days=CHURN_WINDOW_DAYS)
             changed, result = _changed_lines(scan, clone, result)
@@ -173,6 +209,8 @@ def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
                 return Outcome.ABANDONED
             _ingest_if_ours(scan, result, churn, changed)
             _store_file_texts(scan, clone.path)
+            if provenance.enabled and scan.branch == repository.default_branch:
+                _store_commit_sample(scan, clone.path)
         return Outcome.SUCCEEDED
     except CloneError as exc:
         if exc.transient and not final_attempt:

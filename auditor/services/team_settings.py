@@ -24,6 +24,10 @@ EDITABLE_FIELDS = (
     "gate_block_new_context",
     "gate_require_review",
     "hide_test_findings",
+    "provenance_history_commits",
+    "ai_quarantine_share",
+    "gate_ai_new_only",
+    "ai_review_above_percent",
 )
 
 
@@ -65,6 +69,9 @@ def team_settings_update(
         if "required_reviewers" in changes:
             # Stored approvals were computed with the old number; the gate reads them.
             reviews_reapprove_latest(team, row.required_reviewers)
-        if any(name.startswith("gate_") or name == "required_reviewers" for name in changes):
+        if any(
+            name.startswith("gate_") or name in ("required_reviewers", "ai_review_above_percent")
+            for name in changes
+        ):
             gate_refresh_latest(team)
     return row

@@ -45,7 +45,8 @@ def trust_record_scan(scan: Scan) -> int:
     high or critical finding, the previous scan, and its trust rows.
     """
     settings = team_settings_for(scan.repository.team)
-    paths = list(FileMetric.objects.filter(scan=scan).values_list("path", flat=True))
+    shares = dict(FileMetric.objects.filter(scan=scan).values_list("path", "ai_share"))
+    paths = list(shares)
     severe = set(
         open_findings(scan).filter(severity__gte=Severity.HIGH).values_list("path", flat=True).distinct()
     )
@@ -59,10 +60,13 @@ def trust_record_scan(scan: Scan) -> int:
         else {}
     )
 
+    crossed = _crossed_ai_threshold(shares, previous, settings.ai_quarantine_share)
+
     def rows() -> Iterator[FileTrust]:
         for path in paths:
             prior = before.get(path)
-            streak = 0 if path in severe else (prior.clean_streak if prior else 0) + 1
+            restart = path in severe or path in crossed
+            streak = 0 if restart else (prior.clean_streak if prior else 0) + 1
             approved = prior.approved_reviews if prior else 0
             yield FileTrust(
                 scan_id=scan.pk,  # by id: no related-object check per row
@@ -74,6 +78,18 @@ def trust_record_scan(scan: Scan) -> int:
 
     FileTrust.objects.filter(scan=scan).delete()
     return rows_insert(FileTrust, rows())
+
+
+def _crossed_ai_threshold(shares: dict[str, float | None], previous: Scan | None, percent: int) -> set[str]:
+    """Files whose AI share is above `percent` now and was not in the previous scan (or that
+    are new): they start over in Quarantine, since code an AI wrote has earned no trust yet.
+    A file that stays above the threshold keeps its streak and climbs like any other."""
+    above = {path for path, share in shares.items() if share is not None and 100 * share > percent}
+    if not above or previous is None:
+        return above
+    before = FileMetric.objects.filter(scan=previous, path__in=above).values_list("path", "ai_share")
+    stayed = {path for path, share in before if share is not None and 100 * share > percent}
+    return above - stayed
 
 
 def trust_apply_review(scan: Scan, delta: int) -> int:

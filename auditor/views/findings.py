@@ -32,6 +32,10 @@ SORT_HEADERS = [
 ]
 
 
+# The findings list's provenance filter (selectors/finding_filters.py AI_ORIGINS).
+AI_CHOICES = [("ai", "AI-written lines"), ("human", "Human-written lines"), ("unknown", "Origin unknown")]
+
+
 @login_required
 @require_GET
 def finding_index(request: HttpRequest) -> HttpResponse:
@@ -51,6 +55,7 @@ def finding_index(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "filter_query": filters.as_query(),
             "category_choices": Category.choices,
+            "ai_choices": AI_CHOICES,
             "statuses": STATUSES,
             "tests_choices": TESTS_CHOICES,
             "sorts": list(SORTS),

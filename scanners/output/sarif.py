@@ -163,6 +163,10 @@ def sarif_result(finding: Finding, rule_index: int) -> dict[str, Any]:
             "confidence": finding.confidence.label,
             "scanner": finding.scanner,
             "inTests": finding.in_tests,
+            # Provenance of the finding's line (scanners/provenance/): null = unknown.
+            "ai_authored": finding.ai_authored,
+            "ai_tool": finding.ai_tool,
+            "ai_model": finding.ai_model,
         },
     }
 

@@ -11,10 +11,11 @@ def render_text(result: ScanResult) -> str:
     """`path:line:col: severity RULE [category] message` lines plus a summary block."""
     out: list[str] = []
     for f in result.findings:
-        where = " [in tests]" if f.in_tests else ""
+        tests = " [in tests]" if f.in_tests else ""
+        ai = f" [AI: {f.ai_tool or 'unnamed'}]" if f.ai_authored else ""
         out.append(
-            f"{f.path}:{f.line}:{f.column}: {f.severity.label} {f.rule_id} [{f.category.value}]{where} "
-            f"{f.message}"
+            f"{f.path}:{f.line}:{f.column}: {f.severity.label} {f.rule_id} [{f.category.value}]{tests} "
+            f"{f.message}{ai}"
         )
         if f.snippet:
             out.append(f"    {f.snippet}")
@@ -33,4 +34,13 @@ def render_text(result: ScanResult) -> str:
         f"suppressed, {len(result.files)} file(s) analysed ({parse_failures} did not parse), "
         f"{len(result.warnings)} warning(s) in {result.duration_seconds:.1f}s"
     )
+    if result.provenance is not None:
+        p = result.provenance
+        attributed = p.ai_lines + p.human_lines
+        share = f"{100 * p.ai_lines / attributed:.1f}%" if attributed else "n/a"
+        sources = ", ".join(p.sources) or "no AI signature found"
+        out.append(
+            f"AI-written lines: {p.ai_lines} of {attributed} attributed ({share}); {p.unknown_lines} unknown "
+            f"(sources: {sources}; history window {p.history_commits} commits)"
+        )
     return "\n".join(out) + "\n"

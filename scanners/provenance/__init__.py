@@ -1,0 +1,1 @@
+"""AI provenance: which lines of a git checkout an AI wrote (see attribution.py)."""

@@ -1,0 +1,410 @@
+"""Each line of each scanned file: AI, human or unknown, with tool, model and source.
+
+How a line is decided, first rule that applies (the precedence of issue 11, line-level
+records > commit trailers > path globs):
+
+1. `git blame` gives the commit that last touched the line and its number there. No
+   blame (uncommitted file or line, blame failed or ran out of time), or a commit outside
+   the history window (older than the newest `history_commits`, or the edge of a shallow
+   clone, where blame stops and would wrongly credit the edge commit): **unknown**,
+   unless rule 4 declares the file.
+2. A line-level record for that commit: its **Git AI** authorship log (when the commit
+   has one, a line it does not list is human), else an **Agent Trace** range covering
+   the line (`ai`/`mixed` → AI, `human` → human).
+3. The commit's **signature** (trailers, author, committer, message; signatures.toml and
+   the team's own patterns): AI, with the entry's tool and model.
+4. The path is declared in `.auditor/ai-paths`: AI.
+5. Otherwise: **human** (a commit in the window with no AI signature). Trailers
+   undercount AI work, so "human" means "no source says AI"; pages say so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scanners.paths import escape_path
+from scanners.provenance.blame import (
+    NOT_COMMITTED,
+    BlameCache,
+    BlameReport,
+    FileBlame,
+    blame_files,
+    head_blobs,
+)
+from scanners.provenance.gitrun import GitTimeout, ReadOnlyGit, cat_objects
+from scanners.provenance.records import (
+    LineClaim,
+    Records,
+    path_declared,
+    read_agent_traces,
+    read_ai_paths,
+    read_git_ai_notes,
+)
+from scanners.provenance.replay import ReplayCache, replay_history
+from scanners.provenance.signatures import (
+    Commit,
+    Signature,
+    Verdict,
+    builtin_signatures,
+    classify_commit,
+    compile_signatures,
+)
+
+AI, HUMAN, UNKNOWN = "ai", "human", "unknown"
+# Sources, as recorded per line and summed in the scan's summary.
+SOURCE_GIT_AI, SOURCE_TRACE, SOURCE_TRAILER, SOURCE_PATHS, SOURCE_HISTORY = (
+    "git-ai", "agent-trace", "signature", "ai-paths", "history",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ProvenanceConfig:
+    """How attribution runs. `extra_signatures`: a team's own entries (signatures.toml shape)."""
+
+    enabled: bool = True
+    history_commits: int = 1000  # lines last touched before the newest N commits are unknown
+    budget_seconds: float = 600.0  # for the whole scan's blames
+    extra_signatures: tuple[Mapping[str, Any], ...] = ()
+    git: str = "git"
+    # The commit of the previous scan: lines last touched after it are "new code", counted
+    # per origin (e.g. "more than N% of new code is AI-written"). "" or absent: not counted.
+    base_commit: str = ""
+
+    def __post_init__(self) -> None:
+        if self.history_commits < 1:
+            raise ValueError("history_commits must be >= 1")
+        if self.budget_seconds <= 0:
+            raise ValueError("budget_seconds must be positive")
+        compile_signatures(self.extra_signatures)  # a bad team pattern fails before any work
+
+
+@dataclass(frozen=True, slots=True)
+class LineOrigin:
+    origin: str  # ai | human | unknown
+    tool: str = ""
+    model: str = ""
+    source: str = ""
+
+
+UNKNOWN_LINE = LineOrigin(UNKNOWN)
+
+
+@dataclass
+class Attribution:
+    """Per path, one LineOrigin per line (index 0 = line 1); and what it rests on."""
+
+    files: dict[str, tuple[LineOrigin, ...]]
+    history_commits: int
+    blamed: list[str] = field(default_factory=list)
+    cached: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+    sources_present: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    new_lines: dict[str, int] | None = None  # per origin, lines touched since base_commit
+
+    def line(self, path: str, number: int) -> LineOrigin:
+        lines = self.files.get(path)
+        if lines is None or not 1 <= number <= len(lines):
+            return UNKNOWN_LINE
+        return lines[number - 1]
+
+
+def _parse_commit(sha: str, raw: bytes) -> Commit:
+    head, _, message = raw.partition(b"\n\n")
+    author = committer = ""
+    for line in head.split(b"\n"):
+        if line.startswith(b"author "):
+            author = _identity(line[7:])
+        elif line.startswith(b"committer "):
+            committer = _identity(line[10:])
+    return Commit(sha, author, committer, message.decode("utf-8", "replace"))
+
+
+def _identity(value: bytes) -> str:
+    # "Name <email> 1700000000 +0000" → "Name <email>"
+    text = value.decode("utf-8", "replace")
+    end = text.rfind(">")
+    return text[: end + 1] if end >= 0 else text
+
+
+def read_commits(git: ReadOnlyGit, shas: Iterable[str], timeout: float) -> dict[str, Commit]:
+    """The commit objects of `shas`, in one `git cat-file --batch`."""
+    raw = cat_objects(git, sorted(set(shas)), b"commit", timeout)
+    return {sha: _parse_commit(sha, data) for sha, data in raw.items()}
+
+
+def _dirty(git: ReadOnlyGit, timeout: float) -> set[str]:
+    run = git("diff", "--no-renames", "--name-only", "-z", "HEAD", "--", timeout=timeout)
+    return {escape_path(n) for n in run.stdout.split(b"\0") if n} if run.returncode == 0 else set()
+
+
+def _shallow(root: Path) -> set[str]:
+    try:
+        return set((root / ".git" / "shallow").read_text("ascii").split())
+    except OSError:
+        return set()
+
+
+class _Decider:
+    """Rules 1 to 5 of the module docstring, for lines of one scan."""
+
+    def __init__(
+        self,
+        window: set[str],
+        boundary: set[str],
+        verdicts: Mapping[str, Verdict | None],
+        notes: Records,
+        traces: Records,
+        globs: Sequence[Any],
+    ) -> None:
+        self.window, self.boundary, self.verdicts = window, boundary, verdicts
+        self.notes, self.traces, self.globs = notes, traces, globs
+        self._interned: dict[tuple[str, str, str, str], LineOrigin] = {}
+        # A commit without line-level records decides all its lines alike: (sha, declared) → origin.
+        self._by_commit: dict[tuple[str, bool], LineOrigin] = {}
+
+    def origin(self, origin: str, tool: str = "", model: str = "", source: str = "") -> LineOrigin:
+        key = (origin, tool, model, source)
+        found = self._interned.get(key)
+        if found is None:
+            found = self._interned[key] = LineOrigin(origin, tool, model, source)
+        return found
+
+    def _claim(self, claim: LineClaim) -> LineOrigin:
+        if claim.ai:
+            return self.origin(AI, claim.tool, claim.model, claim.source)
+        return self.origin(HUMAN, "", "", claim.source)
+
+    def file(self, path: str, blame: FileBlame | None, line_count: int) -> tuple[LineOrigin, ...]:
+        declared = path_declared(path, self.globs)
+        fallback = self.origin(AI, "declared", "", SOURCE_PATHS) if declared else UNKNOWN_LINE
+        if blame is None:
+            return (fallback,) * line_count
+        out: list[LineOrigin] = []
+        memo = self._by_commit
+        for b in blame.lines:
+            if (
+                b.sha == NOT_COMMITTED
+                or b.sha not in self.window
+                or b.sha in self.boundary
+                or b.sha in blame.boundary
+            ):
+                out.append(fallback)
+                continue
+            note = self.notes.get(b.sha)
+            if note is not None:
+                claim = note.get(b.orig_path, {}).get(b.orig_line)
+                out.append(self._claim(claim) if claim else self.origin(HUMAN, "", "", SOURCE_GIT_AI))
+                continue
+            known = memo.get((b.sha, declared))
+            if known is not None:
+                out.append(known)
+                continue
+            if b.sha in self.traces:
+                traced_file = self.traces[b.sha].get(b.orig_path)
+                if traced_file is not None and b.orig_line in traced_file:
+                    out.append(self._claim(traced_file[b.orig_line]))
+                    continue
+            verdict = self.verdicts.get(b.sha)
+            if verdict is not None:
+                decided = self.origin(AI, verdict.tool, verdict.model, SOURCE_TRAILER)
+            elif declared:
+                decided = fallback
+            else:
+                decided = self.origin(HUMAN, "", "", SOURCE_HISTORY)
+            if b.sha not in self.traces:
+                memo[(b.sha, declared)] = decided
+            out.append(decided)
+        # A blame shorter than the file (it changed on disk meanwhile) leaves the rest unknown.
+        out.extend([UNKNOWN_LINE] * max(0, line_count - len(out)))
+        return tuple(out[:line_count]) if line_count else tuple(out)
+
+
+def attribute(
+    root: Path,
+    paths: Mapping[str, int],
+    config: ProvenanceConfig,
+    *,
+    cache_dir: Path | None = None,
+    workers: int | None = None,
+) -> Attribution | None:
+    """Attribute every line of `paths` (engine path → line count) in the checkout `root`.
+
+    None when `root` is not the top of a git checkout with a commit (nothing to read).
+    """
+    started = time.monotonic()
+    deadline = started + config.budget_seconds
+    git = ReadOnlyGit(root, config.git)
+    try:
+        head_run = git("rev-parse", "--verify", "-q", "HEAD^{commit}", timeout=30)
+        top = git.text("rev-parse", "--show-toplevel", timeout=30)
+    except (OSError, GitTimeout):
+        return None
+    if head_run.returncode != 0 or top is None or Path(top.strip()).resolve() != root.resolve():
+        return None
+    head = head_run.stdout.decode().strip()
+
+    def remaining() -> float:
+        return max(deadline - time.monotonic(), 1.0)
+
+    try:
+        listed = git(
+            "rev-list", "--parents", f"--max-count={config.history_commits}", "HEAD", timeout=remaining()
+        )
+        rows = (
+            [line.split() for line in listed.stdout.decode().splitlines()] if listed.returncode == 0 else []
+        )
+        ordered = [row[0] for row in rows]
+        window = set(ordered)
+        blobs = head_blobs(git, remaining())
+        dirty = _dirty(git, remaining())
+        shallow = _shallow(root)
+        merges = any(len(row) > 2 for row in rows)
+        report = _line_origins(
+            git, paths, head=head, ordered=ordered, merges=merges, blobs=blobs, dirty=dirty, shallow=shallow,
+            config=config, cache_dir=cache_dir, workers=workers, deadline=deadline,
+        )  # fmt: skip
+        used = {b.sha for blame in report.blames.values() for b in blame.lines} & window
+        signatures = (*builtin_signatures(), *compile_signatures(config.extra_signatures))
+        verdicts = _verdicts(git, used, signatures, cache_dir, remaining())
+        notes = read_git_ai_notes(git, used, remaining())
+        traces = read_agent_traces(root, git, used, remaining())
+    except GitTimeout:
+        return Attribution({p: (UNKNOWN_LINE,) * n for p, n in paths.items()}, config.history_commits,
+                           failed=dict.fromkeys(paths, "time budget spent"))  # fmt: skip
+    globs = read_ai_paths(root)
+    decider = _Decider(window, shallow, verdicts, notes, traces, globs)
+    files = {path: decider.file(path, report.blames.get(path), n) for path, n in paths.items()}
+    new_lines = _new_lines(git, config.base_commit, report.blames, files, remaining())
+    present = [name for name, on in (
+        (SOURCE_GIT_AI, bool(notes)), (SOURCE_TRACE, bool(traces)),
+        (SOURCE_TRAILER, any(v is not None for v in verdicts.values())), (SOURCE_PATHS, bool(globs)),
+    ) if on]  # fmt: skip
+    return Attribution(
+        files=files,
+        history_commits=config.history_commits,
+        blamed=sorted(report.blamed),
+        cached=len(report.blames) - len(report.blamed),
+        failed=report.failed,
+        sources_present=present,
+        seconds=round(time.monotonic() - started, 3),
+        new_lines=new_lines,
+    )
+
+
+_MAX_CACHED_VERDICTS = 200_000
+
+
+def _verdicts(
+    git: ReadOnlyGit, shas: set[str], signatures: Sequence[Signature], cache_dir: Path | None, timeout: float
+) -> dict[str, Verdict | None]:
+    """Each commit's verdict under `signatures`. A commit never changes, so verdicts are
+    kept on disk per signature set: a re-scan reads and classifies only commits it has not
+    seen (the new ones), not the whole window again."""
+    digest = hashlib.sha256(
+        repr([(s.id, s.tool, s.where, s.key, s.pattern.pattern) for s in signatures]).encode()
+    ).hexdigest()
+    path = cache_dir / "provenance-verdicts" / digest if cache_dir is not None else None
+    known: dict[str, Any] = {}
+    if path is not None:
+        try:
+            known = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            known = {}
+    missing = shas - known.keys()
+    fresh = {sha: classify_commit(c, signatures) for sha, c in read_commits(git, missing, timeout).items()}
+    if path is not None and fresh:
+        known = {} if len(known) > _MAX_CACHED_VERDICTS else known
+        known.update({sha: [v.tool, v.model, v.signature] if v else 0 for sha, v in fresh.items()})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(json.dumps(known, separators=(",", ":")))
+        os.replace(tmp, path)
+    verdicts: dict[str, Verdict | None] = {}
+    for sha in shas:
+        if sha in fresh:
+            verdicts[sha] = fresh[sha]
+        elif isinstance(entry := known.get(sha), list) and len(entry) == 3:
+            verdicts[sha] = Verdict(str(entry[0]), str(entry[1]), str(entry[2]))
+        else:
+            verdicts[sha] = None  # cached as human (0), or missing from the clone
+    return verdicts
+
+
+def _line_origins(
+    git: ReadOnlyGit,
+    paths: Mapping[str, int],
+    *,
+    head: str,
+    ordered: list[str],
+    merges: bool,
+    blobs: dict[str, str],
+    dirty: set[str],
+    shallow: set[str],
+    config: ProvenanceConfig,
+    cache_dir: Path | None,
+    workers: int | None,
+    deadline: float,
+) -> BlameReport:
+    """Which commit last touched each line: one replay of a merge-free window (replay.py),
+    else `git blame` per file (blame.py); files changed on disk are always blamed as they are."""
+    blame_cache = BlameCache(cache_dir / "provenance-blame" if cache_dir is not None else None)
+    workers = workers or os.cpu_count() or 1
+    if merges or not ordered or ordered[0] != head:
+        return blame_files(git, list(paths), head=head, blobs=blobs, dirty=dirty, shallow=shallow,
+                           cache=blame_cache, workers=workers, deadline=deadline)  # fmt: skip
+    replay_cache = ReplayCache(cache_dir / "provenance-replay" if cache_dir is not None else None)
+    replayed = replay_history(git, ordered, config.history_commits, shallow,
+                              max(deadline - time.monotonic(), 1.0), cache=replay_cache)  # fmt: skip
+    report = blame_files(git, [p for p in paths if p in dirty], head=head, blobs=blobs, dirty=dirty,
+                         shallow=shallow, cache=blame_cache, workers=workers, deadline=deadline)  # fmt: skip
+    for path in paths:
+        if path in dirty:
+            continue
+        if path not in blobs:
+            report.failed[path] = "not committed"
+            continue
+        lines = replayed.state.get(path, [])
+        edge = {line.sha for line in lines} & shallow
+        report.blames[path] = FileBlame(tuple(lines), frozenset(edge))
+        if path in replayed.touched or not replayed.from_cache:
+            report.blamed.append(path)
+    return report
+
+
+def _new_lines(
+    git: ReadOnlyGit,
+    base: str,
+    blames: Mapping[str, FileBlame],
+    files: Mapping[str, tuple[LineOrigin, ...]],
+    timeout: float,
+) -> dict[str, int] | None:
+    """Lines per origin whose commit is in `base..HEAD`; None without a base in this clone."""
+    if not base or git("cat-file", "-e", f"{base}^{{commit}}", timeout=timeout).returncode != 0:
+        return None
+    listed = git("rev-list", f"{base}..HEAD", timeout=timeout)
+    if listed.returncode != 0:
+        return None
+    new = set(listed.stdout.decode().split())
+    counts = dict.fromkeys((AI, HUMAN, UNKNOWN), 0)
+    for path, blame in blames.items():
+        origins = files[path]
+        for line, origin in zip(blame.lines, origins, strict=False):
+            if line.sha in new or line.sha == NOT_COMMITTED:
+                counts[origin.origin] += 1
+    return counts
+
+
+def tally(lines: Iterable[LineOrigin]) -> Counter[str]:
+    """Lines per origin."""
+    return Counter(line.origin for line in lines)

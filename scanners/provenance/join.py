@@ -1,0 +1,82 @@
+"""Attribution joined to the engine's findings and file metrics.
+
+A finding takes the origin of its first line (`line`): the line a reader is sent to.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable
+
+from scanners.model import FileMetrics, Finding, ProvenanceSummary
+from scanners.provenance.attribution import AI, HUMAN, UNKNOWN, Attribution, LineOrigin
+
+
+def ai_spans(lines: Iterable[LineOrigin]) -> tuple[tuple[int, int, str], ...]:
+    """Runs of consecutive AI lines with the same tool: (first, last, tool), 1-based."""
+    spans: list[tuple[int, int, str]] = []
+    for number, line in enumerate(lines, start=1):
+        if line.origin != AI:
+            continue
+        if spans and spans[-1][1] == number - 1 and spans[-1][2] == line.tool:
+            spans[-1] = (spans[-1][0], number, line.tool)
+        else:
+            spans.append((number, number, line.tool))
+    return tuple(spans)
+
+
+def join_findings(findings: Iterable[Finding], attribution: Attribution) -> list[Finding]:
+    out = []
+    for f in findings:
+        line = attribution.line(f.path, f.line)
+        authored = True if line.origin == AI else False if line.origin == HUMAN else None
+        out.append(dataclasses.replace(f, ai_authored=authored, ai_tool=line.tool, ai_model=line.model))
+    return out
+
+
+def join_metrics(metrics: Iterable[FileMetrics], attribution: Attribution | None) -> list[FileMetrics]:
+    """Metrics with their line counts per origin (all unknown without an attribution)."""
+    out = []
+    for m in metrics:
+        lines = attribution.files.get(m.path) if attribution is not None else None
+        if lines is None:
+            out.append(dataclasses.replace(m, unknown_lines=m.lines))
+            continue
+        counts = Counter(line.origin for line in lines)
+        out.append(
+            dataclasses.replace(
+                m,
+                ai_lines=counts[AI],
+                human_lines=counts[HUMAN],
+                unknown_lines=counts[UNKNOWN],
+                ai_spans=ai_spans(lines),
+            )
+        )
+    return out
+
+
+def summarise(attribution: Attribution) -> ProvenanceSummary:
+    origins: Counter[str] = Counter()
+    tools: Counter[tuple[str, str]] = Counter()
+    sources: Counter[str] = Counter()
+    for lines in attribution.files.values():
+        for line in lines:
+            origins[line.origin] += 1
+            if line.source:
+                sources[line.source] += 1
+            if line.origin == AI:
+                tools[(line.tool, line.model)] += 1
+    return ProvenanceSummary(
+        sources=tuple(attribution.sources_present),
+        ai_lines=origins[AI],
+        human_lines=origins[HUMAN],
+        unknown_lines=origins[UNKNOWN],
+        history_commits=attribution.history_commits,
+        by_tool=tuple((t, m, n) for (t, m), n in sorted(tools.items(), key=lambda kv: (-kv[1], kv[0]))),
+        by_source=tuple(sorted(sources.items())),
+        blamed_files=len(attribution.blamed),
+        cached_files=attribution.cached,
+        seconds=attribution.seconds,
+        new_lines=tuple(sorted(attribution.new_lines.items())) if attribution.new_lines is not None else None,
+    )

@@ -1,0 +1,235 @@
+"""Line attribution for a whole linear history in one git process: the fast path.
+
+`git blame` per file walks the history once per file; on a repository of thousands of
+files and commits that is thousands of processes and walks. When the history window has
+no merge commit, the same answer comes from replaying its diffs oldest first
+(`git log --reverse -p -U0 -M`): every added line takes the commit that added it, every
+other line keeps what it had, a rename carries the file's lines along (as blame follows a
+renamed file). Lines from before the window, which no replayed diff added, stay
+unattributed (unknown), as blame's lines at the window's edge do.
+
+The state at the head commit is cached (keyed by that commit and the window), so the next
+scan replays only the commits since the previous scan's commit. A history with merges
+returns None: blame (blame.py) handles it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from scanners.paths import escape_path
+from scanners.provenance.blame import BlameLine
+from scanners.provenance.gitrun import ReadOnlyGit
+
+_HUNK = re.compile(rb"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+_NO_LINE = BlameLine("", 0, "")  # a line from before the window
+_FORMAT = 1
+
+State = dict[str, list[BlameLine]]  # engine path → one entry per line
+Hunks = list[tuple[int, int, int, int]]  # (old start, old length, new start, new length), -U0
+
+
+@dataclass
+class Replay:
+    state: State
+    touched: set[str]  # paths a replayed commit changed (the rest came from the cache)
+    from_cache: bool
+
+
+def _unquote(raw: bytes) -> bytes:
+    """A path as git prints it in diff headers: C-quoted when unusual."""
+    if raw.startswith(b'"') and raw.endswith(b'"'):
+        return codecs.escape_decode(raw[1:-1])[0]
+    return raw
+
+
+def _side(line: bytes, prefix: bytes) -> bytes | None:
+    rest = _unquote(line[4:].rstrip(b"\n"))
+    return None if rest == b"/dev/null" else rest[len(prefix) :] if rest.startswith(prefix) else rest
+
+
+def _records(output: bytes) -> Iterator[tuple[str, list[bytes]]]:
+    """(commit, its diff lines) from `git log --format=%x00%H -p` output."""
+    for chunk in output.split(b"\0")[1:]:
+        head, _, body = chunk.partition(b"\n")
+        yield head.decode().strip(), body.split(b"\n")
+
+
+def _apply(
+    lines: list[BlameLine], hunks: list[tuple[int, int, int, int]], sha: str, path: str
+) -> list[BlameLine]:
+    out: list[BlameLine] = []
+    cursor = 0  # old lines consumed
+    for old_start, old_len, new_start, new_len in hunks:
+        # -U0: with old_len 0 the hunk inserts after old line old_start; else it replaces
+        # old lines old_start .. old_start + old_len - 1.
+        keep_until = old_start if old_len == 0 else old_start - 1
+        if keep_until > len(lines):  # lines from before the window we never saw
+            lines = lines + [_NO_LINE] * (keep_until - len(lines))
+        out.extend(lines[cursor:keep_until])
+        out.extend(BlameLine(sha, n, path) for n in range(new_start, new_start + new_len))
+        cursor = keep_until + old_len
+    out.extend(lines[cursor:])
+    return out
+
+
+def _flush(
+    state: State, touched: set[str], sha: str, file: tuple[bytes | None, bytes | None], hunks: Hunks
+) -> None:
+    """Apply one file's diff of commit `sha` to `state`."""
+    old, new = file
+    if old is None and new is None:
+        return
+    before = state.pop(escape_path(old), []) if old is not None else []
+    if new is None:
+        touched.add(escape_path(old or b""))
+        return
+    key = escape_path(new)
+    state[key] = _apply(before, hunks, sha, new.decode("utf-8", "surrogateescape")) if hunks else before
+    touched.add(key)
+
+
+def _replay(output: bytes, state: State) -> set[str]:
+    """Apply every commit of `output` to `state` in order; returns the paths touched."""
+    touched: set[str] = set()
+    for sha, diff in _records(output):
+        old: bytes | None = None
+        new: bytes | None = None
+        hunks: Hunks = []
+        for line in diff:
+            if line.startswith(b"diff --git "):
+                _flush(state, touched, sha, (old, new), hunks)
+                old = new = None
+                hunks = []
+                # Until ---/+++ or rename lines say otherwise (a pure rename, a mode change).
+                a_b = line[11:]
+                if b" b/" in a_b and not a_b.startswith(b'"'):
+                    left, _, right = a_b.partition(b" b/")
+                    old, new = left[2:], right
+            elif line.startswith(b"rename from "):
+                old = _unquote(line[12:])
+            elif line.startswith(b"rename to "):
+                new = _unquote(line[10:])
+            elif line.startswith(b"new file mode"):
+                old = None
+            elif line.startswith(b"deleted file mode"):
+                new = None
+            elif line.startswith(b"--- "):
+                old = _side(line, b"a/")
+            elif line.startswith(b"+++ "):
+                new = _side(line, b"b/")
+            elif line.startswith(b"@@ "):
+                match = _HUNK.match(line)
+                if match:
+                    a, b, c, d = match.groups()
+                    hunks.append(
+                        (int(a), int(b if b is not None else 1), int(c), int(d if d is not None else 1))
+                    )
+            elif line.startswith(b"Binary files "):
+                hunks = []
+        _flush(state, touched, sha, (old, new), hunks)
+    return touched
+
+
+class ReplayCache:
+    """The replayed state at a commit, one JSON file per (commit, window), with the clone's
+    edge commits at the time (a deeper clone later must not reuse it)."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        if directory is not None:
+            directory.mkdir(parents=True, exist_ok=True)
+
+    def _file(self, commit: str, window: int) -> Path | None:
+        if self.directory is None:
+            return None
+        return self.directory / hashlib.sha256(f"{_FORMAT}:{commit}:{window}".encode()).hexdigest()
+
+    def has(self, commit: str, window: int) -> bool:
+        path = self._file(commit, window)
+        return path is not None and path.is_file()
+
+    def get(self, commit: str, window: int) -> tuple[State, set[str]] | None:
+        """(state, the edge commits it was computed with) or None."""
+        path = self._file(commit, window)
+        if path is None:
+            return None
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            shas, names = data["shas"], data["paths"]
+            state = {
+                p: [BlameLine(shas[s], o, names[n]) for s, o, n in rows] for p, rows in data["files"].items()
+            }
+            return state, set(data["shallow"])
+        except (OSError, ValueError, KeyError, IndexError, TypeError):
+            return None
+
+    def put(self, commit: str, window: int, state: State, shallow: set[str]) -> None:
+        path = self._file(commit, window)
+        if path is None:
+            return
+        shas: dict[str, int] = {}
+        names: dict[str, int] = {}
+        files = {
+            p: [
+                [shas.setdefault(b.sha, len(shas)), b.orig_line, names.setdefault(b.orig_path, len(names))]
+                for b in rows
+            ]
+            for p, rows in state.items()
+        }
+        data = {"shas": list(shas), "paths": list(names), "files": files, "shallow": sorted(shallow)}
+        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            # dumps, then one write: json.dump encodes in Python, chunk by chunk (ten times slower).
+            f.write(json.dumps(data, separators=(",", ":")))
+        os.replace(tmp, path)
+
+
+_LOG = ("log", "--reverse", "-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
+        "--format=%x00%H", "--diff-merges=off")  # fmt: skip
+_CACHE_LOOKBACK = 200  # ancestors checked for a cached state (file existence checks only)
+
+
+def replay_history(
+    git: ReadOnlyGit,
+    window: list[str],
+    limit: int,
+    shallow: set[str],
+    timeout: float,
+    *,
+    cache: ReplayCache,
+) -> Replay:
+    """The attribution state at `window[0]` (the head) over the commits of `window` (newest
+    first, merge-free: the caller checks). Starts from the newest cached ancestor whose
+    edge commits are still edges (or gone) in this clone, else from the window's start."""
+    head, size = window[0], limit
+    members = set(window)
+    for base in window[:_CACHE_LOOKBACK]:
+        if not cache.has(base, size):
+            continue
+        hit = cache.get(base, size)
+        if hit is None or any(edge in members and edge not in shallow for edge in hit[1]):
+            continue
+        state, _ = hit
+        touched: set[str] = set()
+        if base != head:
+            run = git(*_LOG, f"{base}..{head}", "--", timeout=timeout)
+            if run.returncode != 0:
+                break
+            touched = _replay(run.stdout, state)
+            cache.put(head, size, state, shallow)
+        return Replay(state, touched, True)
+    state = {}
+    run = git(*_LOG, f"--max-count={len(window)}", head, "--", timeout=timeout)
+    touched = _replay(run.stdout, state) if run.returncode == 0 else set()
+    if run.returncode == 0:
+        cache.put(head, size, state, shallow)
+    return Replay(state, touched, False)

@@ -1,0 +1,86 @@
+"""The replay fast path gives exactly what `git blame` gives, line by line."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from scanners.provenance.attribution import ProvenanceConfig, attribute
+from scanners.provenance.blame import parse_porcelain
+from scanners.provenance.gitrun import ReadOnlyGit
+from scanners.provenance.replay import ReplayCache, replay_history
+from tests.scanners.provenance.repo_support import build_provenance_repo, commit, run_git
+
+
+def _random_history(path: Path, seed: int, commits: int = 40) -> None:
+    rng = random.Random(seed)
+    path.mkdir()
+    run_git(path, "init", "--quiet", "--initial-branch=main")
+    files: dict[str, list[str]] = {}
+    counter = 0
+    for i in range(commits):
+        names = list(files)
+        action = rng.random()
+        if not names or action < 0.15:
+            name = f"dir{rng.randrange(3)}/f{i}.py"
+            files[name] = [f"line {counter + k}" for k in range(rng.randint(1, 12))]
+            counter += 12
+        elif action < 0.22 and len(names) > 2:
+            old = rng.choice(names)
+            files[f"moved/{Path(old).name}"] = files.pop(old)  # a rename with content kept
+            (path / old).unlink()
+        elif action < 0.27 and len(names) > 3:
+            gone = rng.choice(names)
+            del files[gone]
+            (path / gone).unlink()
+        else:
+            for name in rng.sample(names, min(len(names), rng.randint(1, 3))):
+                lines = files[name]
+                for _ in range(rng.randint(1, 4)):
+                    at = rng.randrange(len(lines) + 1)
+                    kind = rng.random()
+                    counter += 1
+                    if kind < 0.4 or not lines:
+                        lines.insert(at, f"added {counter}")
+                    elif kind < 0.7 and at < len(lines):
+                        lines[at] = f"changed {counter}"
+                    elif at < len(lines) and len(lines) > 1:
+                        del lines[at]
+        for name, lines in files.items():
+            (path / name).parent.mkdir(parents=True, exist_ok=True)
+            (path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        run_git(path, "add", "--all")
+        run_git(path, "commit", "--quiet", "--allow-empty", "-m", f"Commit {i}")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_replay_equals_git_blame_on_a_random_linear_history(tmp_path: Path, seed: int) -> None:
+    repo = tmp_path / "repo"
+    _random_history(repo, seed)
+    git = ReadOnlyGit(repo)
+    window = run_git(repo, "rev-list", "HEAD").split()
+    replayed = replay_history(git, window, 1000, set(), 60, cache=ReplayCache(None))
+    tracked = run_git(repo, "ls-files").split()
+    assert sorted(replayed.state) == sorted(tracked)
+    for name in tracked:
+        blamed = parse_porcelain(git("blame", "--porcelain", "--root", "HEAD", "--", name).stdout)
+        assert replayed.state[name] == list(blamed.lines), name
+
+
+def test_a_window_with_a_merge_falls_back_to_blame_with_the_same_answer(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    build_provenance_repo(repo)
+    linear = attribute(repo, {"app.py": 13, "claude.py": 2}, ProvenanceConfig())
+    run_git(repo, "checkout", "--quiet", "-b", "side", "HEAD~1")
+    commit(repo, {"side.py": "x = 1\n"}, "Side\n\nCo-authored-by: Claude <noreply@anthropic.com>\n")
+    run_git(repo, "checkout", "--quiet", "main")
+    run_git(repo, "merge", "--quiet", "--no-ff", "-m", "Merge side", "side")
+    merged = attribute(repo, {"app.py": 13, "claude.py": 2, "side.py": 1}, ProvenanceConfig())
+    assert linear is not None
+    assert merged is not None
+    assert merged.files["app.py"] == linear.files["app.py"]
+    assert merged.files["claude.py"] == linear.files["claude.py"]
+    # Blame credits the side branch's commit, not the (human) merge commit.
+    assert [line.tool for line in merged.files["side.py"]] == ["Claude Code"]
