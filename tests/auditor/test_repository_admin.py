@@ -239,6 +239,7 @@ def test_a_deactivated_repository_is_not_scanned_from_the_page(
 
 def test_rotating_the_webhook_secret_refuses_the_old_one(personas: Personas, repository: Repository) -> None:
     old = repository.webhook_secret
+    assert old in _client(personas.admin).get(f"/repositories/{repository.pk}/edit/").content.decode()
     new = repository_rotate_webhook_secret(repository=repository, actor=personas.admin)
     repository.refresh_from_db()
     assert repository.webhook_secret == new != old
