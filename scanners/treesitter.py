@@ -27,3 +27,22 @@ def parser_for(language: str) -> tree_sitter.Parser:
 def parse(text: str, language: str) -> Any:
     """Parse `text`; tree-sitter always returns a tree (errors become ERROR nodes)."""
     return parser_for(language).parse(text.encode("utf-8"))
+
+
+@cache
+def compile_query(language: str, patterns: tuple[str, ...]) -> tree_sitter.Query | None:
+    """One Query per grammar; patterns the grammar cannot express are left out."""
+    lang = parser_for(language).language
+    if lang is None:  # pragma: no cover - parsers are always built with a language
+        return None
+    try:
+        return tree_sitter.Query(lang, "\n".join(patterns))
+    except tree_sitter.QueryError:
+        valid = []
+        for pattern in patterns:
+            try:
+                tree_sitter.Query(lang, pattern)
+            except tree_sitter.QueryError:
+                continue
+            valid.append(pattern)
+        return tree_sitter.Query(lang, "\n".join(valid)) if valid else None

@@ -42,6 +42,35 @@ _PHRASES = (
     r"feel free to (?:ask|reach out|let me know)",
 )
 CHATTER = re.compile("|".join(f"(?:{p})" for p in _PHRASES), re.IGNORECASE)
+# Literal pieces one of which every phrase contains: `in` on the lowered text is C-speed,
+# the alternation above ~20x slower, so it only runs on the few files that have one.
+_ANCHORS = (
+    "here's the",
+    "here is the",
+    "here's your",
+    "here is your",
+    "as an ai",
+    "an ai",
+    "hope this helps",
+    "! here",
+    ", here",
+    ". here",
+    "let me know if you",
+    "i've ",
+    "i have ",
+    "updated version",
+    "revised version",
+    "modified version",
+    "feel free to",
+)
+
+
+def may_chatter(text: str) -> bool:
+    """Cheap pre-check: False when no phrase of CHATTER can occur in `text`."""
+    lowered = text.lower()
+    return any(anchor in lowered for anchor in _ANCHORS) and CHATTER.search(text) is not None
+
+
 _MESSAGE = (
     "Assistant chatter committed into the code (“{phrase}”): this is the chat's framing, "
     "not a comment about the code; delete it and check the surrounding code was meant to be kept."
@@ -106,7 +135,7 @@ class AssistantChatterRule:
     )
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
-        if not CHATTER.search(source.text):
+        if not may_chatter(source.text):
             return
         try:
             tokens = list(tokenize.generate_tokens(io.StringIO(source.text).readline))
@@ -166,7 +195,7 @@ class AssistantChatterJs:
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
         tree = source.ts_tree
-        if tree is None or not CHATTER.search(source.text):
+        if tree is None or not may_chatter(source.text):
             return
         for comment in descendants(tree.root_node, frozenset({"comment"})):
             raw = comment.text.decode("utf-8", "replace") if comment.text else ""

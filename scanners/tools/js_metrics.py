@@ -36,8 +36,8 @@ from typing import Any
 import tree_sitter
 
 from scanners.model import FunctionMetric
-from scanners.rules.javascript.syntax import compile_query
 from scanners.source import SourceFile
+from scanners.treesitter import compile_query
 
 _FIELDS = frozenset({"field_definition", "public_field_definition"})
 

@@ -9,12 +9,11 @@ patterns names a type the grammar lacks (e.g. `jsx_attribute` in plain TypeScrip
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
 
 import tree_sitter
 
 from scanners.source import SourceFile
-from scanners.treesitter import parser_for
+from scanners.treesitter import compile_query
 
 Node = tree_sitter.Node
 JS_LANGUAGES = ("javascript", "typescript", "tsx")
@@ -29,25 +28,6 @@ FUNCTION_TYPES = frozenset(
         "generator_function_declaration",
     }
 )
-
-
-@cache
-def compile_query(language: str, patterns: tuple[str, ...]) -> tree_sitter.Query | None:
-    """One Query per grammar; patterns the grammar cannot express are left out."""
-    lang = parser_for(language).language
-    if lang is None:  # pragma: no cover - parsers are always built with a language
-        return None
-    try:
-        return tree_sitter.Query(lang, "\n".join(patterns))
-    except tree_sitter.QueryError:
-        valid = []
-        for pattern in patterns:
-            try:
-                tree_sitter.Query(lang, pattern)
-            except tree_sitter.QueryError:
-                continue
-            valid.append(pattern)
-        return tree_sitter.Query(lang, "\n".join(valid)) if valid else None
 
 
 def captures(

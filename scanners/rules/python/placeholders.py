@@ -114,8 +114,25 @@ def collect_placeholders(source: SourceFile) -> PlaceholderFacts | None:
             facts.calls.add(func.attr)  # `obj.m()`, `make().m()`
         elif isinstance(func, ast.Name):
             facts.calls.add(func.id)
+    functions = [*index.of(ast.FunctionDef), *index.of(ast.AsyncFunctionDef)]
+    kinds = {id(f): placeholder_kind(f) for f in functions}
+    owners: dict[int, ast.ClassDef] = {}
+    interfaces: set[int] = set()
+    for cls in index.of(ast.ClassDef):
+        assert isinstance(cls, ast.ClassDef)
+        methods = [s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        bases = tuple((dotted_name(b) or "?").rsplit(".", 1)[-1] for b in cls.bases)
+        facts.classes[cls.name] = (bases, frozenset(m.name for m in methods))
+        for method in methods:
+            owners[id(method)] = cls
+        # A class whose methods are mostly placeholders is an interface by another name.
+        empty = sum(1 for m in methods if kinds.get(id(m)) is not None)
+        if len(methods) >= 2 and 2 * empty >= len(methods):
+            interfaces.add(id(cls))
+    if not any(kinds.values()):
+        return facts  # the usual file: only its calls and classes are needed
     nested: set[int] = set()  # functions defined inside functions: local callbacks and fakes
-    for outer in (*index.of(ast.FunctionDef), *index.of(ast.AsyncFunctionDef)):
+    for outer in functions:
         for inner in walk_function_body(outer):
             # A local function, or a method of a class defined inside a function (a test fake).
             local = [inner] if not isinstance(inner, ast.ClassDef) else inner.body
@@ -127,22 +144,9 @@ def collect_placeholders(source: SourceFile) -> PlaceholderFacts | None:
             nested.update(
                 id(n) for n in ast.walk(block) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
             )
-    owners: dict[int, ast.ClassDef] = {}
-    interfaces: set[int] = set()
-    for cls in index.of(ast.ClassDef):
-        assert isinstance(cls, ast.ClassDef)
-        methods = [s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
-        bases = tuple((dotted_name(b) or "?").rsplit(".", 1)[-1] for b in cls.bases)
-        facts.classes[cls.name] = (bases, frozenset(m.name for m in methods))
-        for method in methods:
-            owners[id(method)] = cls
-        # A class whose methods are mostly placeholders is an interface by another name.
-        empty = sum(1 for m in methods if placeholder_kind(m) is not None)
-        if len(methods) >= 2 and 2 * empty >= len(methods):
-            interfaces.add(id(cls))
-    for function in (*index.of(ast.FunctionDef), *index.of(ast.AsyncFunctionDef)):
+    for function in functions:
         assert isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
-        kind = placeholder_kind(function)
+        kind = kinds[id(function)]
         if (
             kind is None
             or _is_declaration(function)
