@@ -143,7 +143,7 @@ def sarif_result(finding: Finding, rule_index: int) -> dict[str, Any]:
     }
     if finding.snippet:
         region["snippet"] = {"text": finding.snippet}
-    return {
+    result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "level": LEVEL[finding.severity],
@@ -169,6 +169,29 @@ def sarif_result(finding: Finding, rule_index: int) -> dict[str, Any]:
             "ai_model": finding.ai_model,
         },
     }
+    if finding.flow:
+        result["codeFlows"] = [code_flow(finding)]
+    return result
+
+
+def code_flow(finding: Finding) -> dict[str, Any]:
+    """A taint flow as one `codeFlow` with one `threadFlow`: source first, sink last."""
+    uri = _uri(finding.path)
+    locations = [
+        {
+            "location": {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri, "uriBaseId": SRCROOT},
+                    "region": {"startLine": max(line, 1), "startColumn": max(column, 1)},
+                },
+                "message": {"text": message},
+            },
+            "nestingLevel": 0,
+            "executionOrder": order,
+        }
+        for order, (line, column, message) in enumerate(finding.flow, start=1)
+    ]
+    return {"message": {"text": finding.message}, "threadFlows": [{"locations": locations}]}
 
 
 def _notification(warning: ScanWarning) -> dict[str, Any]:

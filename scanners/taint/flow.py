@@ -170,14 +170,17 @@ class Recorder:
         for flow in flows:
             self.flows.setdefault((family, line), flow)
         for index, step in params:
-            summary.sinks.setdefault(index, []).append((family, step))
+            known = summary.sinks.setdefault(index, [])
+            if (family, step) not in known:  # a loop or a recursive call meets it again
+                known.append((family, step))
 
     def through(
         self, callee: Summary, name: str, arguments: dict[int, Value], call: Step, caller: Summary
     ) -> Value:
         """The value a call of a summarised helper returns; its inner sinks checked."""
         passed = (call[0], call[1], f"passed to `{name}()`")
-        for index, sinks in callee.sinks.items():
+        # A copy: a recursive helper adds to the very summary being read.
+        for index, sinks in [(i, list(s)) for i, s in callee.sinks.items()]:
             value = arguments.get(index, CLEAN).step(*passed)
             for family, (line, column, what) in sinks:
                 self.record(value, family, line, column, what, caller)

@@ -116,6 +116,8 @@ class _Walker(Recorder):
                 arg.annotation
             ):
                 continue
+            if kind == "view" and arg in (fn.args.vararg, fn.args.kwarg):
+                continue  # `*args, **kwargs` of a view are passed on, not read
             default = defaults.get(arg)
             if kind == "view" and default is not None:
                 continue  # a view's keyword defaults are configuration, not URL captures
@@ -134,8 +136,9 @@ class _Walker(Recorder):
                 if target.attr in T.ROUTE_DECORATORS:
                     return "route"
         names = [a.arg for a in args]
-        if top and names[:1] == ["request"]:
-            return "view"
+        # A module-level `def view(request, slug)` is not followed: its other parameters are
+        # as often objects passed by another view (Django's own `render_flatpage(request, f)`).
+        del top
         if is_method and fn.name in T.VIEW_METHODS and names[:2] == ["self", "request"]:
             return "view"
         return None
@@ -317,12 +320,10 @@ class _Walker(Recorder):
         value = merge(values)
         first = parts[0] if parts else None
         if isinstance(first, ast.BinOp | ast.JoinedStr):
-            fixed = self.expr(first, env, frame).fixed_host
+            fixed = values[0].fixed_host  # the left operand's own prefix (evaluated once)
         else:
             fixed = (
-                isinstance(first, ast.Constant)
-                and isinstance(first.value, str)
-                and bool(T.FIXED_HOST.match(first.value))
+                isinstance(first, ast.Constant) and isinstance(first.value, str) and _fixed_start(first.value)
             )
         html = any(
             isinstance(p, ast.Constant) and isinstance(p.value, str) and T.HTML_LITERAL.search(p.value)
@@ -372,6 +373,15 @@ class _Walker(Recorder):
             fn, offset = helper
             return self.through_helper(fn, offset, node, args, keywords, frame)
         result = merge([receiver, everything])
+        if (
+            result.tainted
+            and args
+            and not args[0].tainted
+            and not receiver.tainted
+            and "urljoin" not in (raw or "")
+        ):
+            # `add_query(base_url, params)`: the input is not where the URL starts.
+            result = replace(result, fixed_host=True)
         if method in ("format", "join", "replace", "format_map") and isinstance(func, ast.Attribute):
             literal = func.value
             if isinstance(literal, ast.Constant) and isinstance(literal.value, str):
@@ -476,6 +486,13 @@ def _candidates(raw: str | None, resolved: str | None) -> set[str]:
     return names
 
 
+def _fixed_start(literal: str) -> bool:
+    """A literal that fixes where a URL points: a scheme and host, or a same-site path."""
+    return bool(T.FIXED_HOST.match(literal)) or (
+        literal.startswith("/") and not literal.startswith(("//", "/\\"))
+    )
+
+
 def _assigned(body: list[ast.stmt]) -> set[str]:
     return {
         n.id
@@ -523,7 +540,10 @@ def _guards(test: ast.expr) -> tuple[set[str], set[str]]:
     if isinstance(test, ast.Call):
         name = dotted_name(test.func) or ""
         if name in T.GUARD_CALLS or name.rpartition(".")[2] in T.GUARD_CALLS:
-            return (_names(test.args[0]) if test.args else set()), set()
+            checked = (
+                test.args[0] if test.args else next((k.value for k in test.keywords if k.arg == "url"), None)
+            )
+            return (_names(checked) if checked is not None else set()), set()
         if isinstance(test.func, ast.Attribute) and test.func.attr in T.GUARD_METHODS:
             if test.func.attr in ("match", "fullmatch"):
                 return (_names(test.args[0]) if test.args else set()), set()

@@ -149,3 +149,41 @@ def test_sarif_splits_results_over_the_per_run_cap(tmp_path: Path, monkeypatch: 
     first_notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert first_notes[0]["descriptor"]["id"] == "sarif:split-runs"
     assert "6 results split across 2 runs" in first_notes[0]["message"]["text"]
+
+
+def test_a_taint_finding_carries_its_flow_as_sarif_code_flows(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path)
+    write_tree(
+        repo,
+        {
+            "app/views.py": (
+                "import os\n"
+                "from flask import request\n"
+                "@app.route('/x')\n"
+                "def view():\n"
+                "    name = request.args['n']\n"
+                "    os.system('ls ' + name)\n"
+            ),
+            "app/other.py": "try:\n    x()\nexcept:\n    pass\n",
+        },
+    )
+    result = scan_directory(repo, EngineConfig(workers=1, scanners=frozenset({"ai-rules"})))
+    log = sarif.sarif_log(result)
+    _validate(log)
+    [finding] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "AI601"]
+    [flow] = finding["codeFlows"]
+    steps = [
+        (
+            step["location"]["physicalLocation"]["region"]["startLine"],
+            step["location"]["physicalLocation"]["region"]["startColumn"],
+            step["location"]["message"]["text"],
+        )
+        for step in flow["threadFlows"][0]["locations"]
+    ]
+    assert steps == [
+        (5, 12, "`request.args` (request data)"),
+        (5, 5, "assigned to `name`"),
+        (6, 5, "`os.system()` runs a shell command"),
+    ]
+    assert [s["executionOrder"] for s in flow["threadFlows"][0]["locations"]] == [1, 2, 3]
+    assert "codeFlows" not in next(r for r in log["runs"][0]["results"] if r["ruleId"] != "AI601")

@@ -166,3 +166,22 @@ def test_django_view_url_captures_and_redirect_guards(tmp_path: Path) -> None:
         "    return redirect(nxt)\n"
     )
     assert lines_of("AI607", code, tmp_path) == [7]
+
+
+def test_a_recursive_helper_with_a_sink_terminates_and_reports_once() -> None:
+    code = (
+        "import os\n"
+        "def walk(path, depth):\n"
+        "    os.system('ls ' + path)\n"
+        "    for child in path.split('/'):\n"
+        "        walk(child, depth + 1)\n"
+        "        walk(path + child, depth + 1)\n"
+        "def view(request):\n"
+        "    walk(request.GET['p'], 0)\n"
+    )
+    assert _flows(code) == [("command", 3)]
+
+
+def test_a_long_concatenation_is_walked_in_linear_time() -> None:
+    code = "def view(request):\n    q = request.GET['q']\n    cursor.execute('a' " + "+ q " * 60 + ")\n"
+    assert _flows(code) == [("sql", 3)]
