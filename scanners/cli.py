@@ -19,12 +19,14 @@ import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import IO
 
 from scanners import __version__
 from scanners.diff import DiffError, changed_lines, on_changed_lines
 from scanners.engine import EngineConfig, scan_directory
 from scanners.model import ScanResult, Severity
 from scanners.output import RENDERERS, render
+from scanners.output.json_format import write_json
 from scanners.provenance.attribution import ProvenanceConfig
 from scanners.registry import SCANNERS, validate_scanner_ids
 
@@ -119,13 +121,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if changed is not None:
         findings = tuple(f for f in result.findings if on_changed_lines(f, changed))
         result = dataclasses.replace(result, findings=findings)
-    report = render(result, args.format)
     if args.output is not None:
         try:
-            args.output.write_text(report, encoding="utf-8")
+            with args.output.open("w", encoding="utf-8") as out:
+                _write(result, args.format, out)
         except OSError as exc:
             print(f"cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_USAGE
     else:
-        sys.stdout.write(report)
+        _write(result, args.format, sys.stdout)
     return exit_code(result, args.fail_on)
+
+
+def _write(result: ScanResult, fmt: str, out: IO[str]) -> None:
+    if fmt == "json":
+        write_json(result, out)  # streamed: the JSON of a big repository is never one string
+    else:
+        out.write(render(result, fmt))

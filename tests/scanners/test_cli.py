@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 from scanners.cli import main
 from scanners.engine import EngineConfig, scan_directory
 from scanners.output import sarif
+from scanners.output.json_format import render_json, write_json
 from tests.scanners.engine_support import make_repo, write_tree
 
 SCHEMA = json.loads(
@@ -187,3 +189,16 @@ def test_a_taint_finding_carries_its_flow_as_sarif_code_flows(tmp_path: Path) ->
     ]
     assert [s["executionOrder"] for s in flow["threadFlows"][0]["locations"]] == [1, 2, 3]
     assert "codeFlows" not in next(r for r in log["runs"][0]["results"] if r["ruleId"] != "AI601")
+
+
+def test_the_streamed_json_is_byte_for_byte_the_rendered_json(tmp_path: Path) -> None:
+    repo = write_tree(
+        make_repo(tmp_path),
+        {"app/main.py": "import subprocess\nsubprocess.call('ls', shell=True)  # é\n", "web.js": "f();\n"},
+    )
+    result = scan_directory(repo, EngineConfig(workers=1))
+    assert result.findings
+    assert result.warnings == ()  # an empty list is written as the renderer writes it
+    streamed = io.StringIO()
+    write_json(result, streamed)
+    assert streamed.getvalue() == render_json(result)
