@@ -169,7 +169,8 @@ def main() -> int:
     median_succeeded = succeeded[len(succeeded) // 2] if succeeded else None
     if median is not None and median_succeeded is not None:
         print(
-            f"median re-scan / first: {median:.3f} to the task's end, {median_succeeded:.3f} to succeeded (goal <= 0.15)"
+            f"median re-scan / first: {median:.3f} to the task's end, "
+            f"{median_succeeded:.3f} to succeeded (goal <= 0.15)"
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
     summary = {"runs": runs, "median_ratio": median, "median_ratio_to_succeeded": median_succeeded}
