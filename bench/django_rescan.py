@@ -123,6 +123,8 @@ def main() -> int:
             scan = scan_request(repository=repository)
             while not Scan.objects.get(pk=scan.pk).is_finished:
                 time.sleep(0.05)
+            # What the scan page, the API and `manage.py scan --wait` see as the scan's end.
+            to_succeeded = time.monotonic() - started
             # The task ends after the file texts: its "succeeded in" line in the log.
             while (work / "worker.log").read_text().count("succeeded in") <= texts_before:
                 time.sleep(0.05)
@@ -134,6 +136,7 @@ def main() -> int:
             run = {
                 "scan": "first" if n == 0 else f"rescan {n}",
                 "wall": round(wall, 2),
+                "to_succeeded": round(to_succeeded, 2),
                 "clone": scan.clone_seconds,
                 "engine": scan.scan_seconds,
                 "ingest": scan.ingest_seconds,
@@ -142,7 +145,12 @@ def main() -> int:
                 "load": os.getloadavg()[0],
             }
             runs.append(run)
-            ratio = f", {run['wall'] / runs[0]['wall']:.3f} of the first" if n else ""
+            ratio = (
+                f", {run['wall'] / runs[0]['wall']:.3f} of the first (to succeeded: "
+                f"{run['to_succeeded'] / runs[0]['to_succeeded']:.3f})"
+                if n
+                else ""
+            )
             print(
                 f"{run['scan']:>9}: wall {run['wall']:.1f} s (clone {run['clone']:.2f}, "
                 f"engine {run['engine']:.2f}, "
@@ -157,9 +165,16 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
     ratios = sorted(r["wall"] / runs[0]["wall"] for r in runs[1:])
     median = ratios[len(ratios) // 2] if ratios else None
-    print(f"median re-scan / first: {median:.3f} (goal <= 0.15)" if median is not None else "")
+    succeeded = sorted(r["to_succeeded"] / runs[0]["to_succeeded"] for r in runs[1:])
+    median_succeeded = succeeded[len(succeeded) // 2] if succeeded else None
+    if median is not None and median_succeeded is not None:
+        print(
+            f"median re-scan / first: {median:.3f} to the task's end, "
+            f"{median_succeeded:.3f} to succeeded (goal <= 0.15)"
+        )
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "django_rescan.json").write_text(json.dumps({"runs": runs, "median_ratio": median}, indent=2))
+    summary = {"runs": runs, "median_ratio": median, "median_ratio_to_succeeded": median_succeeded}
+    (RESULTS / "django_rescan.json").write_text(json.dumps(summary, indent=2))
     return 0 if median is not None and median <= 0.15 else 1
 
 
