@@ -59,6 +59,7 @@ MIX: list[tuple[int, tuple[str, str] | None, str]] = [
     (2, ("devin-ai-integration[bot]", "158243242+devin-ai-integration[bot]@users.noreply.github.com"), ""),
     (2, None, "\n\nSigned-off-by: Bob Coder <bob@example.com>\n"),
 ]  # fmt: skip
+SETTLE_SECONDS = 15
 BLOCK = "def f{n}(x):\n    if x > {n}:\n        return eval(x)\n    return x + {n}\n\n\n"
 
 
@@ -147,6 +148,9 @@ def _scan(name: str, queue: str, env: dict[str, str], timeout: int) -> dict[str,
         [sys.executable, "manage.py", "scan", name, "--wait", "--timeout", str(timeout)],
         cwd=ROOT, env={**env, "CELERY_QUEUE": queue}, check=True, capture_output=True, text=True,
     )  # fmt: skip
+    # `scan --wait` returns when the scan says succeeded; the worker then still stores file
+    # texts (and, when on, the commit sample). Let it finish, or the next scan's clone pays for it.
+    time.sleep(SETTLE_SECONDS)
     row = _last_scan(name, env)
     row["total_s"] = round(sum(float(row[k] or 0) for k in ("clone_s", "scan_s", "ingest_s")), 3)  # type: ignore[arg-type]
     return row

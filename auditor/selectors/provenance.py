@@ -155,6 +155,7 @@ def _page(samples: list[tuple[datetime, Totals]], slice_key: str) -> ProvenanceP
             ],
         ),
     ]
+    charts.append(_tools_chart(samples))
     latest = samples[-1][1] if samples else None
     if latest is None:
         return ProvenancePage(None, charts, "", "", [], [], 0)
@@ -187,6 +188,25 @@ def _page(samples: list[tuple[datetime, Totals]], slice_key: str) -> ProvenanceP
         f"Unknown at the latest point: {latest.unknown:,} of {total:,} lines (not counted on either side)."
     )
     return ProvenancePage(latest, charts, note, chart_note, density_rows, tools, len(samples))
+
+
+TOOL_COLOURS = ("#7c3aed", "#db2777", "#0891b2", "#ca8a04", "#16a34a", "#4b5563")
+
+
+def _tools_chart(samples: list[tuple[datetime, Totals]]) -> Chart:
+    """AI lines per tool over time: the tools with most lines at the latest point (up to six)."""
+    latest: Counter[str] = Counter()
+    if samples:
+        for (tool, _model), n in samples[-1][1].tools.items():
+            latest[tool or "unnamed"] += n
+    series = []
+    for colour, (tool, _n) in zip(TOOL_COLOURS, latest.most_common(len(TOOL_COLOURS)), strict=False):
+        points = [
+            (t, float(sum(n for (name, _m), n in totals.tools.items() if (name or "unnamed") == tool)))
+            for t, totals in samples
+        ]
+        series.append(Series(tool, colour, points))
+    return Chart("AI lines by tool", series)
 
 
 def repository_provenance(

@@ -55,7 +55,10 @@ def test_the_repository_page_charts_real_points(
     assert [v for name, v in points if name == "Human-written"] == ["181.82", "181.82"]
     assert "Latest point: 0 of 23 lines unknown (0.0%), 0 findings on unknown lines" in page
     assert "sources: ai-paths, git-ai, signature." in page
-    assert page.count("Unknown at the latest point: 0 of 23 lines") == 3  # under each chart
+    assert page.count("Unknown at the latest point: 0 of 23 lines") == 4  # under each chart
+    # AI lines by tool over time: Claude Code goes from 2 lines (the fixture) to 4 (extra.py).
+    assert [v for name, v in points if name == "Claude Code"] == ["2", "4"]
+    assert [v for name, v in points if name == "aider"] == ["2", "2"]
     tools = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td><td class=\"num\">(\d+)</td>", page)
     assert tools[:2] == [("Claude Code", "—", "2"), ("Claude Code", "Sonnet 4", "2")]
     assert len(tools) == 6

@@ -30,7 +30,7 @@ def test_the_ai_page_charts_ai_against_human_lines(page: Any, scans: tuple[Repos
     sign_in(page, "lena", "lena-pass")
     page.goto(f"/repositories/{repository.pk}/ai/")
     charts = page.locator("[data-testid=ai-charts] figure")
-    assert charts.count() == 3
+    assert charts.count() == 4
     share = charts.nth(0).locator("circle.point title")
     assert [share.nth(i).text_content().split(" · ")[0] for i in range(share.count())] == [
         "AI share: 47.6",
