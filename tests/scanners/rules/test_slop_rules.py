@@ -331,3 +331,31 @@ def test_empty_overrides_and_test_classes_inside_tests_are_quiet(tmp_path: Path)
         "        pass\n"
     )
     assert _lines(TestWithoutAssertionRule(), code, tmp_path, "tests/test_s.py") == [18]
+
+
+def test_loop_variables_comparison_helpers_and_decorated_tests(tmp_path: Path) -> None:
+    code = (
+        "import pytest\n"
+        "\n"
+        "\n"
+        "def test_loop():\n"
+        "    items = [make() for i in range(3)]\n"
+        "    for n in items:\n"
+        "        use(n)\n"
+        "\n"
+        "\n"
+        "def test_eq():\n"
+        "    value = make()\n"
+        "    eq_(make(), 1)\n"
+        "\n"
+        "\n"
+        "@profiling.function_call_count()\n"
+        "def test_profiled():\n"
+        "    value = make()\n"
+        "\n"
+        "\n"
+        "@pytest.mark.parametrize('x', [1])\n"
+        "def test_dropped(x):\n"
+        "    value = make(x)\n"
+    )
+    assert _lines(TestWithoutAssertionRule(), code, tmp_path, "tests/test_h.py") == [21]
