@@ -359,3 +359,36 @@ def test_loop_variables_comparison_helpers_and_decorated_tests(tmp_path: Path) -
         "    value = make(x)\n"
     )
     assert _lines(TestWithoutAssertionRule(), code, tmp_path, "tests/test_h.py") == [21]
+
+
+def test_null_objects_refusals_and_redefined_stubs_are_quiet(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "\n"
+        "\n"
+        "def and_(*clauses): ...\n"
+        "def and_(*clauses):\n"
+        "    return clauses\n"
+        "\n"
+        "\n"
+        "if sys.platform == 'win32':\n"
+        "    def lazy_gc():\n"
+        "        pass\n"
+        "else:\n"
+        "    def lazy_gc():\n"
+        "        collect()\n"
+        "\n"
+        "\n"
+        "class NullTimeKeeper:\n"
+        "    def print_results(self):\n"
+        "        pass\n"
+        "\n"
+        "\n"
+        "class Engine:\n"
+        "    def _no_async_events(self):\n"
+        "        raise NotImplementedError()\n"
+        "\n"
+        "\n"
+        "and_(1); lazy_gc(); NullTimeKeeper().print_results(); Engine()._no_async_events()\n"
+    )
+    assert _lines(PlaceholderBodyRule(), code, tmp_path, "app/example.py") == []
