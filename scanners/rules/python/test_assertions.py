@@ -28,8 +28,9 @@ _SKIP_MARKS = frozenset({"skip", "skipif", "xfail", "skipTest"})
 
 
 def _checks(function: ast.FunctionDef | ast.AsyncFunctionDef, helpers: set[str]) -> bool:
-    """Whether the test's own body checks anything (nested helper functions excluded)."""
-    for node in walk_function_body(function):
+    """Whether the test's body checks anything, in the local functions it defines too (a
+    test's inner `def go(): … eq_(…)` is run by the test)."""
+    for node in ast.walk(function):
         if isinstance(node, ast.Assert):
             return True
         if isinstance(node, ast.Raise):
@@ -82,7 +83,12 @@ def hollow(function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str] | 
         elif isinstance(node, ast.Call):
             name = (dotted_name(node.func) or "").rsplit(".", 1)[-1]
             printed = printed or (name in _OUTPUT and bool(node.args))
-    dropped = sorted((line, name) for name, line in stored.items() if name not in read and name != "_")
+    shared = {n for g in ast.walk(function) if isinstance(g, (ast.Global, ast.Nonlocal)) for n in g.names}
+    dropped = sorted(
+        (line, name)
+        for name, line in stored.items()
+        if name not in read and name != "_" and name not in shared
+    )
     if printed:
         return "it prints what it computes instead of checking it"
     if dropped:

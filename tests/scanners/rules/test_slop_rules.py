@@ -392,3 +392,20 @@ def test_null_objects_refusals_and_redefined_stubs_are_quiet(tmp_path: Path) -> 
         "and_(1); lazy_gc(); NullTimeKeeper().print_results(); Engine()._no_async_events()\n"
     )
     assert _lines(PlaceholderBodyRule(), code, tmp_path, "app/example.py") == []
+
+
+def test_checks_in_local_functions_and_globals_count(tmp_path: Path) -> None:
+    code = (
+        "def test_go():\n"
+        "    def go():\n"
+        "        eq_(run(), 1)\n"
+        "\n"
+        "    go()\n"
+        "\n"
+        "\n"
+        "def test_global():\n"
+        "    global SomeEnum\n"
+        "    SomeEnum = make()\n"
+        "    dumps(make())\n"
+    )
+    assert _lines(TestWithoutAssertionRule(), code, tmp_path, "tests/test_g.py") == []
