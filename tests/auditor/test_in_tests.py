@@ -99,3 +99,16 @@ def test_rule_page_documents_how_the_rule_treats_test_code(personas: Personas) -
     page = _client(personas.viewer).get(reverse("rule-detail", args=["AI303"])).content.decode()
     assert "<h2>In test code</h2>" in page
     assert "at most low" in page
+
+
+def test_api_findings_carry_and_filter_in_tests(personas: Personas, repository: Repository) -> None:
+    from auditor.services.api_tokens import api_token_create
+
+    scan = ingest(repository, ROWS, test_paths=TESTS)
+    issued = api_token_create(user=personas.viewer, name="ci")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {issued.clear}")
+    url = reverse("api-finding-list", args=[scan.pk])
+    listed = api.get(url).json()["results"]
+    assert {(f["path"], f["in_tests"]) for f in listed} == {("app/a.py", False), ("tests/test_a.py", True)}
+    only = api.get(url, {"tests": "exclude"}).json()["results"]
+    assert [f["path"] for f in only] == ["app/a.py"]

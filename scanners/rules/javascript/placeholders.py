@@ -11,7 +11,15 @@ from typing import Any
 from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
-from scanners.rules.javascript.syntax import JS_LANGUAGES, Node, descendants, line_of, string_value, text
+from scanners.rules.javascript.syntax import (
+    JS_LANGUAGES,
+    Node,
+    captures,
+    descendants,
+    line_of,
+    string_value,
+    text,
+)
 from scanners.source import SourceFile
 
 _FUNCTIONS = frozenset(
@@ -26,6 +34,14 @@ _FUNCTIONS = frozenset(
 _TODO = re.compile(r"\b(todo|fixme|implement|placeholder|stub)\b", re.IGNORECASE)
 _NOT_IMPLEMENTED = re.compile(r"not (yet )?implemented|todo|implement me|placeholder|stub", re.IGNORECASE)
 _CALLS = frozenset({"call_expression"})
+# Matched by tree-sitter in C: the names every call targets, and the functions whose body
+# holds at most one statement (a Python walk over every node costs far more).
+_COLLECT = (
+    "(call_expression function: (identifier) @callee)",
+    "(call_expression function: (member_expression property: (property_identifier) @callee))",
+    "([(function_declaration) (function_expression) (generator_function_declaration) (method_definition)"
+    " (arrow_function)] @function)",
+)
 
 
 @dataclass
@@ -87,18 +103,12 @@ def collect_js_placeholders(source: SourceFile) -> JsPlaceholderFacts | None:
     if tree is None or source.path.endswith(".d.ts"):
         return None
     facts = JsPlaceholderFacts()
-    for node in descendants(tree.root_node, _FUNCTIONS | _CALLS):
-        if node.type == "call_expression":
-            callee = node.child_by_field_name("function")
-            if callee is not None:
-                last = (
-                    callee.child_by_field_name("property") if callee.type == "member_expression" else callee
-                )
-                if last is not None and last.type in ("identifier", "property_identifier"):
-                    facts.calls.add(text(last))
-            continue
+    found = captures(source, _COLLECT)
+    facts.calls.update(text(n) for n in found.get("callee", []))
+    # Only bodies that can be placeholders: comment-only blocks and lone `throw`s.
+    for node in found.get("function", []):
         kind = _placeholder_kind(node)
-        name = _function_name(node)
+        name = _function_name(node) if kind is not None else ""
         if kind is None or not name or _in_subclass_or_declaration(node):
             continue
         facts.placeholders.append((name, line_of(node), kind))

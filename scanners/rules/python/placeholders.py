@@ -30,6 +30,10 @@ _DECLARING = frozenset(
 _NEUTRAL = frozenset({"staticmethod", "classmethod", "property"})
 _ABSTRACT_BASES = frozenset({"ABC", "Protocol", "ABCMeta", "Generic", "TypedDict", "NamedTuple", "Enum"})
 _ABSTRACT_NAME = re.compile(r"^_*(Base|Abstract)|(Base|Mixin|Interface|Protocol|ABC)$")
+# Null objects and fakes do nothing on purpose (`NullTimeKeeper`, `DummyList`, `Immutable`).
+_NULL_OBJECT = re.compile(r"^_*(Null|Dummy|Noop|NoOp|Fake|Stub|Mock|Immutable)")
+# A function named for refusing (`_no_async_events`, `_plugin_not_implemented`) raises on purpose.
+_REFUSING = re.compile(r"^_*no_|not_implemented|unsupported|_disallowed$")
 # A docstring that says the empty body is the point: a hook left for subclasses.
 _INTENDED = re.compile(r"overrid|subclass|does nothing|do nothing|no-?op|hook", re.IGNORECASE)
 _PLACEHOLDER_MESSAGE = re.compile(
@@ -131,6 +135,10 @@ def collect_placeholders(source: SourceFile) -> PlaceholderFacts | None:
             interfaces.add(id(cls))
     if not any(kinds.values()):
         return facts  # the usual file: only its calls and classes are needed
+    # A placeholder the same file defines again with a body (an overload-like stub before the
+    # implementation, or a no-op in one branch of an `if` and the real one in the other).
+    implemented = {f.name for f in functions if kinds[id(f)] is None}
+    redefined = {id(f) for f in functions if kinds[id(f)] is not None and f.name in implemented}
     nested: set[int] = set()  # functions defined inside functions: local callbacks and fakes
     for outer in functions:
         for inner in walk_function_body(outer):
@@ -152,10 +160,14 @@ def collect_placeholders(source: SourceFile) -> PlaceholderFacts | None:
             or _is_declaration(function)
             or function.name.startswith("__")
             or id(function) in nested
+            or _REFUSING.search(function.name)
+            or id(function) in redefined
         ):
             continue
         cls = owners.get(id(function))
-        if cls is not None and (_is_abstract_class(cls) or id(cls) in interfaces):
+        if cls is not None and (
+            _is_abstract_class(cls) or id(cls) in interfaces or _NULL_OBJECT.match(cls.name)
+        ):
             continue
         facts.placeholders.append(Placeholder(function.name, cls.name if cls else "", function.lineno, kind))
     return facts
@@ -187,7 +199,9 @@ class PlaceholderBodyRule:
             "repository base's method (a deliberate no-op), base methods a subclass in the "
             "repository overrides, functions defined inside other functions (local callbacks), "
             "bodies whose docstring says they are a hook, meant to be "
-            "overridden or do nothing, dunder methods and `.pyi` stub files."
+            "overridden or do nothing, null objects and fakes (`Null…`, `Dummy…`, `Fake…`, `Immutable…` "
+            "classes), functions named for refusing (`_no_…`, `…not_implemented…`), stubs the same file "
+            "defines again with a body, dunder methods and `.pyi` stub files."
         ),
         why=(
             "Assistants scaffold a function, promise to fill it in and move on; the caller runs, "

@@ -18,13 +18,19 @@ from scanners.source import SourceFile
 # verify_*/expect_* helpers.
 _CHECKING_CALL = re.compile(r"^_*(assert|check|verify|expect|ensure|validate|fail|skip)", re.IGNORECASE)
 # pytest helpers that check (raises/warns/deprecated_call/fail) or mark the test as not run.
+# Comparison helpers of test suites that predate pytest's rewriting (SQLAlchemy's `eq_`,
+# `is_`, `in_`, nose's `assert_equal` is covered above).
+_COMPARE_HELPER = re.compile(
+    r"^(eq|ne|lt|le|gt|ge|is|is_not|in|not_in|isa)_$|^is_(true|false|none|not_none|instance_of)$"
+)
 _PYTEST_CHECKS = frozenset({"raises", "warns", "deprecated_call", "fail", "skip", "xfail", "importorskip"})
 _SKIP_MARKS = frozenset({"skip", "skipif", "xfail", "skipTest"})
 
 
 def _checks(function: ast.FunctionDef | ast.AsyncFunctionDef, helpers: set[str]) -> bool:
-    """Whether the test's own body checks anything (nested helper functions excluded)."""
-    for node in walk_function_body(function):
+    """Whether the test's body checks anything, in the local functions it defines too (a
+    test's inner `def go(): … eq_(…)` is run by the test)."""
+    for node in ast.walk(function):
         if isinstance(node, ast.Assert):
             return True
         if isinstance(node, ast.Raise):
@@ -32,7 +38,7 @@ def _checks(function: ast.FunctionDef | ast.AsyncFunctionDef, helpers: set[str])
         if isinstance(node, ast.Call):
             name = dotted_name(node.func) or (node.func.attr if isinstance(node.func, ast.Attribute) else "")
             last = name.rsplit(".", 1)[-1]
-            if _CHECKING_CALL.match(last) or last in helpers:
+            if _CHECKING_CALL.match(last) or _COMPARE_HELPER.match(last) or last in helpers:
                 return True
             if name.startswith("pytest.") and last in _PYTEST_CHECKS:
                 return True
@@ -65,15 +71,24 @@ def hollow(function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str] | 
     read: set[str] = set()
     printed = False
     for node in walk_function_body(function):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            stored.setdefault(node.id, node.lineno)
+        # `x = compute()` only: loop and comprehension variables and names unpacked from a
+        # tuple are routinely left unused.
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if len(targets) == 1 and isinstance(targets[0], ast.Name):
+                stored.setdefault(targets[0].id, node.lineno)
     for node in ast.walk(function):  # reads in nested classes and functions count too
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
             read.add(node.id)
         elif isinstance(node, ast.Call):
             name = (dotted_name(node.func) or "").rsplit(".", 1)[-1]
             printed = printed or (name in _OUTPUT and bool(node.args))
-    dropped = sorted((line, name) for name, line in stored.items() if name not in read and name != "_")
+    shared = {n for g in ast.walk(function) if isinstance(g, (ast.Global, ast.Nonlocal)) for n in g.names}
+    dropped = sorted(
+        (line, name)
+        for name, line in stored.items()
+        if name not in read and name != "_" and name not in shared
+    )
     if printed:
         return "it prints what it computes instead of checking it"
     if dropped:
@@ -82,9 +97,13 @@ def hollow(function: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str] | 
 
 
 def _skipped(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Not run, or checked by a decorator (a profiler's call count, a `@given`, …): any
+    decorator but pytest's own marks and fixtures may hold the test's check."""
     for decorator in function.decorator_list:
         name = dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator) or ""
         if name.rsplit(".", 1)[-1] in _SKIP_MARKS:
+            return True
+        if not name.startswith(("pytest.", "mark.")) and name not in ("staticmethod", "classmethod"):
             return True
     return False
 
@@ -125,7 +144,9 @@ class TestWithoutAssertionRule:
             "skipped and xfail tests and tests whose name says not failing is the point "
             "(`test_does_not_raise`, `test_…_smoke`). An empty test in a class that extends another "
             "test class (switching an inherited test off) and test classes defined inside a "
-            "function (a test runner's fixtures) are quiet too."
+            "function (a test runner's fixtures) are quiet too, and so are tests with a decorator other "
+            "than pytest's marks (a profiler or property-based runner may hold the check) and calls "
+            "of comparison helpers such as `eq_` / `is_` / `in_`."
         ),
         why=(
             "Assistants asked for tests produce tests that call the code and check nothing: they "

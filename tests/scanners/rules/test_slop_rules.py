@@ -331,3 +331,81 @@ def test_empty_overrides_and_test_classes_inside_tests_are_quiet(tmp_path: Path)
         "        pass\n"
     )
     assert _lines(TestWithoutAssertionRule(), code, tmp_path, "tests/test_s.py") == [18]
+
+
+def test_loop_variables_comparison_helpers_and_decorated_tests(tmp_path: Path) -> None:
+    code = (
+        "import pytest\n"
+        "\n"
+        "\n"
+        "def test_loop():\n"
+        "    items = [make() for i in range(3)]\n"
+        "    for n in items:\n"
+        "        use(n)\n"
+        "\n"
+        "\n"
+        "def test_eq():\n"
+        "    value = make()\n"
+        "    eq_(make(), 1)\n"
+        "\n"
+        "\n"
+        "@profiling.function_call_count()\n"
+        "def test_profiled():\n"
+        "    value = make()\n"
+        "\n"
+        "\n"
+        "@pytest.mark.parametrize('x', [1])\n"
+        "def test_dropped(x):\n"
+        "    value = make(x)\n"
+    )
+    assert _lines(TestWithoutAssertionRule(), code, tmp_path, "tests/test_h.py") == [21]
+
+
+def test_null_objects_refusals_and_redefined_stubs_are_quiet(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "\n"
+        "\n"
+        "def and_(*clauses): ...\n"
+        "def and_(*clauses):\n"
+        "    return clauses\n"
+        "\n"
+        "\n"
+        "if sys.platform == 'win32':\n"
+        "    def lazy_gc():\n"
+        "        pass\n"
+        "else:\n"
+        "    def lazy_gc():\n"
+        "        collect()\n"
+        "\n"
+        "\n"
+        "class NullTimeKeeper:\n"
+        "    def print_results(self):\n"
+        "        pass\n"
+        "\n"
+        "\n"
+        "class Engine:\n"
+        "    def _no_async_events(self):\n"
+        "        raise NotImplementedError()\n"
+        "\n"
+        "\n"
+        "and_(1); lazy_gc(); NullTimeKeeper().print_results(); Engine()._no_async_events()\n"
+    )
+    assert _lines(PlaceholderBodyRule(), code, tmp_path, "app/example.py") == []
+
+
+def test_checks_in_local_functions_and_globals_count(tmp_path: Path) -> None:
+    code = (
+        "def test_go():\n"
+        "    def go():\n"
+        "        eq_(run(), 1)\n"
+        "\n"
+        "    go()\n"
+        "\n"
+        "\n"
+        "def test_global():\n"
+        "    global SomeEnum\n"
+        "    SomeEnum = make()\n"
+        "    dumps(make())\n"
+    )
+    assert _lines(TestWithoutAssertionRule(), code, tmp_path, "tests/test_g.py") == []
