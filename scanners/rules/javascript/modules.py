@@ -178,11 +178,10 @@ def references(source: SourceFile, paths: ModulePaths) -> Iterator[Node]:
     found = captures(source, _START_PATTERNS)
     names = paths.bindings.keys() | (paths.globals_ - paths.declared)
     starts = [n for n in found.get("id", []) if text(n) in names]
-    starts += [
-        call
-        for call, fn in zip(found.get("call", []), found.get("fn", []), strict=False)
-        if text(fn) == "require" or text(fn).endswith("getBuiltinModule")
-    ]
+    for call in found.get("call", []):
+        fn = call.child_by_field_name("function")
+        if fn is not None and (text(fn) == "require" or text(fn).endswith("getBuiltinModule")):
+            starts.append(call)
     for start in starts:
         node: Node | None = start
         while node is not None:
@@ -193,6 +192,6 @@ def references(source: SourceFile, paths: ModulePaths) -> Iterator[Node]:
             if parent is None or parent.type not in _CHAIN or parent.child_by_field_name("object") is None:
                 break
             obj = parent.child_by_field_name("object")
-            if obj is None or (obj != node and obj.type != "parenthesized_expression"):
-                break
+            if obj is None or obj.start_byte != node.start_byte or obj.end_byte < node.end_byte:
+                break  # `node` is the index or property, not the object of the chain
             node = parent
