@@ -105,8 +105,8 @@ class DeprecatedJsApi:
         if not any(token in source.text for token in _NODE_TOKENS):
             return
         declared = local_bindings(source) if bound is None else bound
-        paths = module_paths(tree.root_node, declared, GLOBAL_ROOTS)
-        yield from _node_hits(tree.root_node, paths, context.js.node_major(source.path))
+        paths = module_paths(source, declared, GLOBAL_ROOTS)
+        yield from _node_hits(source, paths, context.js.node_major(source.path))
 
     def _language_hits(self, source: SourceFile, bound: set[str]) -> Iterator[Hit]:
         found = captures(source, _PATTERNS)
@@ -168,7 +168,7 @@ def _use_of(node: Node) -> str:
     return READ
 
 
-def _node_hits(root: Node, paths: ModulePaths, node_major: int | None) -> Iterator[Hit]:
+def _node_hits(source: SourceFile, paths: ModulePaths, node_major: int | None) -> Iterator[Hit]:
     """Every reference to a row of the Node table: import sites, destructured members, uses."""
     seen: set[tuple[int, str]] = set()
 
@@ -190,7 +190,7 @@ def _node_hits(root: Node, paths: ModulePaths, node_major: int | None) -> Iterat
         if row is not None and row.module and READ in row.uses:
             reported_at_binding.add(path)
             yield from hit(site, row, READ)
-    for node in references(root):
+    for node in references(source, paths):
         if node.type == "identifier" and paths.bindings.get(text(node)) in reported_at_binding:
             continue  # `exists` of `const { exists } = require('fs')`: reported where it is read
         resolved = paths.resolve(node)

@@ -13,9 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from scanners.rules.javascript.syntax import Node, arguments, descendants, string_value, text
+from scanners.rules.javascript.syntax import Node, arguments, captures, string_value, text
+from scanners.source import SourceFile
 
-_BINDERS = frozenset({"import_statement", "variable_declarator", "assignment_expression"})
+# Queries run in C; Python then looks only at the nodes that can bind or name a module.
+_BINDER_PATTERNS = ("(import_statement) @b", "(variable_declarator) @b", "(assignment_expression) @b")
+_START_PATTERNS = ("(identifier) @id", "(call_expression function: (_) @fn) @call")
+_CHAIN = frozenset({"member_expression", "subscript_expression"})
 
 
 def module_name(specifier: str | None) -> str | None:
@@ -157,18 +161,37 @@ def _key_name(key: Node | None) -> str | None:
     return None
 
 
-def module_paths(root: Node, declared: set[str], globals_: frozenset[str]) -> ModulePaths:
+def module_paths(source: SourceFile, declared: set[str], globals_: frozenset[str]) -> ModulePaths:
     """Bindings of the whole file, in document order (later declarations see earlier ones)."""
     paths = ModulePaths(declared=declared, globals_=globals_)
-    for node in descendants(root, _BINDERS):
+    binders = captures(source, _BINDER_PATTERNS).get("b", [])
+    for node in sorted(binders, key=lambda n: n.start_byte):
         paths.bind(node)
     # Names bound to a module are not "declared" in the shadowing sense.
     paths.declared = declared - paths.bindings.keys()
     return paths
 
 
-def references(root: Node) -> Iterator[Node]:
-    """Expression nodes that may stand for a module path (outermost first is not needed)."""
-    yield from descendants(
-        root, frozenset({"identifier", "member_expression", "subscript_expression", "call_expression"})
-    )
+def references(source: SourceFile, paths: ModulePaths) -> Iterator[Node]:
+    """Expressions that stand for a module path: a bound or global name, a `require(…)`
+    / `getBuiltinModule(…)` call, and the member chains built on them (`u.types.isDate`)."""
+    found = captures(source, _START_PATTERNS)
+    names = paths.bindings.keys() | (paths.globals_ - paths.declared)
+    starts = [n for n in found.get("id", []) if text(n) in names]
+    for call in found.get("call", []):
+        fn = call.child_by_field_name("function")
+        if fn is not None and (text(fn) == "require" or text(fn).endswith("getBuiltinModule")):
+            starts.append(call)
+    for start in starts:
+        node: Node | None = start
+        while node is not None:
+            yield node
+            parent = node.parent
+            while parent is not None and parent.type == "parenthesized_expression":
+                parent = parent.parent
+            if parent is None or parent.type not in _CHAIN or parent.child_by_field_name("object") is None:
+                break
+            obj = parent.child_by_field_name("object")
+            if obj is None or obj.start_byte != node.start_byte or obj.end_byte < node.end_byte:
+                break  # `node` is the index or property, not the object of the chain
+            node = parent

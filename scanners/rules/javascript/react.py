@@ -375,6 +375,9 @@ _COMPONENT_PATTERNS = (
 # `react.render` and the other table paths need one of these in the text.
 _TABLE_TOKENS = ("React.", "react'", 'react"', "react-addons-perf", "react-dom/server", "test-utils",
                  "react-test-renderer/shallow", "transferPropsTo")  # fmt: skip
+_TRANSFER_PATTERNS = (
+    '((member_expression property: (property_identifier) @_p) @member (#eq? @_p "transferPropsTo"))',
+)
 # Already reported by shape above (`React.PropTypes`/`React.createClass` members).
 _BY_SHAPE = frozenset({"react.PropTypes", "react.createClass"})
 
@@ -385,7 +388,7 @@ def _table_hits(source: SourceFile, major: int | None, version: tuple[int, int] 
     tree = source.ts_tree
     if tree is None:
         return
-    paths = module_paths(tree.root_node, local_bindings(source), frozenset(GLOBALS))
+    paths = module_paths(source, local_bindings(source), frozenset(GLOBALS))
     seen: set[tuple[int, str]] = set()
 
     def hit(node: Node, path: str | None, by_shape: bool = False) -> Iterator[Hit]:
@@ -406,11 +409,14 @@ def _table_hits(source: SourceFile, major: int | None, version: tuple[int, int] 
     bound_sites = {path for _, path in paths.sites}
     for site, path in paths.sites:
         yield from hit(site, path)
-    for node in references(tree.root_node):
+    for node in references(source, paths):
         if node.type == "identifier" and paths.bindings.get(text(node)) in bound_sites:
             continue
         yield from hit(node, paths.resolve(node), by_shape=node.type == "member_expression")
-        if node.type == "member_expression" and text(node) == "this.transferPropsTo":
+    if "transferPropsTo" not in source.text:
+        return
+    for node in captures(source, _TRANSFER_PATTERNS).get("member", []):
+        if text(node) == "this.transferPropsTo":
             yield Hit(
                 line_of(node),
                 "`this.transferPropsTo()` was removed in React 0.13; spread the props "
