@@ -70,6 +70,9 @@ class Finding(models.Model):
     snippet = models.TextField(blank=True)
     # Stable across line moves (see scanners/fingerprint.py); links occurrences across scans.
     fingerprint = models.CharField(max_length=64)
+    # A taint finding's path from source to sink: [{"line", "column", "message"}, …]
+    # (scanners.model.Finding.flow); empty for every other finding.
+    flow = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-severity", "path", "line"]

@@ -102,6 +102,10 @@ def _finding_rows(scan: Scan, result: ScanResult) -> tuple[list[Finding], int]:
                 message=pg_text(f.message),
                 snippet=pg_text(f.snippet),
                 fingerprint=f.fingerprint,
+                flow=[
+                    {"line": line, "column": column, "message": pg_text(message)}
+                    for line, column, message in f.flow
+                ],
             )
         )
     return rows, duplicates
