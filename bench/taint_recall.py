@@ -31,6 +31,8 @@ OUTSIDE = Path("/work/outside/taint")
 MIRRORS = Path("/work/.mirror")
 DATA = Path(__file__).resolve().parent / "taint_vulns.json"
 RULE_FAMILY = {r.meta.id: r.family.value for r in (*PYTHON_TAINT_RULES, *JS_TAINT_RULES)}
+# Counted for false alarms too (no documented lines of their own in the data file).
+NOISE_RULES = {**RULE_FAMILY, "AI631": "deny-list", "AI632": "deny-list"}
 SDISTS = ("django==6.1.3", "flask==3.1.0", "httpx==0.28.1")
 NPM = ("axios@1.7.9", "express@4.21.2")
 NEAR = 1  # a finding on the statement's first line counts for a vulnerable line just below it
@@ -116,13 +118,14 @@ def noise() -> int:
     for label, root in [*((s, _sdist(s)) for s in SDISTS), *((n, _npm(n)) for n in NPM)]:
         result = _scan(root)
         lines = sum(f.lines for f in result.files)
-        counts = Counter(f.rule_id for f in result.findings if f.rule_id in RULE_FAMILY)
+        counts = Counter(f.rule_id for f in result.findings if f.rule_id in NOISE_RULES)
         worst = max(counts.values(), default=0)
         print(
-            f"{label:16} {lines:8d} lines  worst rule {worst / lines * 10_000:.2f} per 10k lines  {dict(counts)}"
+            f"{label:16} {lines:8d} lines  worst rule {worst / lines * 10_000:.2f} per 10k lines",
+            dict(counts),
         )
         for f in result.findings:
-            if f.rule_id in RULE_FAMILY:
+            if f.rule_id in NOISE_RULES:
                 print(f"    {f.rule_id} {f.path}:{f.line} {f.snippet[:90]}")
     return 0
 

@@ -11,6 +11,7 @@ from collections import Counter
 
 from scanners.model import RuleMeta
 from scanners.rules.base import RepoRule, Rule
+from scanners.rules.javascript.denylist import DenyListValidationJs
 from scanners.rules.javascript.deprecated import DeprecatedJsApi
 from scanners.rules.javascript.fetch import UncheckedFetchResponse, UnguardedExternalData
 from scanners.rules.javascript.imports import UndeclaredJsPackage, UnresolvedJsImport
@@ -24,6 +25,7 @@ from scanners.rules.javascript.taint_rules import JS_TAINT_RULES
 from scanners.rules.python.concurrency import UnsynchronisedSharedStateRule
 from scanners.rules.python.concurrency_async import CheckThenActAcrossAwaitRule
 from scanners.rules.python.context_rules import NamingDrift, UndeclaredDependency, UnresolvedImport
+from scanners.rules.python.denylist import DenyListValidationRule
 from scanners.rules.python.deprecated import DeprecatedApiRule
 from scanners.rules.python.exceptions import BareExceptRule, SwallowedExceptionRule
 from scanners.rules.python.hashing import WeakPasswordHashRule
@@ -48,6 +50,7 @@ FILE_RULES: tuple[Rule, ...] = (
     SensitiveDataInLogRule(),
     HardcodedSecretRule(),
     *PYTHON_TAINT_RULES,  # security: untrusted input reaching sinks (AI601-AI607)
+    DenyListValidationRule(),
     # JavaScript / TypeScript
     UnresolvedJsImport(),
     UndeclaredJsPackage(),
@@ -61,6 +64,7 @@ FILE_RULES: tuple[Rule, ...] = (
     SensitiveDataInConsole(),
     HardcodedSecretJs(),
     *JS_TAINT_RULES,  # security: untrusted input reaching sinks (AI611-AI618)
+    DenyListValidationJs(),
 )
 
 # Rules that need the whole repository (collect per file, conclude once in the parent).
