@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from scanners.model import RuleMeta
+from scanners.rules.authz import MissingAuthorisation, MissingAuthorisationJs
 from scanners.rules.base import RepoRule, Rule
 from scanners.rules.javascript.denylist import DenyListValidationJs
 from scanners.rules.javascript.deprecated import DeprecatedJsApi
@@ -73,8 +74,10 @@ REPO_RULES: tuple[RepoRule, ...] = (
     UnresolvedImport(),
     UndeclaredDependency(),
     NamingDrift(),
+    MissingAuthorisation(),  # security: the repo's auth convention (AI621)
     # JavaScript / TypeScript: context
     JsNamingDrift(),
+    MissingAuthorisationJs(),  # security: the repo's auth convention (AI622)
 )
 
 
