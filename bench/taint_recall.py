@@ -94,7 +94,17 @@ def _sdist(requirement: str) -> Path:
     if found:
         return found[0]
     base.mkdir(parents=True, exist_ok=True)
-    pip = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", requirement]
+    pip = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--no-binary",
+        ":all:",
+        "--ignore-requires-python",
+        requirement,
+    ]
     subprocess.run([*pip, "-d", str(base)], check=True, capture_output=True)
     archive = next(p for p in base.glob("*.tar.gz") if p.name.lower().startswith(f"{name}-{version}".lower()))
     with tarfile.open(archive) as handle:
