@@ -32,8 +32,19 @@ def test_a_repository_without_an_auth_convention_is_not_flagged(tmp_path: Path) 
 
 
 def test_express_routes_follow_the_middleware_convention_and_global_use_counts(tmp_path: Path) -> None:
-    others = "router.get('/a', requireAuth, a);\nrouter.post('/b', requireAuth, b);\nrouter.put('/c', isAuthenticated, c);\n"
-    code = "router.post('/x', (req, res) => save(req.body));\nrouter.post('/y', (req, res) => { if (!req.user) return; });\n"
+    others = "\n".join(
+        [
+            "router.get('/a', requireAuth, a);",
+            "router.post('/b', requireAuth, b);",
+            "router.put('/c', isAuthenticated, c);",
+        ]
+    )
+    code = "\n".join(
+        [
+            "router.post('/x', (req, res) => save(req.body));",
+            "router.post('/y', (req, res) => { if (!req.user) return; });",
+        ]
+    )
     assert lines_of("AI622", code, tmp_path, filename="src/x.js", extra_files={"src/o.js": others}) == [1]
     glob = "app.use(passport.authenticate('jwt'));\n" + code
     assert lines_of("AI622", glob, tmp_path, filename="src/x.js", extra_files={"src/o.js": others}) == []
