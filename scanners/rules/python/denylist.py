@@ -115,6 +115,7 @@ def _deny_test(test: ast.expr, statement: ast.If | ast.Assert) -> str | None:
                 isinstance(left, ast.Constant)
                 and is_bad_literal(left.value)
                 and not isinstance(right, ast.Constant)
+                and not _components(right)
             ):
                 return str(left.value)
             if (
@@ -143,11 +144,22 @@ def _stripping(call: ast.Call) -> str | None:
         and isinstance(new, ast.Constant)
         and new.value == ""
         and isinstance(old.value, str)
-        and old.value.strip()
-        in ("../", "..\\", "..", "<script>", "<script", "</script>", ";", "&&", "|", "`")
+        and old.value.strip() in ("../", "..\\", "..", "<script>", "<script", "</script>")
     ):
         return old.value
     return None
+
+
+def _components(node: ast.expr) -> bool:
+    """`".." in path.parts` / `in name.split("/")`: comparing whole path components, which
+    is the canonical check, not a substring hunt."""
+    if isinstance(node, ast.Attribute) and node.attr == "parts":
+        return True
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("split", "rsplit")
+    )
 
 
 def _leaves(body: list[ast.stmt]) -> bool:

@@ -37,3 +37,16 @@ def test_js_deny_lists_are_flagged_and_allow_lists_are_not(tmp_path: Path) -> No
         "}\n"
     )
     assert lines_of("AI632", code, tmp_path, filename="src/a.js") == [2, 3, 6]
+
+
+def test_comparing_whole_path_components_is_not_a_deny_list(tmp_path: Path) -> None:
+    code = (
+        "import pathlib\n"
+        "def f(name, chars):\n"
+        "    if '..' in pathlib.PurePath(name).parts:\n"
+        "        raise ValueError(name)\n"
+        "    if '..' in name.split('/'):\n"
+        "        raise ValueError(name)\n"
+        "    return chars.replace(';', '')\n"
+    )
+    assert lines_of("AI631", code, tmp_path) == []
