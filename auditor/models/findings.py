@@ -84,6 +84,9 @@ class Finding(models.Model):
     ai_authored = models.BooleanField(null=True, blank=True)
     ai_tool = models.CharField(max_length=64, blank=True, default="")
     ai_model = models.CharField(max_length=128, blank=True, default="")
+    # A taint finding's path from source to sink: [{"line", "column", "message"}, …]
+    # (scanners.model.Finding.flow); empty for every other finding.
+    flow = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-severity", "path", "line"]

@@ -142,6 +142,10 @@ def _finding_rows(
                 ai_authored=f.ai_authored,
                 ai_tool=pg_text(f.ai_tool)[:64],
                 ai_model=pg_text(f.ai_model)[:128],
+                flow=[
+                    {"line": line, "column": column, "message": pg_text(message)}
+                    for line, column, message in f.flow
+                ],
             )
         )
     return rows, duplicates

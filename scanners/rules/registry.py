@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections import Counter
 
 from scanners.model import RuleMeta
+from scanners.rules.authz import MissingAuthorisation, MissingAuthorisationJs
 from scanners.rules.base import RepoRule, Rule
 from scanners.rules.chatter import AssistantChatterJs, AssistantChatterRule
 from scanners.rules.javascript.complexity import ComplexJsFunction, DeeplyNestedJsFunction
+from scanners.rules.javascript.denylist import DenyListValidationJs
 from scanners.rules.javascript.deprecated import DeprecatedJsApi
 from scanners.rules.javascript.exports import MissingJsExport
 from scanners.rules.javascript.fetch import UncheckedFetchResponse, UnguardedExternalData
@@ -31,6 +33,7 @@ from scanners.rules.python.concurrency import UnsynchronisedSharedStateRule
 from scanners.rules.python.concurrency_async import CheckThenActAcrossAwaitRule
 from scanners.rules.python.concurrency_updates import LostUpdateAcrossAwaitRule
 from scanners.rules.python.context_rules import NamingDrift, UndeclaredDependency, UnresolvedImport
+from scanners.rules.python.denylist import DenyListValidationRule
 from scanners.rules.python.deprecated import DeprecatedApiRule
 from scanners.rules.python.exceptions import BareExceptRule, SwallowedExceptionRule
 from scanners.rules.python.hashing import WeakPasswordHashRule
@@ -62,6 +65,7 @@ FILE_RULES: tuple[Rule, ...] = (
     DeeplyNestedFunctionRule(),
     TestWithoutAssertionRule(),
     AssistantChatterRule(),
+    DenyListValidationRule(),
     # JavaScript / TypeScript
     UnresolvedJsImport(),
     UndeclaredJsPackage(),
@@ -80,6 +84,7 @@ FILE_RULES: tuple[Rule, ...] = (
     DeeplyNestedJsFunction(),
     TestWithoutAssertionJs(),
     AssistantChatterJs(),
+    DenyListValidationJs(),
 )
 
 # Rules that need the whole repository (collect per file, conclude once in the parent).
@@ -90,8 +95,10 @@ REPO_RULES: tuple[RepoRule, ...] = (
     NamingDrift(),
     # Python: happy-path (placeholders called anywhere in the repository)
     PlaceholderBodyRule(),
-    # JavaScript / TypeScript: context, happy-path
+    MissingAuthorisation(),  # security: the repo's auth convention (AI621)
+    # JavaScript / TypeScript: context, happy-path, security
     JsNamingDrift(),
+    MissingAuthorisationJs(),  # security: the repo's auth convention (AI622)
     MissingJsExport(),
     # Manifests: context
     PlaceholderPackage(),

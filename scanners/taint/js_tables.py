@@ -152,6 +152,10 @@ CODE_CALLS = frozenset(
         "notevil",
         "serialize.unserialize",
         "unserialize",
+        "mathjs.eval",
+        "mathjs.evaluate",
+        "math.eval",
+        "math.evaluate",
     }
 )
 SQL_METHODS = frozenset(

@@ -349,13 +349,11 @@ class _Walker(Recorder):
             return source_value(line, col, "`input()` (user input)")
         if method in T.REQUEST_METHODS and isinstance(func, ast.Attribute) and _is_request(func.value):
             return source_value(line, col, f"`{_text(func)}()` (request data)")
-        if (
-            name
-            and name.startswith(T.NETWORK_PREFIXES)
-            and name not in ("requests.Session", "httpx.Client", "httpx.AsyncClient")
-        ):
+        if names & T.SSRF_CALLS and "urllib.request.Request" not in names:
+            # The response of a request the code makes (not a Request/URL/Client object it builds).
             self.sinks_of_call(node, names, method, args, keywords, first, frame, raw)
-            return source_value(line, col, f"`{raw}()` (network response)")
+            network = source_value(line, col, f"`{raw}()` (network response)")
+            return network.clear(frozenset({Family.SSRF, Family.REDIRECT}))
 
         self.sinks_of_call(node, names, method, args, keywords, first, frame, raw)
 

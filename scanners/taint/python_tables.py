@@ -83,7 +83,6 @@ SAFE_ANNOTATIONS = frozenset(
 UNTRUSTED_ANNOTATIONS = frozenset(
     {"str", "Any", "dict", "list", "Request", "WebSocket", "UploadFile", "Dict", "List", "bytes", "Json"}
 )
-NETWORK_PREFIXES = ("requests.", "httpx.", "urllib.request.urlopen", "urlopen")
 
 # Calls whose result carries no taint at all (numbers, booleans, framework-built URLs).
 CLEAN_CALLS = frozenset(

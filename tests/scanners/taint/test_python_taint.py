@@ -185,3 +185,14 @@ def test_a_recursive_helper_with_a_sink_terminates_and_reports_once() -> None:
 def test_a_long_concatenation_is_walked_in_linear_time() -> None:
     code = "def view(request):\n    q = request.GET['q']\n    cursor.execute('a' " + "+ q " * 60 + ")\n"
     assert _flows(code) == [("sql", 3)]
+
+
+def test_building_a_request_object_is_not_a_network_response() -> None:
+    code = (
+        "import httpx, pickle\n"
+        "request = httpx.Request('GET', 'https://example.com')\n"
+        "copy = pickle.loads(pickle.dumps(request))\n"
+        "data = httpx.get('https://example.com').json()\n"
+        "eval(data['x'])\n"
+    )
+    assert _flows(code) == [("code", 5)]
