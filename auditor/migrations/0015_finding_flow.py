@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('auditor', '0011_scan_attempts'),
+        ("auditor", "0014_provenance"),
     ]
 
     operations = [
