@@ -106,7 +106,10 @@ class DeprecatedJsApi:
             return
         declared = local_bindings(source) if bound is None else bound
         paths = module_paths(source, declared, GLOBAL_ROOTS)
-        yield from _node_hits(source, paths, context.js.node_major(source.path))
+        # In source order, whatever order the queries found the references in.
+        yield from sorted(
+            _node_hits(source, paths, context.js.node_major(source.path)), key=lambda h: (h.line, h.column)
+        )
 
     def _language_hits(self, source: SourceFile, bound: set[str]) -> Iterator[Hit]:
         found = captures(source, _PATTERNS)

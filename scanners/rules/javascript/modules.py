@@ -182,7 +182,7 @@ def references(source: SourceFile, paths: ModulePaths) -> Iterator[Node]:
         fn = call.child_by_field_name("function")
         if fn is not None and (text(fn) == "require" or text(fn).endswith("getBuiltinModule")):
             starts.append(call)
-    for start in starts:
+    for start in sorted(starts, key=lambda n: n.start_byte):
         node: Node | None = start
         while node is not None:
             yield node
