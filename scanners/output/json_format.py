@@ -38,6 +38,7 @@ def _document(result: ScanResult) -> dict[str, Any]:
         "findings": _Converted(result.findings, lambda f: f.to_dict()),
         "warnings": _Converted(result.warnings, lambda w: w.to_dict()),
         "rules": _Converted(result.rules, lambda r: r.to_dict()),
+        "provenance": result.provenance.to_dict() if result.provenance is not None else None,
     }
 
 
