@@ -327,6 +327,10 @@ SCAN_ENGINE_CACHE_DIR = env_str("SCAN_ENGINE_CACHE_DIR", str(VAR_DIR / "engine-c
 SCAN_ENGINE_CACHE_DAYS = env_int("SCAN_ENGINE_CACHE_DAYS", 14)
 # AI provenance of every line (git blame with signatures, Git AI notes, Agent Trace, ai-paths).
 SCAN_PROVENANCE = env_bool("SCAN_PROVENANCE", True)
+# The registries a team's opt-in package lookup asks (AI116; TeamSettings.registry_lookup):
+# a company mirror, or a stand-in server in the tests.
+SCAN_REGISTRY_NPM_URL = env_str("SCAN_REGISTRY_NPM_URL", "https://registry.npmjs.org")
+SCAN_REGISTRY_PYPI_URL = env_str("SCAN_REGISTRY_PYPI_URL", "https://pypi.org")
 SCAN_FINDINGS_PAGE_SIZE = 50
 # Clone reuse (auditor/git/mirror.py): one bare mirror per repository, fetched into and
 # copied into each scan's fresh checkout. A directory of the worker's own or a volume the

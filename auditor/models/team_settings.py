@@ -29,6 +29,9 @@ class TeamSettings(models.Model):
     # Findings in test code are always stored and counted; this hides them from the
     # findings pages unless a reader asks for them (the `tests` filter).
     hide_test_findings = models.BooleanField(default=False)
+    # Ask npm and PyPI about every declared package (AI116: younger than 30 days, or a
+    # placeholder entry). Off by default: it is a network call per package from the worker.
+    registry_lookup = models.BooleanField(default=False)
     # AI provenance (docs: the help page's "AI provenance" section).
     # Lines last touched before the newest N commits are "unknown"; the clone fetches N.
     provenance_history_commits = models.PositiveIntegerField(

@@ -32,6 +32,7 @@ from auditor.services.scans import scan_advance, scan_claim, scan_fail, scan_hea
 from scanners.diff import ChangedLines, DiffError, changed_lines
 from scanners.engine import EngineConfig, scan_directory
 from scanners.model import ScanResult, ScanWarning
+from scanners.project.registry import RegistryConfig
 from scanners.provenance.attribution import ProvenanceConfig
 from scanners.provenance.records import AGENT_TRACE_REF, GIT_AI_REF
 
@@ -54,13 +55,23 @@ class Outcome(StrEnum):
     ABANDONED = "abandoned"  # cancelled or reaped while running
 
 
-def engine_config(provenance: ProvenanceConfig | None = None) -> EngineConfig:
+def engine_config(
+    provenance: ProvenanceConfig | None = None, registry: RegistryConfig | None = None
+) -> EngineConfig:
     cache_dir = Path(settings.SCAN_ENGINE_CACHE_DIR) if settings.SCAN_ENGINE_CACHE_DIR else None
     return EngineConfig(
         workers=settings.SCAN_ENGINE_WORKERS or None,
         cache_dir=cache_dir,
         provenance=provenance or ProvenanceConfig(),
+        registry=registry,
     )
+
+
+def scan_registry_config(scan: Scan) -> RegistryConfig | None:
+    """The package-registry lookup for `scan`, when its team asked for it (None: no request)."""
+    if not team_settings_for(scan.repository.team).registry_lookup:
+        return None
+    return RegistryConfig(npm_url=settings.SCAN_REGISTRY_NPM_URL, pypi_url=settings.SCAN_REGISTRY_PYPI_URL)
 
 
 def scan_provenance_config(scan: Scan) -> ProvenanceConfig:
@@ -167,6 +178,7 @@ def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
     try:
         with workspace(settings.AUDITOR_WORKSPACE_DIR) as ws:
             provenance = scan_provenance_config(scan)
+            registry = scan_registry_config(scan)
             started = time.monotonic()
             mirrors = mirror_store()
             clone = clone_repository(
@@ -199,7 +211,7 @@ def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
                 return Outcome.ABANDONED
 
             started = time.monotonic()
-            result = scan_directory(clone.path, engine_config(provenance))
+            result = scan_directory(clone.path, engine_config(provenance, registry))
             # Read before ingestion, so that risk is scored once, with churn.
             churn = checkout_churn(clone.path, days=CHURN_WINDOW_DAYS)
             changed, result = _changed_lines(scan, clone, result)

@@ -24,6 +24,7 @@ EDITABLE_FIELDS = (
     "gate_block_new_context",
     "gate_require_review",
     "hide_test_findings",
+    "registry_lookup",
     "provenance_history_commits",
     "ai_quarantine_share",
     "gate_ai_new_only",

@@ -30,6 +30,7 @@ class TeamSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             "gate_block_new_context": "Fail on open context findings in new code",
             "gate_require_review": "Require an approved review",
             "hide_test_findings": "Hide findings in test code from finding lists by default",
+            "registry_lookup": "Ask the package registries about declared packages",
             "provenance_history_commits": "History window for AI attribution (commits)",
             "ai_quarantine_share": "AI share (%) above which a file starts in Quarantine",
             "gate_ai_new_only": "Count only new findings on AI-written lines",
