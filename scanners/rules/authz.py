@@ -19,7 +19,7 @@ from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.javascript.syntax import JS_LANGUAGES, arguments, descendants, string_value, text
-from scanners.rules.python.astutil import dotted_name
+from scanners.rules.python.astutil import dotted_name, node_index
 from scanners.source import PYTHON, SourceFile
 
 MIN_ROUTES = 4
@@ -50,28 +50,24 @@ class RouteFact:
 
 def python_routes(source: SourceFile) -> list[RouteFact]:
     """Route handlers of a Python file: Flask/FastAPI decorators, Django views and CBVs."""
-    tree = source.python_tree
-    if tree is None:
+    index = node_index(source)  # the walk the behaviour rules share
+    if index is None:
         return []
     routes: list[RouteFact] = []
-    for node in ast.walk(tree):
+    for node in index.of(ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef):
         if isinstance(node, ast.ClassDef):
-            guarded_class = any(_AUTH.search(ast.unparse(b)) for b in node.bases) or _AUTH.search(
-                " ".join(ast.unparse(d) for d in node.decorator_list)
-            )
+            guarded_class: bool | None = None  # read only for a class that has handler methods
             for method in node.body:
-                if isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef) and method.name in (
-                    "get",
-                    "post",
-                    "put",
-                    "patch",
-                    "delete",
+                if (
+                    isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef)
+                    and method.name in ("get", "post", "put", "patch", "delete")
+                    and [a.arg for a in method.args.args][:2] == ["self", "request"]
                 ):
-                    args = [a.arg for a in method.args.args]
-                    if args[:2] == ["self", "request"]:
-                        writes = method.name != "get"
-                        guarded = bool(guarded_class) or _body_checks(method)
-                        routes.append(_fact(source, method, f"{node.name}.{method.name}", writes, guarded))
+                    if guarded_class is None:
+                        guarded_class = _class_guarded(node)
+                    writes = method.name != "get"
+                    guarded = guarded_class or _body_checks(method)
+                    routes.append(_fact(source, method, f"{node.name}.{method.name}", writes, guarded))
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             fact = _python_function(source, node)
             if fact is not None:
@@ -79,13 +75,27 @@ def python_routes(source: SourceFile) -> list[RouteFact]:
     return routes
 
 
+def _class_guarded(node: ast.ClassDef) -> bool:
+    return any(_AUTH.search(ast.unparse(b)) for b in node.bases) or bool(
+        _AUTH.search(" ".join(ast.unparse(d) for d in node.decorator_list))
+    )
+
+
 def _python_function(source: SourceFile, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> RouteFact | None:
-    decorators = " ".join(ast.unparse(d) for d in fn.decorator_list)
     route = None
     for decorator in fn.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         if isinstance(target, ast.Attribute) and target.attr in _ROUTE_ATTRS:
             route = decorator
+    view = (
+        route is None
+        and [a.arg for a in fn.args.args][:1] == ["request"]
+        and source.path.rsplit("/", 1)[-1] in ("views.py", "api.py")
+    )
+    if route is None and not view:
+        # Most functions are not handlers: they are never unparsed (the costly part).
+        return None
+    decorators = " ".join(ast.unparse(d) for d in fn.decorator_list)
     guarded = bool(_AUTH.search(decorators)) or _body_checks(fn) or _auth_dependency(fn)
     if route is not None:
         target = route.func if isinstance(route, ast.Call) else route
@@ -93,12 +103,9 @@ def _python_function(source: SourceFile, fn: ast.FunctionDef | ast.AsyncFunction
         methods = ast.unparse(route).upper() if isinstance(route, ast.Call) else ""
         writes = verb in _WRITES or any(f"'{m}'" in methods or f'"{m}"' in methods for m in _WRITES)
         return _fact(source, fn, fn.name, writes, guarded)
-    args = [a.arg for a in fn.args.args]
-    if args[:1] == ["request"] and source.path.rsplit("/", 1)[-1] in ("views.py", "api.py"):
-        body = ast.unparse(fn)
-        writes = bool(re.search(r"\.(save|delete|create|update|bulk_create)\(|method ==", body))
-        return _fact(source, fn, fn.name, writes, guarded)
-    return None
+    body = ast.unparse(fn)
+    writes = bool(re.search(r"\.(save|delete|create|update|bulk_create)\(|method ==", body))
+    return _fact(source, fn, fn.name, writes, guarded)
 
 
 def _body_checks(fn: ast.AST) -> bool:

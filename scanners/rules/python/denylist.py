@@ -11,7 +11,7 @@ from scanners.model import Category, Confidence, RuleMeta, ScannerId, Severity
 from scanners.project.context import RepoContext
 from scanners.rules.base import Hit
 from scanners.rules.denylist_common import MESSAGE, is_bad_literal, is_bad_pattern, is_bad_value
-from scanners.rules.python.astutil import dotted_name
+from scanners.rules.python.astutil import dotted_name, node_index
 from scanners.source import SourceFile
 
 _REGEX_CALLS = frozenset({"re.search", "re.match", "re.findall", "re.compile", "re.fullmatch"})
@@ -86,22 +86,27 @@ def comment(text):
 
     def check(self, source: SourceFile, context: RepoContext) -> Iterator[Hit]:
         del context
-        tree = source.python_tree
-        if tree is None:
+        index = node_index(source)  # the walk the behaviour rules share
+        if index is None:
             return
-        for node in ast.walk(tree):
-            if isinstance(node, ast.If | ast.Assert):
-                found = _deny_test(node.test, node)
-                if found is not None:
-                    yield Hit(
-                        line=node.test.lineno,
-                        column=node.test.col_offset,
+        hits: list[Hit] = []
+        for statement in index.of(ast.If, ast.Assert):
+            found = _deny_test(statement.test, statement)
+            if found is not None:
+                hits.append(
+                    Hit(
+                        line=statement.test.lineno,
+                        column=statement.test.col_offset,
                         message=MESSAGE.format(value=found),
                     )
-            elif isinstance(node, ast.Call):
-                found = _stripping(node)
-                if found is not None:
-                    yield Hit(line=node.lineno, column=node.col_offset, message=MESSAGE.format(value=found))
+                )
+        for call in index.of(ast.Call):
+            found = _stripping(call)
+            if found is not None:
+                hits.append(
+                    Hit(line=call.lineno, column=call.col_offset, message=MESSAGE.format(value=found))
+                )
+        yield from sorted(hits, key=lambda h: (h.line, h.column))
 
 
 def _deny_test(test: ast.expr, statement: ast.If | ast.Assert) -> str | None:
