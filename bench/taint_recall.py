@@ -6,7 +6,8 @@ maintained packages.
 
 Outside code goes under /work/outside/taint/ (never committed): GitHub repositories are
 exported from the `fetch` tool's mirror (/work/.mirror/OWNER+NAME/repo, fetched before
-running), sdists come through `pip download`, npm packages through `npm pack`. Both modes
+running), npm packages through `npm pack`; sdists through `bench/_common.fetch_sdist` (pip
+download into the git-ignored bench/data/, shared with the other benches). Both modes
 run the engine's custom rules only (no bandit/radon), one worker.
 """
 
@@ -22,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._common import fetch_sdist
 from scanners.engine import EngineConfig, scan_directory
 from scanners.model import ScanResult
 from scanners.rules.javascript.taint_rules import JS_TAINT_RULES
@@ -87,31 +89,6 @@ def recall() -> int:
     return 0
 
 
-def _sdist(requirement: str) -> Path:
-    name, version = requirement.split("==")
-    base = OUTSIDE / "sdists"
-    found = [p for p in base.glob("*") if p.is_dir() and p.name.lower() == f"{name}-{version}".lower()]
-    if found:
-        return found[0]
-    base.mkdir(parents=True, exist_ok=True)
-    pip = [
-        sys.executable,
-        "-m",
-        "pip",
-        "download",
-        "--no-deps",
-        "--no-binary",
-        ":all:",
-        "--ignore-requires-python",
-        requirement,
-    ]
-    subprocess.run([*pip, "-d", str(base)], check=True, capture_output=True)
-    archive = next(p for p in base.glob("*.tar.gz") if p.name.lower().startswith(f"{name}-{version}".lower()))
-    with tarfile.open(archive) as handle:
-        handle.extractall(base, filter="data")
-    return next(p for p in base.glob("*") if p.is_dir() and p.name.lower() == f"{name}-{version}".lower())
-
-
 def _npm(spec: str) -> Path:
     target = OUTSIDE / "npm" / spec
     if (target / "package").exists():
@@ -125,7 +102,7 @@ def _npm(spec: str) -> Path:
 
 
 def noise() -> int:
-    for label, root in [*((s, _sdist(s)) for s in SDISTS), *((n, _npm(n)) for n in NPM)]:
+    for label, root in [*((s, fetch_sdist(s)) for s in SDISTS), *((n, _npm(n)) for n in NPM)]:
         result = _scan(root)
         lines = sum(f.lines for f in result.files)
         counts = Counter(f.rule_id for f in result.findings if f.rule_id in NOISE_RULES)
