@@ -28,4 +28,11 @@ def _allow_engine_process_pool(**_: object) -> None:
     # Prefork children are marked daemonic, and daemonic processes may not start
     # children; the engine runs each scan on a process pool of its own, which it shuts
     # down when the scan ends (and whose workers exit if this child is killed).
-    multiprocessing.current_process()._config["daemon"] = False  # type: ignore[attr-defined]
+    process = multiprocessing.current_process()
+    process._config["daemon"] = False  # type: ignore[attr-defined]
+    # The pool's workers are spawned, and spawning pickles this process's authkey, which
+    # billiard (whose process this is) keeps as its own AuthenticationString, whose
+    # pickling is refused outside billiard's spawning ("Pickling an AuthenticationString
+    # object is disallowed"). The same key as multiprocessing's own type pickles.
+    key = multiprocessing.process.AuthenticationString(bytes(process.authkey))  # type: ignore[attr-defined]
+    process._config["authkey"] = key  # type: ignore[attr-defined]
