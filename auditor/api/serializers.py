@@ -159,7 +159,14 @@ class FindingSerializer(serializers.ModelSerializer[Finding]):
             "ai_authored",
             "ai_tool",
             "ai_model",
+            "flow",
         ]
+        extra_kwargs = {
+            "flow": {
+                "help_text": "A taint finding's steps from the untrusted source to the sink: "
+                "[{line, column, message}, ...]; empty for other findings."
+            }
+        }
 
     def get_severity(self, finding: Finding) -> str:
         return Severity(finding.severity).label

@@ -47,6 +47,8 @@ EXPORT_FIELDS = (
     "ai_tool",
     "ai_model",
     "file_ai_share",
+    # A taint finding's steps from source to sink: [{"line", "column", "message"}, ...].
+    "flow",
 )
 
 

@@ -68,6 +68,9 @@ CSV_COLUMNS = (
     ("ai_tool", "ai_tool"),
     ("ai_model", "ai_model"),
     ("ai_share", "file_ai_share"),
+    # A taint finding's path from source to sink; CSV writes it as `line:column message`
+    # steps joined by " -> ", JSON as the list of steps, SARIF as the result's codeFlows.
+    ("flow", "flow"),
 )
 # A spreadsheet evaluates a cell starting with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -127,6 +130,11 @@ def sarif_suppressions(row: dict[str, Any]) -> list[dict[str, Any]]:
     return [suppression]
 
 
+def flow_text(steps: list[dict[str, Any]]) -> str:
+    """A flow on one line for a spreadsheet cell: `9:5 request.args -> 4:1 os.system`."""
+    return " -> ".join(f"{step['line']}:{step['column']} {step['message']}" for step in steps)
+
+
 def export_csv(findings: QuerySet[Finding]) -> Iterator[str]:
     """One header line, then one line per finding (RFC 4180 quoting, CRLF, UTF-8 with BOM)."""
     buffer = io.StringIO()
@@ -135,6 +143,7 @@ def export_csv(findings: QuerySet[Finding]) -> Iterator[str]:
     yield UTF8_BOM + _drain(buffer)
     for number, row in enumerate(finding_export_rows(findings), start=1):
         labelled = _labelled(row)
+        labelled["flow"] = flow_text(labelled.get("flow") or [])
         writer.writerow([neutralise_cell(labelled[key]) for _, key in CSV_COLUMNS])
         if number % 500 == 0:
             yield _drain(buffer)
@@ -202,6 +211,7 @@ def _engine_finding(row: dict[str, Any]) -> EngineFinding:
         ai_authored=row.get("ai_authored"),
         ai_tool=row.get("ai_tool", ""),
         ai_model=row.get("ai_model", ""),
+        flow=tuple((step["line"], step["column"], step["message"]) for step in row.get("flow") or ()),
     )
 
 

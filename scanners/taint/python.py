@@ -537,16 +537,22 @@ def _guards(test: ast.expr) -> tuple[set[str], set[str]]:
         return set(), set()
     if isinstance(test, ast.Call):
         name = dotted_name(test.func) or ""
+        if name in T.REGEX_GUARD_CALLS:
+            # `re.match(pattern, string)`: the value checked is the second argument.
+            checked = test.args[1] if len(test.args) > 1 else _keyword(test, "string")
+            return (_names(checked) if checked is not None else set()), set()
         if name in T.GUARD_CALLS or name.rpartition(".")[2] in T.GUARD_CALLS:
-            checked = (
-                test.args[0] if test.args else next((k.value for k in test.keywords if k.arg == "url"), None)
-            )
+            checked = test.args[0] if test.args else _keyword(test, "url")
             return (_names(checked) if checked is not None else set()), set()
         if isinstance(test.func, ast.Attribute) and test.func.attr in T.GUARD_METHODS:
             if test.func.attr in ("match", "fullmatch"):
                 return (_names(test.args[0]) if test.args else set()), set()
             return _names(test.func.value), set()
     return set(), set()
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
 
 
 def _names(node: ast.expr) -> set[str]:

@@ -167,15 +167,14 @@ GUARD_CALLS = frozenset(
     {
         "url_has_allowed_host_and_scheme",
         "is_safe_url",
-        "re.match",
-        "re.fullmatch",
-        "re.search",
         "validators.url",
         "is_valid_path",
         "os.path.commonpath",
         "commonpath",
     }
 )
+# Module-level regex checks take the pattern first and the checked string second.
+REGEX_GUARD_CALLS = frozenset({"re.match", "re.fullmatch", "re.search"})
 GUARD_METHODS = frozenset(
     {"startswith", "is_relative_to", "isdigit", "isalnum", "isidentifier", "fullmatch", "match"}
 )

@@ -161,3 +161,47 @@ def test_the_export_command_writes_a_file(repository: Repository, tmp_path: Path
         data = json.loads(text)
         if fmt == "sarif":
             jsonschema.validate(data, SCHEMA, cls=jsonschema.Draft7Validator)
+
+
+FLOW = [
+    {"line": 9, "column": 12, "message": "`request.args` (request data)"},
+    {"line": 10, "column": 5, "message": "passed to `run()`"},
+    {"line": 4, "column": 12, "message": "`subprocess.run(..., shell=True)` runs a shell command"},
+]
+
+
+def test_a_taint_findings_flow_reaches_csv_json_sarif_and_the_api(
+    personas: Personas, repository: Repository
+) -> None:
+    from auditor.services.api_tokens import api_token_create
+
+    scan = make_scan(repository, findings=3)
+    Finding.objects.filter(scan=scan, line=1).update(rule_id="AI501", flow=FLOW)
+    client = _client(personas.viewer)
+
+    csv_rows = {r["line"]: r["flow"] for r in _rows(_body(client.get(f"/scans/{scan.pk}/export.csv")))}
+    assert csv_rows["1"] == (
+        "9:12 `request.args` (request data) -> 10:5 passed to `run()` -> "
+        "4:12 `subprocess.run(..., shell=True)` runs a shell command"
+    )
+    assert {csv_rows["2"], csv_rows["3"]} == {""}
+
+    data = json.loads(_body(client.get(f"/scans/{scan.pk}/export.json")))
+    assert {f["line"]: f["flow"] for f in data["findings"]} == {1: FLOW, 2: [], 3: []}
+
+    log = json.loads(_body(client.get(f"/scans/{scan.pk}/export.sarif")))
+    jsonschema.validate(log, SCHEMA, cls=jsonschema.Draft7Validator)
+    results = {
+        r["locations"][0]["physicalLocation"]["region"]["startLine"]: r for r in log["runs"][0]["results"]
+    }
+    (thread,) = results[1]["codeFlows"][0]["threadFlows"]
+    assert [
+        (step["location"]["physicalLocation"]["region"]["startLine"], step["location"]["message"]["text"])
+        for step in thread["locations"]
+    ] == [(s["line"], s["message"]) for s in FLOW]
+    assert "codeFlows" not in results[2]
+
+    token = api_token_create(user=personas.viewer, name="ci").clear  # type: ignore[arg-type]
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    page = api.get(f"/api/v1/scans/{scan.pk}/findings/").json()
+    assert {f["line"]: f["flow"] for f in page["results"]} == {1: FLOW, 2: [], 3: []}

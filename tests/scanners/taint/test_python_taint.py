@@ -196,3 +196,22 @@ def test_building_a_request_object_is_not_a_network_response() -> None:
         "eval(data['x'])\n"
     )
     assert _flows(code) == [("code", 5)]
+
+
+def test_a_regex_guard_clears_the_string_it_matches_not_the_pattern() -> None:
+    code = (
+        "import os, re\n"
+        "NAME = re.compile(r'[a-z]+')\n"
+        "PATTERN = r'[a-z]+'\n"
+        "def view(request):\n"
+        "    name = request.GET['n']\n"
+        "    if re.fullmatch(PATTERN, name):\n"
+        "        os.system('ls ' + name)\n"
+        "    if re.match(string=name, pattern=PATTERN):\n"
+        "        os.system('ls ' + name)\n"
+        "    if NAME.fullmatch(name):\n"
+        "        os.system('ls ' + name)\n"
+        "    if re.fullmatch(name, 'abc'):\n"
+        "        os.system('ls ' + name)\n"
+    )
+    assert _flows(code) == [("command", 13)]
