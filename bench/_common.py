@@ -54,6 +54,8 @@ class TreeRss:
         self.pss = pss
         self.peak_bytes = 0
         self.peak_pss_bytes = 0
+        # Each process's RSS (MiB) at the summed peak, by a short name: where the peak is.
+        self.peak_breakdown: list[tuple[str, int]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -71,7 +73,11 @@ class TreeRss:
         page = os.sysconf("SC_PAGE_SIZE")
         while not self._stop.is_set():
             pids = _tree(self.pid)
-            self.peak_bytes = max(self.peak_bytes, sum(_rss_pages(p) for p in pids) * page)
+            sizes = [(pid, _rss_pages(pid) * page) for pid in pids]
+            total = sum(size for _, size in sizes)
+            if total > self.peak_bytes:
+                self.peak_bytes = total
+                self.peak_breakdown = [(_short_name(pid), round(size / 2**20)) for pid, size in sizes]
             if self.pss:
                 self.peak_pss_bytes = max(self.peak_pss_bytes, sum(_pss_bytes(p) for p in pids))
             self._stop.wait(self.interval)
@@ -94,6 +100,15 @@ def _tree(root: int) -> list[int]:
         found.append(pid)
         stack.extend(children.get(pid, []))
     return found
+
+
+def _short_name(pid: int) -> str:
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return f"{pid} ?"
+    words = [a.decode(errors="replace").rsplit("/", 1)[-1] for a in argv if a][:4]
+    return f"{pid} " + " ".join(words)[:60]
 
 
 def _rss_pages(pid: int) -> int:

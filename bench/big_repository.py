@@ -121,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     summary["worker_peak_rss_mib"] = round(rss.peak_bytes / 2**20)
     summary["worker_peak_pss_mib"] = round(rss.peak_pss_bytes / 2**20)
+    summary["rss_mib_at_peak"] = dict(rss.peak_breakdown)
     summary["wall_s"] = round(time.monotonic() - started, 1)
     print(waited.stdout.strip())
     print(json.dumps(summary, indent=2))

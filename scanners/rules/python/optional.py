@@ -64,8 +64,8 @@ def _annotation_name(annotation: ast.expr | None) -> str | None:
 
 
 class _Analysis:
-    def __init__(self, tree: ast.Module) -> None:
-        self.imports = ImportTable()
+    def __init__(self, tree: ast.Module, imports: ImportTable) -> None:
+        self.imports = imports
         self.compiled: set[str] = set()  # names/attributes bound to re.compile(...)
         self.module_dicts: set[str] = set()
         self.scopes: list[_Scope] = []
@@ -74,9 +74,6 @@ class _Analysis:
         self._module_scope = _Scope()
 
     def run(self) -> list[_Scope]:
-        for node in ast.walk(self._tree):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                self.imports.add(node)
         self._scope(self._tree.body, self._module_scope, protected=False)
         return self.scopes
 
@@ -302,7 +299,7 @@ class UncheckedOptionalRule:
         index = node_index(source)
         if index is None or not _may_have_sources(index):
             return
-        analysis = _Analysis(index.tree)
+        analysis = _Analysis(index.tree, index.imports)
         for scope in analysis.run():
             yield from self._check_scope(scope, analysis)
 
