@@ -208,11 +208,10 @@ class TestWithoutAssertionRule:
         ]
         # Test classes defined inside a function are fixtures of a test (of a test runner).
         outside = _classes_outside_functions(tree)
-        local = {id(c) for c in index.of(ast.ClassDef) if id(c) not in outside}
         inherits: set[int] = set()  # methods of test classes that extend another test class
         for cls in index.of(ast.ClassDef):
             assert isinstance(cls, ast.ClassDef)
-            if _is_test_class(cls) and not _skipped_class(cls) and id(cls) not in local:
+            if _is_test_class(cls) and not _skipped_class(cls) and id(cls) in outside:
                 methods = [s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
                 candidates.extend(methods)
                 if any(not b.endswith("TestCase") for b in _base_names(cls)):

@@ -409,3 +409,28 @@ def test_checks_in_local_functions_and_globals_count(tmp_path: Path) -> None:
         "    dumps(make())\n"
     )
     assert _lines(TestWithoutAssertionRule(), code, tmp_path, "tests/test_g.py") == []
+
+
+def test_python_test_classes_built_inside_a_test_are_fixtures_however_deep(tmp_path: Path) -> None:
+    code = (
+        "import unittest\n"
+        "\n"
+        "\n"
+        "def test_runner_reports():\n"
+        "    class Inner(unittest.TestCase):\n"
+        "        def test_quiet(self):\n"
+        "            value = 1\n"
+        "\n"
+        "    class Holder:\n"
+        "        class TestNested(unittest.TestCase):\n"
+        "            def test_quiet(self):\n"
+        "                value = 2\n"
+        "    assert run(Inner, Holder)\n"
+        "\n"
+        "\n"
+        "if True:\n"
+        "    class TestTop(unittest.TestCase):\n"
+        "        def test_nothing(self):\n"
+        "            value = 3\n"
+    )
+    assert _lines(TestWithoutAssertionRule(), code, tmp_path, "tests/test_runner.py") == [18]
