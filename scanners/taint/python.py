@@ -21,7 +21,7 @@ import ast
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from scanners.rules.python.astutil import ImportTable, dotted_name, node_index
+from scanners.rules.python.astutil import ImportTable, NodeIndex, dotted_name, node_index
 from scanners.source import SourceFile
 from scanners.taint import python_tables as T
 from scanners.taint.flow import (
@@ -62,11 +62,42 @@ def python_flows(source: SourceFile) -> tuple[Flow, ...]:
 
 def _flows(source: SourceFile) -> tuple[Flow, ...]:
     index = node_index(source)
-    if index is None:
+    if index is None or not _may_have_sources(index):
         return ()
     walker = _Walker(index.tree, index.imports)
     walker.module()
     return walker.sorted_flows()
+
+
+_SOURCE_NAMES = frozenset({"request", "req", "input", "urlopen"})
+# Modules whose calls return a network response (a source): T.SSRF_CALLS' own modules.
+_NETWORK_MODULES = frozenset({"requests", "httpx", "urllib", "urllib.request", "urllib2", "aiohttp"})
+
+
+def _may_have_sources(index: NodeIndex) -> bool:
+    """A cheap superset test on the shared node index: can any source occur in the file?
+
+    Without one no flow can be reported (parameters of plain functions only feed helper
+    summaries), and most files of a library have none: on Django's source the walk is
+    skipped for most files. Every source `_Walker` knows must keep a clause here.
+    """
+    imports = index.imports
+    if any(m.partition(".")[0] in _NETWORK_MODULES or m in _NETWORK_MODULES for m in imports.modules):
+        return True
+    if "builtins.input" in imports.aliases.values():
+        return True
+    if any(n.id in _SOURCE_NAMES for n in index.of(ast.Name)):
+        return True  # `request.GET`, `req.args`, `input()`, `urlopen(...)`
+    if any(a.arg in _SOURCE_NAMES for a in index.of(ast.arg)):
+        return True  # a class-based view's `def get(self, request, slug)`
+    for fn in index.of(ast.FunctionDef, ast.AsyncFunctionDef):
+        for decorator in fn.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if isinstance(target, ast.Attribute) and (
+                target.attr in T.ROUTE_DECORATORS or target.attr in T.TOOL_DECORATORS
+            ):
+                return True
+    return any(a.attr == "request" for a in index.of(ast.Attribute))  # `self.request`
 
 
 class _Walker(Recorder):

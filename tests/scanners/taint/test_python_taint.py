@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from scanners.source import SourceFile
 from scanners.taint.python import python_flows
 from tests.scanners.rules.harness import lines_of
@@ -215,3 +217,38 @@ def test_a_regex_guard_clears_the_string_it_matches_not_the_pattern() -> None:
         "        os.system('ls ' + name)\n"
     )
     assert _flows(code) == [("command", 13)]
+
+
+SOURCES_OF_EVERY_KIND = {
+    "request attribute": "def view(request):\n    os.system(request.GET['c'])\n",
+    "req attribute": "def view(req):\n    os.system(req.args['c'])\n",
+    "self.request": "class V(View):\n    def post(self):\n        os.system(self.request.POST['c'])\n",
+    "input()": "os.system(input())\n",
+    "aliased input()": "from builtins import input as ask\nos.system(ask())\n",
+    "network response": "import requests\neval(requests.get(URL).text)\n",
+    "urlopen response": "from urllib.request import urlopen\neval(urlopen(URL).read())\n",
+    "route parameter": "@app.route('/<c>')\ndef view(c):\n    os.system(c)\n",
+    "tool argument": "@mcp.tool()\ndef run(c: str):\n    os.system(c)\n",
+    "view method parameter": "class V(View):\n    def get(self, request, c):\n        os.system(c)\n",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SOURCES_OF_EVERY_KIND))
+def test_the_cheap_source_test_lets_every_kind_of_source_through(kind: str) -> None:
+    # Files the pre-test rejects are never walked: a source it forgot would lose its flows.
+    flows = _flows("import os\n" + SOURCES_OF_EVERY_KIND[kind])
+    assert len(flows) == 1
+    assert flows[0][0] in ("command", "code")
+
+
+def test_a_file_with_no_possible_source_is_not_walked(monkeypatch: pytest.MonkeyPatch) -> None:
+    import scanners.taint.python as walker
+
+    def fail(*args: object) -> None:
+        raise AssertionError("walked a file with no source")
+
+    monkeypatch.setattr(walker._Walker, "module", fail)
+    code = "import os, subprocess\ndef run(command):\n    os.system(command)\n    return run(command + 'x')\n"
+    assert python_flows(SourceFile("lib/run.py", code, "python")) == ()
+    with pytest.raises(AssertionError, match="walked"):
+        python_flows(SourceFile("lib/run.py", code + "run(input())\n", "python"))
