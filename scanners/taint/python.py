@@ -548,7 +548,9 @@ def _guards(test: ast.expr) -> tuple[set[str], set[str]]:
     if isinstance(test, ast.BoolOp):
         parts = [_guards(v) for v in test.values]
         if isinstance(test.op, ast.And):
-            return set().union(*(p for p, _ in parts)), set()
+            # False when any part is: valid only for names that every part's failing clears.
+            falsy = [neg | _falsy(value) for value, (_, neg) in zip(test.values, parts, strict=True)]
+            return set().union(*(p for p, _ in parts)), set.intersection(*falsy)
         return set(), set().union(*(n for _, n in parts))
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         op, right = test.ops[0], test.comparators[0]
@@ -580,6 +582,15 @@ def _guards(test: ast.expr) -> tuple[set[str], set[str]]:
                 return (_names(test.args[0]) if test.args else set()), set()
             return _names(test.func.value), set()
     return set(), set()
+
+
+def _falsy(test: ast.expr) -> set[str]:
+    """Names that are empty when `test` is false (`x`, `x or y`): nothing to exploit."""
+    if isinstance(test, ast.Name):
+        return {test.id}
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return set().union(*map(_falsy, test.values))
+    return set()
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:

@@ -252,3 +252,20 @@ def test_a_file_with_no_possible_source_is_not_walked(monkeypatch: pytest.Monkey
     assert python_flows(SourceFile("lib/run.py", code, "python")) == ()
     with pytest.raises(AssertionError, match="walked"):
         python_flows(SourceFile("lib/run.py", code + "run(input())\n", "python"))
+
+
+def test_a_fallback_after_and_not_valid_clears_the_redirect_target() -> None:
+    # Django's set_language: when the test is false, `next` is empty or passed the check.
+    code = (
+        "from django.http import HttpResponseRedirect\n"
+        "from django.utils.http import url_has_allowed_host_and_scheme\n"
+        "def view(request):\n"
+        "    nxt = request.GET.get('next')\n"
+        "    if (nxt or request.accepts('text/html')) and not url_has_allowed_host_and_scheme(url=nxt):\n"
+        "        nxt = '/'\n"
+        "    return HttpResponseRedirect(nxt)\n"
+    )
+    assert _flows(code) == []
+    # Staff only: for everyone else `next` was never checked.
+    unchecked = code.replace("(nxt or request.accepts('text/html'))", "request.user.is_staff")
+    assert _flows(unchecked) == [("redirect", 7)]
