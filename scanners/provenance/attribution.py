@@ -28,6 +28,8 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -110,12 +112,51 @@ class Attribution:
     sources_present: list[str] = field(default_factory=list)
     seconds: float = 0.0
     new_lines: dict[str, int] | None = None  # per origin, lines touched since base_commit
+    # Per path, the lines as runs of one origin: (first line, last line, origin), 1-based.
+    # Counting and the gutter's spans go by run, not by line; absent paths are derived.
+    runs: dict[str, tuple[Run, ...]] = field(default_factory=dict)
 
     def line(self, path: str, number: int) -> LineOrigin:
         lines = self.files.get(path)
         if lines is None or not 1 <= number <= len(lines):
             return UNKNOWN_LINE
         return lines[number - 1]
+
+    def runs_of(self, path: str) -> tuple[Run, ...]:
+        """The runs of `path` (empty when it has no attribution)."""
+        found = self.runs.get(path)
+        if found is None:
+            runs = _RunBuilder()
+            for origin in self.files.get(path, ()):
+                runs.add(origin, 1)
+            found = runs.done()
+        return found
+
+
+Run = tuple[int, int, LineOrigin]
+
+
+class _RunBuilder:
+    """Lines appended in order, by run; one per-line tuple and the runs at the end."""
+
+    def __init__(self) -> None:
+        self.lines: list[LineOrigin] = []
+        self.runs: list[Run] = []
+
+    def add(self, origin: LineOrigin, count: int) -> None:
+        if count <= 0:
+            return
+        first = len(self.lines) + 1
+        self.lines.extend([origin] * count)
+        last = self.runs[-1] if self.runs else None
+        # Origins are interned by the decider (identity); equality covers derived runs.
+        if last is not None and (last[2] is origin or last[2] == origin):
+            self.runs[-1] = (last[0], first + count - 1, origin)
+        else:
+            self.runs.append((first, first + count - 1, origin))
+
+    def done(self) -> tuple[Run, ...]:
+        return tuple(self.runs)
 
 
 def _parse_commit(sha: str, raw: bytes) -> Commit:
@@ -169,7 +210,7 @@ class _Decider:
         self.window, self.boundary, self.verdicts = window, boundary, verdicts
         self.notes, self.traces, self.globs = notes, traces, globs
         self._interned: dict[tuple[str, str, str, str], LineOrigin] = {}
-        # A commit without line-level records decides all its lines alike: (sha, declared) → origin.
+        # A commit's origin by its signature: (sha, declared) → origin.
         self._by_commit: dict[tuple[str, bool], LineOrigin] = {}
 
     def origin(self, origin: str, tool: str = "", model: str = "", source: str = "") -> LineOrigin:
@@ -184,49 +225,79 @@ class _Decider:
             return self.origin(AI, claim.tool, claim.model, claim.source)
         return self.origin(HUMAN, "", "", claim.source)
 
-    def file(self, path: str, blame: FileBlame | None, line_count: int) -> tuple[LineOrigin, ...]:
+    def file(
+        self, path: str, blame: FileBlame | None, line_count: int
+    ) -> tuple[tuple[LineOrigin, ...], tuple[Run, ...]]:
+        """The origin of every line of `path`, and the same as runs.
+
+        A commit without line-level records decides all its lines alike, so blame's runs
+        of one commit are decided once (most of a file's lines come in such runs)."""
         declared = path_declared(path, self.globs)
         fallback = self.origin(AI, "declared", "", SOURCE_PATHS) if declared else UNKNOWN_LINE
+        built = _RunBuilder()
         if blame is None:
-            return (fallback,) * line_count
-        out: list[LineOrigin] = []
-        memo = self._by_commit
-        for b in blame.lines:
-            if (
-                b.sha == NOT_COMMITTED
-                or b.sha not in self.window
-                or b.sha in self.boundary
-                or b.sha in blame.boundary
-            ):
-                out.append(fallback)
+            built.add(fallback, line_count)
+            return tuple(built.lines), built.done()
+        decided_by_commit: dict[str, LineOrigin | None] = {}  # None: decided line by line
+        for sha, run in groupby(blame.lines, key=_SHA):
+            decided = decided_by_commit.get(sha, _UNDECIDED)
+            if decided is _UNDECIDED:
+                decided = decided_by_commit[sha] = self._commit(sha, declared, fallback, blame.boundary)
+            if decided is not None:
+                built.add(decided, sum(1 for _ in run))
                 continue
-            note = self.notes.get(b.sha)
-            if note is not None:
-                claim = note.get(b.orig_path, {}).get(b.orig_line)
-                out.append(self._claim(claim) if claim else self.origin(HUMAN, "", "", SOURCE_GIT_AI))
-                continue
-            known = memo.get((b.sha, declared))
-            if known is not None:
-                out.append(known)
-                continue
-            if b.sha in self.traces:
-                traced_file = self.traces[b.sha].get(b.orig_path)
-                if traced_file is not None and b.orig_line in traced_file:
-                    out.append(self._claim(traced_file[b.orig_line]))
-                    continue
-            verdict = self.verdicts.get(b.sha)
-            if verdict is not None:
-                decided = self.origin(AI, verdict.tool, verdict.model, SOURCE_TRAILER)
-            elif declared:
-                decided = fallback
-            else:
-                decided = self.origin(HUMAN, "", "", SOURCE_HISTORY)
-            if b.sha not in self.traces:
-                memo[(b.sha, declared)] = decided
-            out.append(decided)
+            for _, orig_line, orig_path in run:
+                built.add(self._line(sha, orig_line, orig_path, declared, fallback), 1)
         # A blame shorter than the file (it changed on disk meanwhile) leaves the rest unknown.
-        out.extend([UNKNOWN_LINE] * max(0, line_count - len(out)))
-        return tuple(out[:line_count]) if line_count else tuple(out)
+        built.add(UNKNOWN_LINE, line_count - len(built.lines))
+        if line_count and len(built.lines) > line_count:
+            cut = _RunBuilder()
+            for origin in built.lines[:line_count]:
+                cut.add(origin, 1)
+            built = cut
+        return tuple(built.lines), built.done()
+
+    def _commit(
+        self, sha: str, declared: bool, fallback: LineOrigin, edge: frozenset[str]
+    ) -> LineOrigin | None:
+        """The origin of every line `sha` last touched, or None when records decide per line."""
+        if sha == NOT_COMMITTED or sha not in self.window or sha in self.boundary or sha in edge:
+            return fallback
+        if sha in self.notes or sha in self.traces:
+            return None
+        return self._signed(sha, declared, fallback)
+
+    def _signed(self, sha: str, declared: bool, fallback: LineOrigin) -> LineOrigin:
+        """Rules 3 to 5: the commit's signature, the declared paths, else human."""
+        key = (sha, declared)
+        known = self._by_commit.get(key)
+        if known is None:
+            verdict = self.verdicts.get(sha)
+            if verdict is not None:
+                known = self.origin(AI, verdict.tool, verdict.model, SOURCE_TRAILER)
+            elif declared:
+                known = fallback
+            else:
+                known = self.origin(HUMAN, "", "", SOURCE_HISTORY)
+            self._by_commit[key] = known
+        return known
+
+    def _line(
+        self, sha: str, orig_line: int, orig_path: str, declared: bool, fallback: LineOrigin
+    ) -> LineOrigin:
+        """Rule 2 for one line of a commit with line-level records, else rules 3 to 5."""
+        note = self.notes.get(sha)
+        if note is not None:
+            claim = note.get(orig_path, {}).get(orig_line)
+            return self._claim(claim) if claim else self.origin(HUMAN, "", "", SOURCE_GIT_AI)
+        traced_file = self.traces[sha].get(orig_path) if sha in self.traces else None
+        if traced_file is not None and orig_line in traced_file:
+            return self._claim(traced_file[orig_line])
+        return self._signed(sha, declared, fallback)
+
+
+_SHA = itemgetter(0)
+_UNDECIDED = LineOrigin("undecided")
 
 
 def attribute(
@@ -273,7 +344,7 @@ def attribute(
             git, paths, head=head, ordered=ordered, merges=merges, blobs=blobs, dirty=dirty, shallow=shallow,
             config=config, cache_dir=cache_dir, workers=workers, deadline=deadline,
         )  # fmt: skip
-        used = {b.sha for blame in report.blames.values() for b in blame.lines} & window
+        used = {line[0] for blame in report.blames.values() for line in blame.lines} & window
         signatures = (*builtin_signatures(), *compile_signatures(config.extra_signatures))
         verdicts = _verdicts(git, used, signatures, cache_dir, remaining())
         notes = read_git_ai_notes(git, used, remaining())
@@ -283,7 +354,8 @@ def attribute(
                            failed=dict.fromkeys(paths, "time budget spent"))  # fmt: skip
     globs = read_ai_paths(root)
     decider = _Decider(window, shallow, verdicts, notes, traces, globs)
-    files = {path: decider.file(path, report.blames.get(path), n) for path, n in paths.items()}
+    decided = {path: decider.file(path, report.blames.get(path), n) for path, n in paths.items()}
+    files = {path: lines for path, (lines, _) in decided.items()}
     new_lines = _new_lines(git, config.base_commit, report.blames, files, remaining())
     present = [name for name, on in (
         (SOURCE_GIT_AI, bool(notes)), (SOURCE_TRACE, bool(traces)),
@@ -298,6 +370,7 @@ def attribute(
         sources_present=present,
         seconds=round(time.monotonic() - started, 3),
         new_lines=new_lines,
+        runs={path: runs for path, (_, runs) in decided.items()},
     )
 
 
@@ -375,7 +448,7 @@ def _line_origins(
             report.failed[path] = "not committed"
             continue
         lines = replayed.state.get(path, [])
-        edge = {line.sha for line in lines} & shallow
+        edge = {line[0] for line in lines} & shallow
         report.blames[path] = FileBlame(tuple(lines), frozenset(edge))
         if path in replayed.touched or not replayed.from_cache:
             report.blamed.append(path)
@@ -399,8 +472,8 @@ def _new_lines(
     counts = dict.fromkeys((AI, HUMAN, UNKNOWN), 0)
     for path, blame in blames.items():
         origins = files[path]
-        for line, origin in zip(blame.lines, origins, strict=False):
-            if line.sha in new or line.sha == NOT_COMMITTED:
+        for (sha, _, _), origin in zip(blame.lines, origins, strict=False):
+            if sha in new or sha == NOT_COMMITTED:
                 counts[origin.origin] += 1
     return counts
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from scanners.paths import path_bytes
 from scanners.provenance.gitrun import GitTimeout, ReadOnlyGit
@@ -28,18 +29,24 @@ NOT_COMMITTED = "0" * 40
 _CACHE_FORMAT = 1
 
 
-@dataclass(frozen=True, slots=True)
-class BlameLine:
-    """Where a line of the file came from: the commit, and its number and path there."""
+class BlameLine(NamedTuple):
+    """Where a line of the file came from: the commit, and its number and path there.
+
+    Consumers read lines as `LineRef`, plain `(sha, orig_line, orig_path)` tuples: a
+    re-scan loads one per line of the repository from the replay cache, and plain tuples
+    unpickle in C (a NamedTuple or dataclass costs a Python call per line)."""
 
     sha: str
     orig_line: int
     orig_path: str  # the engine's text form is not needed here: compared with records' paths
 
 
+LineRef = tuple[str, int, str]  # a BlameLine, or the same values as a plain tuple
+
+
 @dataclass(frozen=True)
 class FileBlame:
-    lines: tuple[BlameLine, ...]
+    lines: tuple[LineRef, ...]
     boundary: frozenset[str]  # commits blame stopped at (a shallow clone's edge)
 
 
@@ -95,8 +102,8 @@ class BlameCache:
         shas: dict[str, int] = {}
         names: dict[str, int] = {}
         rows = [
-            [shas.setdefault(b.sha, len(shas)), b.orig_line, names.setdefault(b.orig_path, len(names))]
-            for b in blame.lines
+            [shas.setdefault(sha, len(shas)), orig_line, names.setdefault(orig_path, len(names))]
+            for sha, orig_line, orig_path in blame.lines
         ]
         data = {"commit": commit, "shas": list(shas), "paths": list(names), "lines": rows,
                 "boundary": sorted(blame.boundary)}  # fmt: skip
@@ -205,7 +212,7 @@ def blame_files(
             # With --root, blame reports a shallow clone's edge commit (it has no parents
             # here) as a root, not a boundary: record it as one, so that a deeper clone
             # later sees the blame stopped there and computes it again.
-            edge = {line.sha for line in fresh.lines} & shallow
+            edge = {line[0] for line in fresh.lines} & shallow
             if edge - fresh.boundary:
                 fresh = FileBlame(fresh.lines, fresh.boundary | edge)
             report.blames[path] = fresh

@@ -10,19 +10,23 @@ from collections import Counter
 from collections.abc import Iterable
 
 from scanners.model import FileMetrics, Finding, ProvenanceSummary
-from scanners.provenance.attribution import AI, HUMAN, UNKNOWN, Attribution, LineOrigin
+from scanners.provenance.attribution import AI, HUMAN, UNKNOWN, Attribution, LineOrigin, Run
 
 
 def ai_spans(lines: Iterable[LineOrigin]) -> tuple[tuple[int, int, str], ...]:
     """Runs of consecutive AI lines with the same tool: (first, last, tool), 1-based."""
+    return _spans((number, number, line) for number, line in enumerate(lines, start=1))
+
+
+def _spans(runs: Iterable[Run]) -> tuple[tuple[int, int, str], ...]:
     spans: list[tuple[int, int, str]] = []
-    for number, line in enumerate(lines, start=1):
+    for first, last, line in runs:
         if line.origin != AI:
             continue
-        if spans and spans[-1][1] == number - 1 and spans[-1][2] == line.tool:
-            spans[-1] = (spans[-1][0], number, line.tool)
+        if spans and spans[-1][1] == first - 1 and spans[-1][2] == line.tool:
+            spans[-1] = (spans[-1][0], last, line.tool)
         else:
-            spans.append((number, number, line.tool))
+            spans.append((first, last, line.tool))
     return tuple(spans)
 
 
@@ -31,7 +35,10 @@ def join_findings(findings: Iterable[Finding], attribution: Attribution) -> list
     for f in findings:
         line = attribution.line(f.path, f.line)
         authored = True if line.origin == AI else False if line.origin == HUMAN else None
-        out.append(dataclasses.replace(f, ai_authored=authored, ai_tool=line.tool, ai_model=line.model))
+        if authored is f.ai_authored and line.tool == f.ai_tool and line.model == f.ai_model:
+            out.append(f)
+        else:
+            out.append(f.with_provenance(authored, line.tool, line.model))
     return out
 
 
@@ -39,18 +46,20 @@ def join_metrics(metrics: Iterable[FileMetrics], attribution: Attribution | None
     """Metrics with their line counts per origin (all unknown without an attribution)."""
     out = []
     for m in metrics:
-        lines = attribution.files.get(m.path) if attribution is not None else None
-        if lines is None:
+        if attribution is None or m.path not in attribution.files:
             out.append(dataclasses.replace(m, unknown_lines=m.lines))
             continue
-        counts = Counter(line.origin for line in lines)
+        runs = attribution.runs_of(m.path)
+        counts: Counter[str] = Counter()
+        for first, last, line in runs:
+            counts[line.origin] += last - first + 1
         out.append(
             dataclasses.replace(
                 m,
                 ai_lines=counts[AI],
                 human_lines=counts[HUMAN],
                 unknown_lines=counts[UNKNOWN],
-                ai_spans=ai_spans(lines),
+                ai_spans=_spans(runs),
             )
         )
     return out
@@ -60,13 +69,14 @@ def summarise(attribution: Attribution) -> ProvenanceSummary:
     origins: Counter[str] = Counter()
     tools: Counter[tuple[str, str]] = Counter()
     sources: Counter[str] = Counter()
-    for lines in attribution.files.values():
-        for line in lines:
-            origins[line.origin] += 1
+    for path in attribution.files:
+        for first, last, line in attribution.runs_of(path):
+            count = last - first + 1
+            origins[line.origin] += count
             if line.source:
-                sources[line.source] += 1
+                sources[line.source] += count
             if line.origin == AI:
-                tools[(line.tool, line.model)] += 1
+                tools[(line.tool, line.model)] += count
     return ProvenanceSummary(
         sources=tuple(attribution.sources_present),
         ai_lines=origins[AI],

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import json
 import os
+import pickle
 import re
 import tempfile
 from collections.abc import Iterator
@@ -26,14 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scanners.paths import escape_path
-from scanners.provenance.blame import BlameLine
+from scanners.provenance.blame import BlameLine, LineRef
 from scanners.provenance.gitrun import ReadOnlyGit
 
 _HUNK = re.compile(rb"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _NO_LINE = BlameLine("", 0, "")  # a line from before the window
-_FORMAT = 1
+_FORMAT = 2  # 2: pickled line tuples
 
-State = dict[str, list[BlameLine]]  # engine path → one entry per line
+State = dict[str, list[LineRef]]  # engine path → one entry per line
 Hunks = list[tuple[int, int, int, int]]  # (old start, old length, new start, new length), -U0
 
 
@@ -64,9 +64,9 @@ def _records(output: bytes) -> Iterator[tuple[str, list[bytes]]]:
 
 
 def _apply(
-    lines: list[BlameLine], hunks: list[tuple[int, int, int, int]], sha: str, path: str
-) -> list[BlameLine]:
-    out: list[BlameLine] = []
+    lines: list[LineRef], hunks: list[tuple[int, int, int, int]], sha: str, path: str
+) -> list[LineRef]:
+    out: list[LineRef] = []
     cursor = 0  # old lines consumed
     for old_start, old_len, new_start, new_len in hunks:
         # -U0: with old_len 0 the hunk inserts after old line old_start; else it replaces
@@ -140,8 +140,14 @@ def _replay(output: bytes, state: State) -> set[str]:
 
 
 class ReplayCache:
-    """The replayed state at a commit, one JSON file per (commit, window), with the clone's
-    edge commits at the time (a deeper clone later must not reuse it)."""
+    """The replayed state at a commit, one file per (commit, window), with the clone's
+    edge commits at the time (a deeper clone later must not reuse it).
+
+    Entries are pickles, as the engine's own cache (scanners/cache.py, whose docstring
+    says why that is safe): written by this engine into the directory the operator
+    configures, never read from a scanned repository. A pickle of the state's tuples
+    loads in C, each commit and path string once; JSON rebuilt every line in Python,
+    and that was most of a re-scan's attribution time."""
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
@@ -163,33 +169,26 @@ class ReplayCache:
         if path is None:
             return None
         try:
-            data = json.loads(path.read_text("utf-8"))
-            shas, names = data["shas"], data["paths"]
-            state = {
-                p: [BlameLine(shas[s], o, names[n]) for s, o, n in rows] for p, rows in data["files"].items()
-            }
-            return state, set(data["shallow"])
-        except (OSError, ValueError, KeyError, IndexError, TypeError):
+            with path.open("rb") as handle:
+                entry = pickle.load(handle)  # noqa: S301 - our own entries, see the docstring
+            state, shallow = entry["state"], entry["shallow"]
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError,
+                KeyError, TypeError, IndexError):  # fmt: skip
             return None
+        if not isinstance(state, dict) or not isinstance(shallow, list):
+            return None
+        return state, set(shallow)
 
     def put(self, commit: str, window: int, state: State, shallow: set[str]) -> None:
         path = self._file(commit, window)
         if path is None:
             return
-        shas: dict[str, int] = {}
-        names: dict[str, int] = {}
-        files = {
-            p: [
-                [shas.setdefault(b.sha, len(shas)), b.orig_line, names.setdefault(b.orig_path, len(names))]
-                for b in rows
-            ]
-            for p, rows in state.items()
-        }
-        data = {"shas": list(shas), "paths": list(names), "files": files, "shallow": sorted(shallow)}
         fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            # dumps, then one write: json.dump encodes in Python, chunk by chunk (ten times slower).
-            f.write(json.dumps(data, separators=(",", ":")))
+        with os.fdopen(fd, "wb") as handle:
+            # Plain tuples: a NamedTuple pickles and loads through a Python call per line.
+            plain = {path: list(map(tuple, rows)) for path, rows in state.items()}
+            entry = {"state": plain, "shallow": sorted(shallow)}
+            pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
 
 

@@ -40,6 +40,14 @@ def test_it_attributes_every_line_by_its_strongest_source(repo: Path) -> None:
     assert _origins(got, "aider.py") == [("ai", "aider", "", "signature")] * 2
     assert _origins(got, "generated/schema.py") == [("ai", "declared", "", "ai-paths")] * 2
     assert got.sources_present == ["git-ai", "signature", "ai-paths"]
+    # The runs the decider builds (counts and gutter spans use them) say the same, run by run.
+    app_runs = got.runs["app.py"]
+    assert [(a, b, (line.origin, line.tool, line.model, line.source)) for a, b, line in app_runs] == [
+        (1, 3, noted_human), (4, 5, note), (6, 9, noted_human), (10, 13, H),
+    ]  # fmt: skip
+    for path, lines in got.files.items():
+        expanded = [line for first, last, line in got.runs[path] for _ in range(first, last + 1)]
+        assert expanded == list(lines), path
 
 
 def test_findings_carry_the_origin_of_their_line(repo: Path) -> None:

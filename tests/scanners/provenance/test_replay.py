@@ -84,3 +84,43 @@ def test_a_window_with_a_merge_falls_back_to_blame_with_the_same_answer(tmp_path
     assert merged.files["claude.py"] == linear.files["claude.py"]
     # Blame credits the side branch's commit, not the (human) merge commit.
     assert [line.tool for line in merged.files["side.py"]] == ["Claude Code"]
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_a_replay_continued_from_the_cache_equals_git_blame(tmp_path: Path, seed: int) -> None:
+    repo = tmp_path / "repo"
+    _random_history(repo, seed, commits=30)
+    git = ReadOnlyGit(repo)
+    cache = ReplayCache(tmp_path / "cache")
+    first = replay_history(git, run_git(repo, "rev-list", "HEAD").split(), 1000, set(), 60, cache=cache)
+    assert not first.from_cache
+    commit(repo, {"dir0/late.py": "a\nb\n"}, "Late")
+    edited = sorted(first.state)[0]
+    text = (repo / edited).read_text(encoding="utf-8")
+    commit(repo, {edited: "new first line\n" + text}, "Edit")
+    window = run_git(repo, "rev-list", "HEAD").split()
+    second = replay_history(git, window, 1000, set(), 60, cache=cache)
+    assert second.from_cache
+    assert second.touched == {"dir0/late.py", edited}
+    for name in run_git(repo, "ls-files").split():
+        blamed = parse_porcelain(git("blame", "--porcelain", "--root", "HEAD", "--", name).stdout)
+        assert second.state[name] == list(blamed.lines), name
+    # What the second replay stored is what a third scan of the same commit starts from.
+    third = replay_history(git, window, 1000, set(), 60, cache=cache)
+    assert third.from_cache
+    assert third.touched == set()
+    assert third.state == second.state
+
+
+def test_a_damaged_replay_cache_entry_is_replayed_again(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    _random_history(repo, 6, commits=10)
+    git = ReadOnlyGit(repo)
+    cache = ReplayCache(tmp_path / "cache")
+    window = run_git(repo, "rev-list", "HEAD").split()
+    clean = replay_history(git, window, 1000, set(), 60, cache=cache)
+    for entry in (tmp_path / "cache").iterdir():
+        entry.write_bytes(b"not a pickle")
+    again = replay_history(git, window, 1000, set(), 60, cache=cache)
+    assert not again.from_cache
+    assert again.state == clean.state
