@@ -176,6 +176,9 @@ class FunctionMetric:
     rank: str  # radon's A-F
 
 
+Span = tuple[int, int, str]  # (first line, last line, tool): a run of AI-written lines
+
+
 @_pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class FileMetrics:
@@ -198,6 +201,10 @@ class FileMetrics:
     unknown_lines: int = 0
     ai_spans: tuple[tuple[int, int, str], ...] = ()
 
+    def with_origins(self, ai: int, human: int, unknown: int, spans: tuple[Span, ...]) -> FileMetrics:
+        """These metrics with their line counts per origin (as `Finding.with_provenance`)."""
+        return FileMetrics(*_METRICS_BEFORE_ORIGINS(self), ai, human, unknown, spans)  # type: ignore[call-arg]
+
     @property
     def ai_share(self) -> float | None:
         """AI lines / attributed (AI + human) lines; None when no line is attributed."""
@@ -210,6 +217,14 @@ class FileMetrics:
         data["ai_spans"] = [list(s) for s in self.ai_spans]
         data["ai_share"] = self.ai_share
         return data
+
+
+_ORIGIN_FIELDS = ["ai_lines", "human_lines", "unknown_lines", "ai_spans"]
+_METRICS_BEFORE_ORIGINS = operator.attrgetter(
+    *(f.name for f in fields(FileMetrics) if f.name not in _ORIGIN_FIELDS)
+)
+if [f.name for f in fields(FileMetrics)][-4:] != _ORIGIN_FIELDS:  # pragma: no cover
+    raise TypeError("FileMetrics.with_origins expects the origin fields last")
 
 
 @_pickled_as_arguments

@@ -21,8 +21,8 @@ records > commit trailers > path globs):
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+import pickle
 import tempfile
 import time
 from collections import Counter
@@ -375,6 +375,8 @@ def attribute(
 
 
 _MAX_CACHED_VERDICTS = 200_000
+# What loading a damaged or foreign pickle raises: the entry is then computed again.
+_UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError)
 
 
 def _verdicts(
@@ -386,28 +388,30 @@ def _verdicts(
     digest = hashlib.sha256(
         repr([(s.id, s.tool, s.where, s.key, s.pattern.pattern) for s in signatures]).encode()
     ).hexdigest()
-    path = cache_dir / "provenance-verdicts" / digest if cache_dir is not None else None
+    path = cache_dir / "provenance-verdicts" / f"{digest}.pickle" if cache_dir is not None else None
     known: dict[str, Any] = {}
     if path is not None:
         try:
-            known = json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError):
+            with path.open("rb") as handle:
+                loaded = pickle.load(handle)  # noqa: S301 - our own entries (replay.ReplayCache says why)
+            known = loaded if isinstance(loaded, dict) else {}
+        except _UNREADABLE:
             known = {}
     missing = shas - known.keys()
     fresh = {sha: classify_commit(c, signatures) for sha, c in read_commits(git, missing, timeout).items()}
     if path is not None and fresh:
         known = {} if len(known) > _MAX_CACHED_VERDICTS else known
-        known.update({sha: [v.tool, v.model, v.signature] if v else 0 for sha, v in fresh.items()})
+        known.update({sha: (v.tool, v.model, v.signature) if v else 0 for sha, v in fresh.items()})
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(json.dumps(known, separators=(",", ":")))
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(known, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     verdicts: dict[str, Verdict | None] = {}
     for sha in shas:
         if sha in fresh:
             verdicts[sha] = fresh[sha]
-        elif isinstance(entry := known.get(sha), list) and len(entry) == 3:
+        elif isinstance(entry := known.get(sha), tuple) and len(entry) == 3:
             verdicts[sha] = Verdict(str(entry[0]), str(entry[1]), str(entry[2]))
         else:
             verdicts[sha] = None  # cached as human (0), or missing from the clone

@@ -53,15 +53,7 @@ def join_metrics(metrics: Iterable[FileMetrics], attribution: Attribution | None
         counts: Counter[str] = Counter()
         for first, last, line in runs:
             counts[line.origin] += last - first + 1
-        out.append(
-            dataclasses.replace(
-                m,
-                ai_lines=counts[AI],
-                human_lines=counts[HUMAN],
-                unknown_lines=counts[UNKNOWN],
-                ai_spans=_spans(runs),
-            )
-        )
+        out.append(m.with_origins(counts[AI], counts[HUMAN], counts[UNKNOWN], _spans(runs)))
     return out
 
 

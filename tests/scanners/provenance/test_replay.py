@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from scanners.provenance import replay
 from scanners.provenance.attribution import ProvenanceConfig, attribute
 from scanners.provenance.blame import parse_porcelain
 from scanners.provenance.gitrun import ReadOnlyGit
@@ -105,11 +106,32 @@ def test_a_replay_continued_from_the_cache_equals_git_blame(tmp_path: Path, seed
     for name in run_git(repo, "ls-files").split():
         blamed = parse_porcelain(git("blame", "--porcelain", "--root", "HEAD", "--", name).stdout)
         assert second.state[name] == list(blamed.lines), name
-    # What the second replay stored is what a third scan of the same commit starts from.
+    # Two commits past the stored state: not stored again (the next scan replays them).
+    assert not cache.has(window[0], 1000)
     third = replay_history(git, window, 1000, set(), 60, cache=cache)
     assert third.from_cache
-    assert third.touched == set()
+    assert third.touched == second.touched
     assert third.state == second.state
+
+
+def test_the_state_is_stored_again_every_few_commits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(replay, "_STORE_EVERY", 2)
+    repo = tmp_path / "repo"
+    _random_history(repo, 7, commits=8)
+    git = ReadOnlyGit(repo)
+    cache = ReplayCache(tmp_path / "cache")
+    replay_history(git, run_git(repo, "rev-list", "HEAD").split(), 1000, set(), 60, cache=cache)
+    commit(repo, {"one.py": "1\n"}, "One")
+    window = run_git(repo, "rev-list", "HEAD").split()
+    replay_history(git, window, 1000, set(), 60, cache=cache)
+    assert not cache.has(window[0], 1000)
+    commit(repo, {"two.py": "2\n"}, "Two")
+    window = run_git(repo, "rev-list", "HEAD").split()
+    stored = replay_history(git, window, 1000, set(), 60, cache=cache)
+    assert cache.has(window[0], 1000)
+    again = replay_history(git, window, 1000, set(), 60, cache=cache)
+    assert again.touched == set()
+    assert again.state == stored.state
 
 
 def test_a_damaged_replay_cache_entry_is_replayed_again(tmp_path: Path) -> None:
