@@ -51,7 +51,7 @@ from scanners.provenance.records import (
     read_ai_paths,
     read_git_ai_notes,
 )
-from scanners.provenance.replay import ReplayCache, replay_history
+from scanners.provenance.replay import ReplayCache, cached_window, replay_history
 from scanners.provenance.signatures import (
     Commit,
     Signature,
@@ -328,18 +328,11 @@ def attribute(
         return max(deadline - time.monotonic(), 1.0)
 
     try:
-        listed = git(
-            "rev-list", "--parents", f"--max-count={config.history_commits}", "HEAD", timeout=remaining()
-        )
-        rows = (
-            [line.split() for line in listed.stdout.decode().splitlines()] if listed.returncode == 0 else []
-        )
-        ordered = [row[0] for row in rows]
+        shallow = _shallow(root)
+        ordered, merges = _window(git, config, shallow, cache_dir, remaining())
         window = set(ordered)
         blobs = head_blobs(git, remaining())
         dirty = _dirty(git, remaining())
-        shallow = _shallow(root)
-        merges = any(len(row) > 2 for row in rows)
         report = _line_origins(
             git, paths, head=head, ordered=ordered, merges=merges, blobs=blobs, dirty=dirty, shallow=shallow,
             config=config, cache_dir=cache_dir, workers=workers, deadline=deadline,
@@ -372,6 +365,31 @@ def attribute(
         new_lines=new_lines,
         runs={path: runs for path, (_, runs) in decided.items()},
     )
+
+
+_RECENT = 200  # commits listed first, to find a stored window (replay.cached_window)
+
+
+def _window(
+    git: ReadOnlyGit, config: ProvenanceConfig, shallow: set[str], cache_dir: Path | None, timeout: float
+) -> tuple[list[str], bool]:
+    """The newest `history_commits` commits from HEAD, newest first, and whether any is a
+    merge. A re-scan lists only the commits since a stored state (replay.cached_window):
+    walking thousands of commits costs more than the rest of a re-scan's attribution."""
+
+    def listed(count: int) -> list[list[str]]:
+        run = git("rev-list", "--parents", f"--max-count={count}", "HEAD", timeout=timeout)
+        return [line.split() for line in run.stdout.decode().splitlines()] if run.returncode == 0 else []
+
+    recent = listed(min(_RECENT, config.history_commits))
+    if cache_dir is not None and len(recent) == min(_RECENT, config.history_commits):
+        replay_cache = ReplayCache(cache_dir / "provenance-replay")
+        known = cached_window(recent, config.history_commits, shallow, cache=replay_cache)
+        if known is not None:
+            return known, False
+    complete = len(recent) < _RECENT or config.history_commits <= _RECENT
+    rows = recent if complete else listed(config.history_commits)
+    return [row[0] for row in rows], any(len(row) > 2 for row in rows)
 
 
 _MAX_CACHED_VERDICTS = 200_000
@@ -452,7 +470,7 @@ def _line_origins(
             report.failed[path] = "not committed"
             continue
         lines = replayed.state.get(path, [])
-        edge = {line[0] for line in lines} & shallow
+        edge = {line[0] for line in lines} & shallow if shallow else ()
         report.blames[path] = FileBlame(tuple(lines), frozenset(edge))
         if path in replayed.touched or not replayed.from_cache:
             report.blamed.append(path)

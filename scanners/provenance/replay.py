@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from scanners.paths import escape_path
 from scanners.provenance.blame import BlameLine, LineRef
@@ -165,21 +166,31 @@ class ReplayCache:
 
     def get(self, commit: str, window: int) -> tuple[State, set[str]] | None:
         """(state, the edge commits it was computed with) or None."""
+        entry = self._load(commit, window)
+        return (entry["state"], set(entry["shallow"])) if entry is not None else None
+
+    def window(self, commit: str, window: int) -> tuple[list[str], set[str]] | None:
+        """(the window of `commit` when its state was stored, newest first; its edge commits)."""
+        entry = self._load(commit, window)
+        return (entry["window"], set(entry["shallow"])) if entry is not None and entry["window"] else None
+
+    def _load(self, commit: str, window: int) -> dict[str, Any] | None:
         path = self._file(commit, window)
         if path is None:
             return None
         try:
             with path.open("rb") as handle:
                 entry = pickle.load(handle)  # noqa: S301 - our own entries, see the docstring
-            state, shallow = entry["state"], entry["shallow"]
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError,
-                KeyError, TypeError, IndexError):  # fmt: skip
+                TypeError, IndexError):  # fmt: skip
             return None
-        if not isinstance(state, dict) or not isinstance(shallow, list):
+        if not isinstance(entry, dict) or not isinstance(entry.get("state"), dict):
             return None
-        return state, set(shallow)
+        if not isinstance(entry.get("shallow"), list) or not isinstance(entry.get("window", []), list):
+            return None
+        return {"window": [], **entry}
 
-    def put(self, commit: str, window: int, state: State, shallow: set[str]) -> None:
+    def put(self, commit: str, window: int, state: State, shallow: set[str], commits: list[str]) -> None:
         path = self._file(commit, window)
         if path is None:
             return
@@ -187,7 +198,7 @@ class ReplayCache:
         with os.fdopen(fd, "wb") as handle:
             # Plain tuples: a NamedTuple pickles and loads through a Python call per line.
             plain = {path: list(map(tuple, rows)) for path, rows in state.items()}
-            entry = {"state": plain, "shallow": sorted(shallow)}
+            entry = {"state": plain, "shallow": sorted(shallow), "window": commits}
             pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
 
@@ -199,6 +210,28 @@ _CACHE_LOOKBACK = 200  # ancestors checked for a cached state (file existence ch
 # next scan replays those few diffs (milliseconds) instead of every scan rewriting the
 # whole state (tens of milliseconds on thousands of files). Well inside the lookback.
 _STORE_EVERY = 20
+
+
+def cached_window(
+    recent: list[list[str]], limit: int, shallow: set[str], *, cache: ReplayCache
+) -> list[str] | None:
+    """The newest `limit` commits from HEAD, without walking the whole history again.
+
+    `recent`: `git rev-list --parents` rows of the newest commits (a few hundred). When one
+    of them has a stored state whose window was merge-free, and the commits above it are
+    merge-free too, the window is those commits followed by the stored one: a linear
+    history listed newest first. Not when the clone's edge moved (then the stored list may
+    name commits this clone cannot see): None, and the caller lists the history."""
+    for distance, row in enumerate(recent):
+        if len(row) > 2:
+            return None  # a merge above any stored state: the window must be listed
+        if not cache.has(row[0], limit):
+            continue
+        hit = cache.window(row[0], limit)
+        if hit is None or hit[1] != shallow or hit[0][0] != row[0]:
+            return None
+        return [r[0] for r in recent[:distance]] + hit[0][: limit - distance]
+    return None
 
 
 def replay_history(
@@ -229,11 +262,11 @@ def replay_history(
                 break
             touched = _replay(run.stdout, state)
             if distance >= _STORE_EVERY:
-                cache.put(head, size, state, shallow)
+                cache.put(head, size, state, shallow, window)
         return Replay(state, touched, True)
     state = {}
     run = git(*_LOG, f"--max-count={len(window)}", head, "--", timeout=timeout)
     touched = _replay(run.stdout, state) if run.returncode == 0 else set()
     if run.returncode == 0:
-        cache.put(head, size, state, shallow)
+        cache.put(head, size, state, shallow, window)
     return Replay(state, touched, False)
