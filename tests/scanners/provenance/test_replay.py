@@ -12,7 +12,7 @@ from scanners.provenance.attribution import ProvenanceConfig, attribute
 from scanners.provenance.blame import parse_porcelain
 from scanners.provenance.gitrun import ReadOnlyGit
 from scanners.provenance.replay import ReplayCache, replay_history
-from tests.scanners.provenance.repo_support import build_provenance_repo, commit, run_git
+from tests.scanners.provenance.repo_support import CLAUDE, build_provenance_repo, commit, run_git
 
 
 def _random_history(path: Path, seed: int, commits: int = 40) -> None:
@@ -146,3 +146,56 @@ def test_a_damaged_replay_cache_entry_is_replayed_again(tmp_path: Path) -> None:
     again = replay_history(git, window, 1000, set(), 60, cache=cache)
     assert not again.from_cache
     assert again.state == clean.state
+
+
+def _rows(repo: Path, count: int) -> list[list[str]]:
+    listed = run_git(repo, "rev-list", "--parents", f"--max-count={count}", "HEAD")
+    return [line.split() for line in listed.splitlines()]
+
+
+@pytest.mark.parametrize("limit", [8, 1000])
+def test_the_window_from_a_stored_state_equals_the_listed_window(tmp_path: Path, limit: int) -> None:
+    repo = tmp_path / "repo"
+    _random_history(repo, 8, commits=20)
+    git = ReadOnlyGit(repo)
+    cache = ReplayCache(tmp_path / "cache")
+    replay_history(git, run_git(repo, "rev-list", f"--max-count={limit}", "HEAD").split(), limit, set(), 60,
+                   cache=cache)  # fmt: skip
+    for i in range(3):
+        commit(repo, {f"new{i}.py": "x\n"}, f"New {i}")
+    listed = run_git(repo, "rev-list", f"--max-count={limit}", "HEAD").split()
+    assert replay.cached_window(_rows(repo, 200), limit, set(), cache=cache) == listed
+    # The clone's edge moved: the stored list is not trusted.
+    assert replay.cached_window(_rows(repo, 200), limit, {listed[-1]}, cache=cache) is None
+
+
+def test_a_merge_since_the_stored_state_lists_the_window_again(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    _random_history(repo, 9, commits=6)
+    git = ReadOnlyGit(repo)
+    cache = ReplayCache(tmp_path / "cache")
+    replay_history(git, run_git(repo, "rev-list", "HEAD").split(), 1000, set(), 60, cache=cache)
+    run_git(repo, "checkout", "--quiet", "-b", "side")
+    commit(repo, {"side.py": "s\n"}, "Side")
+    run_git(repo, "checkout", "--quiet", "main")
+    commit(repo, {"main.py": "m\n"}, "Main")
+    run_git(repo, "merge", "--quiet", "--no-ff", "-m", "Merge side", "side")
+    assert replay.cached_window(_rows(repo, 200), 1000, set(), cache=cache) is None
+
+
+def test_a_rescan_with_the_stored_window_attributes_as_a_fresh_scan(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    build_provenance_repo(repo)
+    paths = {"app.py": 13, "claude.py": 2, "kernel.py": 2, "aider.py": 2}
+    assert attribute(repo, paths, ProvenanceConfig(history_commits=3), cache_dir=tmp_path / "c") is not None
+    trailer = "Co-authored-by: Claude <noreply@anthropic.com>"
+    commit(repo, {"claude.py": CLAUDE + "y = 2\n"}, f"Edit\n\n{trailer}\n")
+    paths["claude.py"] = 3
+    warm = attribute(repo, paths, ProvenanceConfig(history_commits=3), cache_dir=tmp_path / "c")
+    fresh = attribute(repo, paths, ProvenanceConfig(history_commits=3))
+    assert warm is not None
+    assert fresh is not None
+    assert warm.files == fresh.files
+    assert warm.runs == fresh.runs
+    # The window slid: app.py's oldest lines are now unknown, its newest still human.
+    assert {line.origin for line in warm.files["app.py"]} == {"human", "unknown"}
