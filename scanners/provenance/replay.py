@@ -219,18 +219,25 @@ def cached_window(
 
     `recent`: `git rev-list --parents` rows of the newest commits (a few hundred). When one
     of them has a stored state whose window was merge-free, and the commits above it are
-    merge-free too, the window is those commits followed by the stored one: a linear
-    history listed newest first. Not when the clone's edge moved (then the stored list may
-    name commits this clone cannot see): None, and the caller lists the history."""
+    merge-free too, the window is those commits followed by the stored one (a linear
+    history, newest first), up to this clone's edge. None when no state is stored, or when
+    the stored list ended at the edge of a shallower clone: the caller lists the history."""
     for distance, row in enumerate(recent):
         if len(row) > 2:
             return None  # a merge above any stored state: the window must be listed
         if not cache.has(row[0], limit):
             continue
         hit = cache.window(row[0], limit)
-        if hit is None or hit[1] != shallow or hit[0][0] != row[0]:
+        if hit is None or hit[0][0] != row[0]:
             return None
-        return [r[0] for r in recent[:distance]] + hit[0][: limit - distance]
+        stored, stored_edges = hit
+        window = [r[0] for r in recent[:distance]] + stored[: limit - distance]
+        for index, sha in enumerate(window):
+            if sha in shallow:  # rev-list stops at this clone's edge, and so does the window
+                return window[: index + 1]
+        if len(window) < limit and window[-1] in stored_edges:
+            return None  # cut short by the edge of a shallower clone: this one sees further
+        return window
     return None
 
 

@@ -165,8 +165,8 @@ def test_the_window_from_a_stored_state_equals_the_listed_window(tmp_path: Path,
         commit(repo, {f"new{i}.py": "x\n"}, f"New {i}")
     listed = run_git(repo, "rev-list", f"--max-count={limit}", "HEAD").split()
     assert replay.cached_window(_rows(repo, 200), limit, set(), cache=cache) == listed
-    # The clone's edge moved: the stored list is not trusted.
-    assert replay.cached_window(_rows(repo, 200), limit, {listed[-1]}, cache=cache) is None
+    # In a clone whose edge is the third commit, the window stops there (as rev-list does).
+    assert replay.cached_window(_rows(repo, 200), limit, {listed[2]}, cache=cache) == listed[:3]
 
 
 def test_a_merge_since_the_stored_state_lists_the_window_again(tmp_path: Path) -> None:
@@ -199,3 +199,38 @@ def test_a_rescan_with_the_stored_window_attributes_as_a_fresh_scan(tmp_path: Pa
     assert warm.runs == fresh.runs
     # The window slid: app.py's oldest lines are now unknown, its newest still human.
     assert {line.origin for line in warm.files["app.py"]} == {"human", "unknown"}
+
+
+def _shallow_clone(upstream: Path, target: Path, depth: int) -> set[str]:
+    run_git(upstream.parent, "clone", "--quiet", f"--depth={depth}", upstream.as_uri(), str(target))
+    return set((target / ".git" / "shallow").read_text().split())
+
+
+@pytest.mark.parametrize("limit", [3, 5, 1000])
+def test_a_stored_window_stops_at_the_edge_of_a_shallow_clone(tmp_path: Path, limit: int) -> None:
+    upstream = tmp_path / "upstream"
+    _random_history(upstream, 10, commits=12)
+    cache = ReplayCache(tmp_path / "cache")
+    first = tmp_path / "first"
+    edge = _shallow_clone(upstream, first, depth=5)
+    window = run_git(first, "rev-list", f"--max-count={limit}", "HEAD").split()
+    replay_history(ReadOnlyGit(first), window, limit, edge, 60, cache=cache)
+    commit(upstream, {"later.py": "l\n"}, "Later")
+    second = tmp_path / "second"
+    edge = _shallow_clone(upstream, second, depth=5)
+    listed = run_git(second, "rev-list", f"--max-count={limit}", "HEAD").split()
+    assert replay.cached_window(_rows(second, 200), limit, edge, cache=cache) == listed
+
+
+def test_a_window_stored_by_a_shallower_clone_is_listed_again_by_a_deeper_one(tmp_path: Path) -> None:
+    upstream = tmp_path / "upstream"
+    _random_history(upstream, 11, commits=12)
+    cache = ReplayCache(tmp_path / "cache")
+    first = tmp_path / "first"
+    edge = _shallow_clone(upstream, first, depth=3)
+    window = run_git(first, "rev-list", "HEAD").split()
+    replay_history(ReadOnlyGit(first), window, 1000, edge, 60, cache=cache)
+    commit(upstream, {"later.py": "l\n"}, "Later")
+    second = tmp_path / "second"
+    edge = _shallow_clone(upstream, second, depth=8)
+    assert replay.cached_window(_rows(second, 200), 1000, edge, cache=cache) is None
