@@ -146,14 +146,14 @@ class _RunBuilder:
     def add(self, origin: LineOrigin, count: int) -> None:
         if count <= 0:
             return
-        first = len(self.lines) + 1
-        self.lines.extend([origin] * count)
-        last = self.runs[-1] if self.runs else None
+        lines, runs = self.lines, self.runs
+        first = len(lines) + 1
+        lines.extend([origin] * count)
         # Origins are interned by the decider (identity); equality covers derived runs.
-        if last is not None and (last[2] is origin or last[2] == origin):
-            self.runs[-1] = (last[0], first + count - 1, origin)
+        if runs and ((last := runs[-1])[2] is origin or last[2] == origin):
+            runs[-1] = (last[0], first + count - 1, origin)
         else:
-            self.runs.append((first, first + count - 1, origin))
+            runs.append((first, first + count - 1, origin))
 
     def done(self) -> tuple[Run, ...]:
         return tuple(self.runs)
@@ -212,6 +212,8 @@ class _Decider:
         self._interned: dict[tuple[str, str, str, str], LineOrigin] = {}
         # A commit's origin by its signature: (sha, declared) → origin.
         self._by_commit: dict[tuple[str, bool], LineOrigin] = {}
+        # Per `declared`: sha → the origin of all its lines, or None (decided line by line).
+        self._by_commit_lines: dict[bool, dict[str, LineOrigin | None]] = {False: {}, True: {}}
 
     def origin(self, origin: str, tool: str = "", model: str = "", source: str = "") -> LineOrigin:
         key = (origin, tool, model, source)
@@ -232,24 +234,27 @@ class _Decider:
 
         A commit without line-level records decides all its lines alike, so blame's runs
         of one commit are decided once (most of a file's lines come in such runs)."""
-        declared = path_declared(path, self.globs)
+        declared = bool(self.globs) and path_declared(path, self.globs)
         fallback = self.origin(AI, "declared", "", SOURCE_PATHS) if declared else UNKNOWN_LINE
         built = _RunBuilder()
         if blame is None:
             built.add(fallback, line_count)
             return tuple(built.lines), built.done()
-        decided_by_commit: dict[str, LineOrigin | None] = {}  # None: decided line by line
+        # A commit's lines are decided alike in every file, unless blame stopped at an edge
+        # of its own in this file: then only within it.
+        decided_by_commit = self._by_commit_lines[declared] if not blame.boundary else {}
+        add = built.add
         for sha, run in groupby(blame.lines, key=_SHA):
             decided = decided_by_commit.get(sha, _UNDECIDED)
             if decided is _UNDECIDED:
                 decided = decided_by_commit[sha] = self._commit(sha, declared, fallback, blame.boundary)
             if decided is not None:
-                built.add(decided, sum(1 for _ in run))
+                add(decided, len(list(run)))
                 continue
             for _, orig_line, orig_path in run:
-                built.add(self._line(sha, orig_line, orig_path, declared, fallback), 1)
+                add(self._line(sha, orig_line, orig_path, declared, fallback), 1)
         # A blame shorter than the file (it changed on disk meanwhile) leaves the rest unknown.
-        built.add(UNKNOWN_LINE, line_count - len(built.lines))
+        add(UNKNOWN_LINE, line_count - len(built.lines))
         if line_count and len(built.lines) > line_count:
             cut = _RunBuilder()
             for origin in built.lines[:line_count]:

@@ -8,9 +8,13 @@ other line keeps what it had, a rename carries the file's lines along (as blame 
 renamed file). Lines from before the window, which no replayed diff added, stay
 unattributed (unknown), as blame's lines at the window's edge do.
 
-The state at the head commit is cached (keyed by that commit and the window), so the next
-scan replays only the commits since the previous scan's commit. A history with merges
-returns None: blame (blame.py) handles it.
+The state at a commit is cached (keyed by that commit and the window size), so the next
+scan replays only the commits since a stored one: a state is stored again every
+`_STORE_EVERY` commits, and a re-scan lists only the commits above its stored state to know
+its window (`cached_window`). What invalidates a stored state: an edge commit it was
+computed with that this clone sees past (a deeper clone); no stored state among the newest
+200 commits (a rewritten history); a change of format. A history with merges is not
+replayed: blame (blame.py) handles it.
 """
 
 from __future__ import annotations
