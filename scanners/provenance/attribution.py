@@ -354,7 +354,8 @@ def attribute(
     decider = _Decider(window, shallow, verdicts, notes, traces, globs)
     decided = {path: decider.file(path, report.blames.get(path), n) for path, n in paths.items()}
     files = {path: lines for path, (lines, _) in decided.items()}
-    new_lines = _new_lines(git, config.base_commit, report.blames, files, remaining())
+    linear = None if merges else ordered  # a merge-free window: base..HEAD is a prefix of it
+    new_lines = _new_lines(git, config.base_commit, report.blames, files, remaining(), linear)
     present = [name for name, on in (
         (SOURCE_GIT_AI, bool(notes)), (SOURCE_TRACE, bool(traces)),
         (SOURCE_TRAILER, any(v is not None for v in verdicts.values())), (SOURCE_PATHS, bool(globs)),
@@ -488,14 +489,23 @@ def _new_lines(
     blames: Mapping[str, FileBlame],
     files: Mapping[str, tuple[LineOrigin, ...]],
     timeout: float,
+    linear: list[str] | None = None,
 ) -> dict[str, int] | None:
-    """Lines per origin whose commit is in `base..HEAD`; None without a base in this clone."""
-    if not base or git("cat-file", "-e", f"{base}^{{commit}}", timeout=timeout).returncode != 0:
+    """Lines per origin whose commit is in `base..HEAD`; None without a base in this clone.
+
+    `linear`: the window, newest first, when it has no merge: a base inside it is found
+    there, without asking git."""
+    if not base:
         return None
-    listed = git("rev-list", f"{base}..HEAD", timeout=timeout)
-    if listed.returncode != 0:
-        return None
-    new = set(listed.stdout.decode().split())
+    if linear is not None and base in linear:
+        new = set(linear[: linear.index(base)])
+    else:
+        if git("cat-file", "-e", f"{base}^{{commit}}", timeout=timeout).returncode != 0:
+            return None
+        listed = git("rev-list", f"{base}..HEAD", timeout=timeout)
+        if listed.returncode != 0:
+            return None
+        new = set(listed.stdout.decode().split())
     counts = dict.fromkeys((AI, HUMAN, UNKNOWN), 0)
     for path, blame in blames.items():
         origins = files[path]

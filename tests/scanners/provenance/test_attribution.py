@@ -131,6 +131,12 @@ def test_new_code_since_a_base_commit_is_counted_per_origin(repo: Path) -> None:
     assert got is not None
     # human2 (app.py 10-13) and the new Claude commit (claude.py line 3) are after the base.
     assert got.new_lines == {"ai": 1, "human": 4, "unknown": 0}
+    # A base older than the window (asked of git, not found in it): human2's lines are
+    # outside the one-commit window, where no commit is known, so not counted as new.
+    narrow = attribute(repo, {"app.py": 13, "claude.py": 3},
+                       ProvenanceConfig(base_commit=shas["paths"], history_commits=1))  # fmt: skip
+    assert narrow is not None
+    assert narrow.new_lines == {"ai": 1, "human": 0, "unknown": 0}
     unknown_base = attribute(repo, {"app.py": 13}, ProvenanceConfig(base_commit="f" * 40))
     assert unknown_base is not None
     assert unknown_base.new_lines is None
