@@ -14,12 +14,12 @@ import multiprocessing
 import os
 import pickle
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from scanners import __version__ as ENGINE_VERSION
 from scanners.analysis import AnalysisSettings, FileOutcome, analyse_file, hit_to_finding
@@ -31,7 +31,7 @@ from scanners.model import FileMetrics, Finding, RuleMeta, ScannerId, ScanResult
 from scanners.project.context import RepoContext, build_repo_context
 from scanners.project.registry import RegistryConfig
 from scanners.project.testcode import TestLayout, build_test_layout
-from scanners.provenance.attribution import ProvenanceConfig, attribute
+from scanners.provenance.attribution import ProvenanceConfig, decide, read_history
 from scanners.provenance.join import join_findings, join_metrics, summarise
 from scanners.registry import DEFAULT_SCANNERS, rule_metadata, scanner_versions, validate_scanner_ids
 from scanners.rules.base import RepoRule, Rule
@@ -142,6 +142,13 @@ def _scan(
     # In-tests marking needs only the test layout, not the discovered list.
     layout = context.tests if context is not None else _test_layout(root, discovered)
     del discovered
+    # Attribution's reads are mostly git processes: they run while the files are analysed.
+    history = None
+    if config.provenance.enabled:
+        paths = [f.path for f in sources]
+        history = _in_background(
+            read_history, root, paths, config.provenance, cache_dir=config.cache_dir, workers=config.workers
+        )
 
     # Each outcome is folded in as it arrives (from the cache or the pool) and dropped:
     # the parent never holds every file's outcome at once.
@@ -167,11 +174,9 @@ def _scan(
     kept = mark_in_tests(kept, layout)
     fingerprinted = assign_fingerprints(kept)
     attribution = None
-    if config.provenance.enabled:
-        counts = {m.path: m.lines for m in metrics}
-        attribution = attribute(
-            root, counts, config.provenance, cache_dir=config.cache_dir, workers=config.workers
-        )
+    read = history.result() if history is not None else None
+    if read is not None:
+        attribution = decide(read, {m.path: m.lines for m in metrics})
         if attribution is not None:
             fingerprinted = join_findings(fingerprinted, attribution)
             warnings.extend(
@@ -192,6 +197,19 @@ def _scan(
         duration_seconds=round(time.perf_counter() - started, 3),
         provenance=summarise(attribution) if attribution is not None else None,
     )
+
+
+_R = TypeVar("_R")
+
+
+def _in_background(function: Callable[..., _R], *args: Any, **kwargs: Any) -> Future[_R]:
+    """`function` run in a thread of its own. One executor per call, never shared: a
+    module-level pool would not survive the fork of a prefork (Celery) worker."""
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine-background")
+    try:
+        return executor.submit(function, *args, **kwargs)
+    finally:
+        executor.shutdown(wait=False)  # the submitted call still runs; the thread then ends
 
 
 def _context(

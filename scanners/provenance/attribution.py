@@ -305,15 +305,34 @@ _SHA = itemgetter(0)
 _UNDECIDED = LineOrigin("undecided")
 
 
-def attribute(
+@dataclass
+class History:
+    """What attribution reads from the checkout (`read_history`), ready to decide each
+    line (`decide`). Split so that the engine reads git while it analyses files."""
+
+    config: ProvenanceConfig
+    git: ReadOnlyGit
+    deadline: float
+    read_seconds: float
+    ordered: list[str] = field(default_factory=list)
+    merges: bool = False
+    shallow: set[str] = field(default_factory=set)
+    report: BlameReport | None = None  # None: the time budget ran out while reading
+    verdicts: dict[str, Verdict | None] = field(default_factory=dict)
+    notes: Records = field(default_factory=dict)
+    traces: Records = field(default_factory=dict)
+    globs: Sequence[Any] = ()
+
+
+def read_history(
     root: Path,
-    paths: Mapping[str, int],
+    paths: Iterable[str],
     config: ProvenanceConfig,
     *,
     cache_dir: Path | None = None,
     workers: int | None = None,
-) -> Attribution | None:
-    """Attribute every line of `paths` (engine path → line count) in the checkout `root`.
+) -> History | None:
+    """Read what attributing `paths` (engine paths) in the checkout `root` needs from git.
 
     None when `root` is not the top of a git checkout with a commit (nothing to read).
     """
@@ -339,8 +358,8 @@ def attribute(
         blobs = head_blobs(git, remaining())
         dirty = _dirty(git, remaining())
         report = _line_origins(
-            git, paths, head=head, ordered=ordered, merges=merges, blobs=blobs, dirty=dirty, shallow=shallow,
-            config=config, cache_dir=cache_dir, workers=workers, deadline=deadline,
+            git, list(paths), head=head, ordered=ordered, merges=merges, blobs=blobs, dirty=dirty,
+            shallow=shallow, config=config, cache_dir=cache_dir, workers=workers, deadline=deadline,
         )  # fmt: skip
         used = {line[0] for blame in report.blames.values() for line in blame.lines} & window
         signatures = (*builtin_signatures(), *compile_signatures(config.extra_signatures))
@@ -348,14 +367,27 @@ def attribute(
         notes = read_git_ai_notes(git, used, remaining())
         traces = read_agent_traces(root, git, used, remaining())
     except GitTimeout:
+        return History(config, git, deadline, time.monotonic() - started)
+    return History(
+        config, git, deadline, time.monotonic() - started, ordered=ordered, merges=merges, shallow=shallow,
+        report=report, verdicts=verdicts, notes=notes, traces=traces, globs=read_ai_paths(root),
+    )  # fmt: skip
+
+
+def decide(history: History, paths: Mapping[str, int]) -> Attribution:
+    """Every line of `paths` (engine path → line count), by the rules of the module docstring."""
+    started = time.monotonic()
+    config, report = history.config, history.report
+    if report is None:
         return Attribution({p: (UNKNOWN_LINE,) * n for p, n in paths.items()}, config.history_commits,
                            failed=dict.fromkeys(paths, "time budget spent"))  # fmt: skip
-    globs = read_ai_paths(root)
-    decider = _Decider(window, shallow, verdicts, notes, traces, globs)
+    verdicts, notes, traces, globs = history.verdicts, history.notes, history.traces, history.globs
+    decider = _Decider(set(history.ordered), history.shallow, verdicts, notes, traces, globs)
     decided = {path: decider.file(path, report.blames.get(path), n) for path, n in paths.items()}
     files = {path: lines for path, (lines, _) in decided.items()}
-    linear = None if merges else ordered  # a merge-free window: base..HEAD is a prefix of it
-    new_lines = _new_lines(git, config.base_commit, report.blames, files, remaining(), linear)
+    linear = None if history.merges else history.ordered  # merge-free: base..HEAD is a prefix
+    timeout = max(history.deadline - time.monotonic(), 1.0)
+    new_lines = _new_lines(history.git, config.base_commit, report.blames, files, timeout, linear)
     present = [name for name, on in (
         (SOURCE_GIT_AI, bool(notes)), (SOURCE_TRACE, bool(traces)),
         (SOURCE_TRAILER, any(v is not None for v in verdicts.values())), (SOURCE_PATHS, bool(globs)),
@@ -365,12 +397,28 @@ def attribute(
         history_commits=config.history_commits,
         blamed=sorted(report.blamed),
         cached=len(report.blames) - len(report.blamed),
-        failed=report.failed,
+        failed={path: why for path, why in report.failed.items() if path in paths},
         sources_present=present,
-        seconds=round(time.monotonic() - started, 3),
+        seconds=round(history.read_seconds + time.monotonic() - started, 3),
         new_lines=new_lines,
         runs={path: runs for path, (_, runs) in decided.items()},
     )
+
+
+def attribute(
+    root: Path,
+    paths: Mapping[str, int],
+    config: ProvenanceConfig,
+    *,
+    cache_dir: Path | None = None,
+    workers: int | None = None,
+) -> Attribution | None:
+    """Attribute every line of `paths` (engine path → line count) in the checkout `root`.
+
+    None when `root` is not the top of a git checkout with a commit (nothing to read).
+    """
+    history = read_history(root, paths, config, cache_dir=cache_dir, workers=workers)
+    return decide(history, paths) if history is not None else None
 
 
 _RECENT = 200  # commits listed first, to find a stored window (replay.cached_window)
@@ -444,7 +492,7 @@ def _verdicts(
 
 def _line_origins(
     git: ReadOnlyGit,
-    paths: Mapping[str, int],
+    paths: Sequence[str],
     *,
     head: str,
     ordered: list[str],
@@ -507,8 +555,11 @@ def _new_lines(
             return None
         new = set(listed.stdout.decode().split())
     counts = dict.fromkeys((AI, HUMAN, UNKNOWN), 0)
-    for path, blame in blames.items():
-        origins = files[path]
+    for path, origins in files.items():
+        # Read for every discovered file; decided only for those analysed (`files`).
+        blame = blames.get(path)
+        if blame is None:
+            continue
         for (sha, _, _), origin in zip(blame.lines, origins, strict=False):
             if sha in new or sha == NOT_COMMITTED:
                 counts[origin.origin] += 1

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from scanners.engine import EngineConfig, scan_directory
-from scanners.provenance.attribution import ProvenanceConfig, attribute
+from scanners.provenance.attribution import ProvenanceConfig, attribute, decide, read_history
 from tests.scanners.provenance.repo_support import APP_V2, build_provenance_repo, commit, run_git
 
 
@@ -140,3 +141,15 @@ def test_new_code_since_a_base_commit_is_counted_per_origin(repo: Path) -> None:
     unknown_base = attribute(repo, {"app.py": 13}, ProvenanceConfig(base_commit="f" * 40))
     assert unknown_base is not None
     assert unknown_base.new_lines is None
+
+
+def test_history_read_for_more_files_than_are_decided(repo: Path) -> None:
+    """The engine reads history for every discovered file while it analyses them, then
+    decides only those it analysed (a binary or undecodable file has no metrics)."""
+    history = read_history(repo, ["app.py", "claude.py", "kernel.py"], ProvenanceConfig())
+    assert history is not None
+    base = ProvenanceConfig(base_commit=run_git(repo, "rev-parse", "HEAD~1"))
+    got = decide(dataclasses.replace(history, config=base), {"claude.py": 2})
+    assert list(got.files) == ["claude.py"]
+    assert [line.tool for line in got.files["claude.py"]] == ["Claude Code"] * 2
+    assert got.new_lines == {"ai": 0, "human": 0, "unknown": 0}
