@@ -353,13 +353,15 @@ def read_history(
 
     try:
         shallow = _shallow(root)
-        ordered, merges = _window(git, config, shallow, cache_dir, remaining())
+        replay_cache = ReplayCache(cache_dir / "provenance-replay" if cache_dir is not None else None)
+        ordered, merges = _window(git, config, shallow, replay_cache, remaining())
         window = set(ordered)
         blobs = head_blobs(git, remaining())
         dirty = _dirty(git, remaining())
         report = _line_origins(
             git, list(paths), head=head, ordered=ordered, merges=merges, blobs=blobs, dirty=dirty,
-            shallow=shallow, config=config, cache_dir=cache_dir, workers=workers, deadline=deadline,
+            shallow=shallow, config=config, cache_dir=cache_dir, replay_cache=replay_cache, workers=workers,
+            deadline=deadline,
         )  # fmt: skip
         used = {line[0] for blame in report.blames.values() for line in blame.lines} & window
         signatures = (*builtin_signatures(), *compile_signatures(config.extra_signatures))
@@ -425,7 +427,7 @@ _RECENT = 200  # commits listed first, to find a stored window (replay.cached_wi
 
 
 def _window(
-    git: ReadOnlyGit, config: ProvenanceConfig, shallow: set[str], cache_dir: Path | None, timeout: float
+    git: ReadOnlyGit, config: ProvenanceConfig, shallow: set[str], replay_cache: ReplayCache, timeout: float
 ) -> tuple[list[str], bool]:
     """The newest `history_commits` commits from HEAD, newest first, and whether any is a
     merge. A re-scan lists only the commits since a stored state (replay.cached_window):
@@ -436,8 +438,7 @@ def _window(
         return [line.split() for line in run.stdout.decode().splitlines()] if run.returncode == 0 else []
 
     recent = listed(min(_RECENT, config.history_commits))
-    if cache_dir is not None and len(recent) == min(_RECENT, config.history_commits):
-        replay_cache = ReplayCache(cache_dir / "provenance-replay")
+    if replay_cache.directory is not None and len(recent) == min(_RECENT, config.history_commits):
         known = cached_window(recent, config.history_commits, shallow, cache=replay_cache)
         if known is not None:
             return known, False
@@ -502,6 +503,7 @@ def _line_origins(
     shallow: set[str],
     config: ProvenanceConfig,
     cache_dir: Path | None,
+    replay_cache: ReplayCache,
     workers: int | None,
     deadline: float,
 ) -> BlameReport:
@@ -512,7 +514,6 @@ def _line_origins(
     if merges or not ordered or ordered[0] != head:
         return blame_files(git, list(paths), head=head, blobs=blobs, dirty=dirty, shallow=shallow,
                            cache=blame_cache, workers=workers, deadline=deadline)  # fmt: skip
-    replay_cache = ReplayCache(cache_dir / "provenance-replay" if cache_dir is not None else None)
     replayed = replay_history(git, ordered, config.history_commits, shallow,
                               max(deadline - time.monotonic(), 1.0), cache=replay_cache)  # fmt: skip
     report = blame_files(git, [p for p in paths if p in dirty], head=head, blobs=blobs, dirty=dirty,

@@ -10,15 +10,11 @@ from collections import Counter
 from collections.abc import Iterable
 
 from scanners.model import FileMetrics, Finding, ProvenanceSummary
-from scanners.provenance.attribution import AI, HUMAN, UNKNOWN, Attribution, LineOrigin, Run
+from scanners.provenance.attribution import AI, HUMAN, UNKNOWN, Attribution, Run
 
 
-def ai_spans(lines: Iterable[LineOrigin]) -> tuple[tuple[int, int, str], ...]:
-    """Runs of consecutive AI lines with the same tool: (first, last, tool), 1-based."""
-    return _spans((number, number, line) for number, line in enumerate(lines, start=1))
-
-
-def _spans(runs: Iterable[Run]) -> tuple[tuple[int, int, str], ...]:
+def ai_spans(runs: Iterable[Run]) -> tuple[tuple[int, int, str], ...]:
+    """The AI lines of a file's runs as spans of one tool: (first, last, tool), 1-based."""
     spans: list[tuple[int, int, str]] = []
     for first, last, line in runs:
         if line.origin != AI:
@@ -53,7 +49,7 @@ def join_metrics(metrics: Iterable[FileMetrics], attribution: Attribution | None
         counts: Counter[str] = Counter()
         for first, last, line in runs:
             counts[line.origin] += last - first + 1
-        out.append(m.with_origins(counts[AI], counts[HUMAN], counts[UNKNOWN], _spans(runs)))
+        out.append(m.with_origins(counts[AI], counts[HUMAN], counts[UNKNOWN], ai_spans(runs)))
     return out
 
 

@@ -158,6 +158,9 @@ class ReplayCache:
         self.directory = directory
         if directory is not None:
             directory.mkdir(parents=True, exist_ok=True)
+        # The entry `window` read, kept for the `get` that follows in the same scan: one
+        # load of the state per re-scan, not two.
+        self._loaded: tuple[Path, dict[str, Any]] | None = None
 
     def _file(self, commit: str, window: int) -> Path | None:
         if self.directory is None:
@@ -169,19 +172,27 @@ class ReplayCache:
         return path is not None and path.is_file()
 
     def get(self, commit: str, window: int) -> tuple[State, set[str]] | None:
-        """(state, the edge commits it was computed with) or None."""
-        entry = self._load(commit, window)
+        """(state, the edge commits it was computed with) or None. The state is the
+        caller's to change: a later `get` reads it from disk again."""
+        entry = self._load(commit, window, keep=False)
         return (entry["state"], set(entry["shallow"])) if entry is not None else None
 
     def window(self, commit: str, window: int) -> tuple[list[str], set[str]] | None:
         """(the window of `commit` when its state was stored, newest first; its edge commits)."""
-        entry = self._load(commit, window)
+        entry = self._load(commit, window, keep=True)
         return (entry["window"], set(entry["shallow"])) if entry is not None and entry["window"] else None
 
-    def _load(self, commit: str, window: int) -> dict[str, Any] | None:
+    def _load(self, commit: str, window: int, *, keep: bool) -> dict[str, Any] | None:
         path = self._file(commit, window)
         if path is None:
             return None
+        loaded, self._loaded = self._loaded, None
+        entry = loaded[1] if loaded is not None and loaded[0] == path else self._read(path)
+        if entry is not None and keep:
+            self._loaded = (path, entry)
+        return entry
+
+    def _read(self, path: Path) -> dict[str, Any] | None:
         try:
             with path.open("rb") as handle:
                 entry = pickle.load(handle)  # noqa: S301 - our own entries, see the docstring

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -234,3 +235,29 @@ def test_a_window_stored_by_a_shallower_clone_is_listed_again_by_a_deeper_one(tm
     second = tmp_path / "second"
     edge = _shallow_clone(upstream, second, depth=8)
     assert replay.cached_window(_rows(second, 200), 1000, edge, cache=cache) is None
+
+
+def test_a_rescan_reads_its_stored_state_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = tmp_path / "repo"
+    _random_history(repo, 12, commits=12)
+    paths = dict.fromkeys(run_git(repo, "ls-files").split(), 1)
+    config = ProvenanceConfig(history_commits=5)  # a window found from the stored state
+    assert attribute(repo, paths, config, cache_dir=tmp_path / "c") is not None
+    commit(repo, {"late.py": "x\n"}, "Late")
+    paths["late.py"] = 1
+    loads: list[object] = []
+    real_load = replay.pickle.load
+
+    def counting_load(handle: Any) -> Any:
+        if "provenance-replay" in str(handle.name):  # (the verdict cache is a pickle too)
+            loads.append(handle.name)
+        return real_load(handle)
+
+    monkeypatch.setattr(replay.pickle, "load", counting_load)
+    warm = attribute(repo, paths, config, cache_dir=tmp_path / "c")
+    # One read serves both the window (cached_window) and the replay's starting state.
+    assert len(loads) == 1
+    fresh = attribute(repo, paths, config)
+    assert warm is not None
+    assert fresh is not None
+    assert warm.files == fresh.files
