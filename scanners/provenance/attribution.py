@@ -25,8 +25,9 @@ import os
 import pickle
 import tempfile
 import time
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
@@ -42,6 +43,7 @@ from scanners.provenance.blame import (
     blame_files,
     head_blobs,
 )
+from scanners.provenance.decided import Decided, DecidedCache, encode_runs, entry_digest, unaffected
 from scanners.provenance.gitrun import GitTimeout, ReadOnlyGit, cat_objects
 from scanners.provenance.records import (
     LineClaim,
@@ -51,7 +53,7 @@ from scanners.provenance.records import (
     read_ai_paths,
     read_git_ai_notes,
 )
-from scanners.provenance.replay import ReplayCache, cached_window, replay_history
+from scanners.provenance.replay import Replay, ReplayCache, cached_window, replay_history
 from scanners.provenance.signatures import (
     Commit,
     Signature,
@@ -102,9 +104,10 @@ UNKNOWN_LINE = LineOrigin(UNKNOWN)
 
 @dataclass
 class Attribution:
-    """Per path, one LineOrigin per line (index 0 = line 1); and what it rests on."""
+    """Per path, its lines as runs of one origin: (first line, last line, origin), 1-based,
+    covering every line; and what the attribution rests on."""
 
-    files: dict[str, tuple[LineOrigin, ...]]
+    runs: dict[str, tuple[Run, ...]]
     history_commits: int
     blamed: list[str] = field(default_factory=list)
     cached: int = 0
@@ -112,48 +115,72 @@ class Attribution:
     sources_present: list[str] = field(default_factory=list)
     seconds: float = 0.0
     new_lines: dict[str, int] | None = None  # per origin, lines touched since base_commit
-    # Per path, the lines as runs of one origin: (first line, last line, origin), 1-based.
-    # Counting and the gutter's spans go by run, not by line; absent paths are derived.
-    runs: dict[str, tuple[Run, ...]] = field(default_factory=dict)
+    reused: int = 0  # files whose runs came from the decided cache (decided.py)
+    _starts: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def files(self) -> Mapping[str, tuple[LineOrigin, ...]]:
+        """Per path, one LineOrigin per line (index 0 = line 1), expanded on access."""
+        return _PerLine(self.runs)
 
     def line(self, path: str, number: int) -> LineOrigin:
-        lines = self.files.get(path)
-        if lines is None or not 1 <= number <= len(lines):
+        runs = self.runs.get(path)
+        if not runs or number < 1:
             return UNKNOWN_LINE
-        return lines[number - 1]
+        starts = self._starts.get(path)
+        if starts is None:
+            starts = self._starts[path] = [run[0] for run in runs]
+        first, last, origin = runs[bisect_right(starts, number) - 1]
+        return origin if first <= number <= last else UNKNOWN_LINE
 
     def runs_of(self, path: str) -> tuple[Run, ...]:
         """The runs of `path` (empty when it has no attribution)."""
-        found = self.runs.get(path)
-        if found is None:
-            runs = _RunBuilder()
-            for origin in self.files.get(path, ()):
-                runs.add(origin, 1)
-            found = runs.done()
-        return found
+        return self.runs.get(path, ())
 
 
 Run = tuple[int, int, LineOrigin]
 
 
+def expand(runs: Iterable[Run]) -> tuple[LineOrigin, ...]:
+    """One origin per line, from runs."""
+    lines: list[LineOrigin] = []
+    for first, last, origin in runs:
+        lines.extend([origin] * (last - first + 1))
+    return tuple(lines)
+
+
+class _PerLine(Mapping[str, tuple[LineOrigin, ...]]):
+    def __init__(self, runs: Mapping[str, tuple[Run, ...]]) -> None:
+        self._runs = runs
+
+    def __getitem__(self, path: str) -> tuple[LineOrigin, ...]:
+        return expand(self._runs[path])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._runs)
+
+    def __len__(self) -> int:
+        return len(self._runs)
+
+
 class _RunBuilder:
-    """Lines appended in order, by run; one per-line tuple and the runs at the end."""
+    """Lines appended in order, by run."""
 
     def __init__(self) -> None:
-        self.lines: list[LineOrigin] = []
+        self.count = 0
         self.runs: list[Run] = []
 
     def add(self, origin: LineOrigin, count: int) -> None:
         if count <= 0:
             return
-        lines, runs = self.lines, self.runs
-        first = len(lines) + 1
-        lines.extend([origin] * count)
-        # Origins are interned by the decider (identity); equality covers derived runs.
+        runs = self.runs
+        first = self.count + 1
+        self.count += count
+        # Origins are interned by the decider (identity); equality covers the rest.
         if runs and ((last := runs[-1])[2] is origin or last[2] == origin):
-            runs[-1] = (last[0], first + count - 1, origin)
+            runs[-1] = (last[0], self.count, origin)
         else:
-            runs.append((first, first + count - 1, origin))
+            runs.append((first, self.count, origin))
 
     def done(self) -> tuple[Run, ...]:
         return tuple(self.runs)
@@ -227,10 +254,8 @@ class _Decider:
             return self.origin(AI, claim.tool, claim.model, claim.source)
         return self.origin(HUMAN, "", "", claim.source)
 
-    def file(
-        self, path: str, blame: FileBlame | None, line_count: int
-    ) -> tuple[tuple[LineOrigin, ...], tuple[Run, ...]]:
-        """The origin of every line of `path`, and the same as runs.
+    def file(self, path: str, blame: FileBlame | None, line_count: int) -> tuple[Run, ...]:
+        """The origins of the `line_count` lines of `path`, as runs.
 
         A commit without line-level records decides all its lines alike, so blame's runs
         of one commit are decided once (most of a file's lines come in such runs)."""
@@ -239,12 +264,14 @@ class _Decider:
         built = _RunBuilder()
         if blame is None:
             built.add(fallback, line_count)
-            return tuple(built.lines), built.done()
+            return built.done()
         # A commit's lines are decided alike in every file, unless blame stopped at an edge
         # of its own in this file: then only within it.
         decided_by_commit = self._by_commit_lines[declared] if not blame.boundary else {}
         add = built.add
-        for sha, run in groupby(blame.lines, key=_SHA):
+        # A blame longer than the file (it changed on disk meanwhile) is cut to it.
+        lines = blame.lines if len(blame.lines) <= line_count else blame.lines[:line_count]
+        for sha, run in groupby(lines, key=_SHA):
             decided = decided_by_commit.get(sha, _UNDECIDED)
             if decided is _UNDECIDED:
                 decided = decided_by_commit[sha] = self._commit(sha, declared, fallback, blame.boundary)
@@ -253,14 +280,9 @@ class _Decider:
                 continue
             for _, orig_line, orig_path in run:
                 add(self._line(sha, orig_line, orig_path, declared, fallback), 1)
-        # A blame shorter than the file (it changed on disk meanwhile) leaves the rest unknown.
-        add(UNKNOWN_LINE, line_count - len(built.lines))
-        if line_count and len(built.lines) > line_count:
-            cut = _RunBuilder()
-            for origin in built.lines[:line_count]:
-                cut.add(origin, 1)
-            built = cut
-        return tuple(built.lines), built.done()
+        # A blame shorter than the file leaves the rest unknown.
+        add(UNKNOWN_LINE, line_count - built.count)
+        return built.done()
 
     def _commit(
         self, sha: str, declared: bool, fallback: LineOrigin, edge: frozenset[str]
@@ -322,6 +344,13 @@ class History:
     notes: Records = field(default_factory=dict)
     traces: Records = field(default_factory=dict)
     globs: Sequence[Any] = ()
+    # For the decided cache (decided.py): the replay this rests on, files changed on disk,
+    # the entry digest, and each commit's records identity.
+    replay: Replay | None = None
+    dirty: set[str] = field(default_factory=set)
+    digest: str = ""
+    record_ids: dict[str, str] = field(default_factory=dict)
+    decided_cache: DecidedCache = field(default_factory=lambda: DecidedCache(None))
 
 
 def read_history(
@@ -340,13 +369,14 @@ def read_history(
     deadline = started + config.budget_seconds
     git = ReadOnlyGit(root, config.git)
     try:
-        head_run = git("rev-parse", "--verify", "-q", "HEAD^{commit}", timeout=30)
-        top = git.text("rev-parse", "--show-toplevel", timeout=30)
+        # One process: the top of the work tree, then HEAD's commit.
+        run = git("rev-parse", "--show-toplevel", "--verify", "-q", "HEAD^{commit}", timeout=30)
     except (OSError, GitTimeout):
         return None
-    if head_run.returncode != 0 or top is None or Path(top.strip()).resolve() != root.resolve():
+    out = run.stdout.decode("utf-8", "surrogateescape").splitlines()
+    if run.returncode != 0 or len(out) != 2 or Path(out[0]).resolve() != root.resolve():
         return None
-    head = head_run.stdout.decode().strip()
+    head = out[1].strip()
 
     def remaining() -> float:
         return max(deadline - time.monotonic(), 1.0)
@@ -358,21 +388,31 @@ def read_history(
         window = set(ordered)
         blobs = head_blobs(git, remaining())
         dirty = _dirty(git, remaining())
-        report = _line_origins(
+        report, replay = _line_origins(
             git, list(paths), head=head, ordered=ordered, merges=merges, blobs=blobs, dirty=dirty,
             shallow=shallow, config=config, cache_dir=cache_dir, replay_cache=replay_cache, workers=workers,
             deadline=deadline,
         )  # fmt: skip
-        used = {line[0] for blame in report.blames.values() for line in blame.lines} & window
+        used: set[str] = set()
+        for blame in report.blames.values():
+            used.update(map(_SHA, blame.lines))
+        used &= window
         signatures = (*builtin_signatures(), *compile_signatures(config.extra_signatures))
         verdicts = _verdicts(git, used, signatures, cache_dir, remaining())
-        notes = read_git_ai_notes(git, used, remaining())
+        notes, note_ids = read_git_ai_notes(git, used, remaining())
         traces = read_agent_traces(root, git, used, remaining())
     except GitTimeout:
         return History(config, git, deadline, time.monotonic() - started)
+    globs = read_ai_paths(root)
+    record_ids = dict(note_ids)
+    for sha, traced in traces.items():
+        digest = hashlib.sha256(repr(sorted(traced.items())).encode("utf-8", "surrogatepass")).hexdigest()
+        record_ids[sha] = f"{record_ids.get(sha, '')}|{digest}"
     return History(
         config, git, deadline, time.monotonic() - started, ordered=ordered, merges=merges, shallow=shallow,
-        report=report, verdicts=verdicts, notes=notes, traces=traces, globs=read_ai_paths(root),
+        report=report, verdicts=verdicts, notes=notes, traces=traces, globs=globs, replay=replay,
+        dirty=dirty, digest=entry_digest(signatures, globs, config.history_commits), record_ids=record_ids,
+        decided_cache=DecidedCache(cache_dir / "provenance-decided" if cache_dir is not None else None),
     )  # fmt: skip
 
 
@@ -381,21 +421,21 @@ def decide(history: History, paths: Mapping[str, int]) -> Attribution:
     started = time.monotonic()
     config, report = history.config, history.report
     if report is None:
-        return Attribution({p: (UNKNOWN_LINE,) * n for p, n in paths.items()}, config.history_commits,
-                           failed=dict.fromkeys(paths, "time budget spent"))  # fmt: skip
+        unknown: dict[str, tuple[Run, ...]] = {p: ((1, n, UNKNOWN_LINE),) * (n > 0) for p, n in paths.items()}
+        return Attribution(unknown, config.history_commits, failed=dict.fromkeys(paths, "time budget spent"))
     verdicts, notes, traces, globs = history.verdicts, history.notes, history.traces, history.globs
-    decider = _Decider(set(history.ordered), history.shallow, verdicts, notes, traces, globs)
-    decided = {path: decider.file(path, report.blames.get(path), n) for path, n in paths.items()}
-    files = {path: lines for path, (lines, _) in decided.items()}
+    window = set(history.ordered)
+    decider = _Decider(window, history.shallow, verdicts, notes, traces, globs)
+    runs, reused = _decided_runs(history, decider, window, paths)
     linear = None if history.merges else history.ordered  # merge-free: base..HEAD is a prefix
     timeout = max(history.deadline - time.monotonic(), 1.0)
-    new_lines = _new_lines(history.git, config.base_commit, report.blames, files, timeout, linear)
+    new_lines = _new_lines(history.git, config.base_commit, report.blames, runs, timeout, linear)
     present = [name for name, on in (
         (SOURCE_GIT_AI, bool(notes)), (SOURCE_TRACE, bool(traces)),
         (SOURCE_TRAILER, any(v is not None for v in verdicts.values())), (SOURCE_PATHS, bool(globs)),
     ) if on]  # fmt: skip
     return Attribution(
-        files=files,
+        runs=runs,
         history_commits=config.history_commits,
         blamed=sorted(report.blamed),
         cached=len(report.blames) - len(report.blamed),
@@ -403,8 +443,53 @@ def decide(history: History, paths: Mapping[str, int]) -> Attribution:
         sources_present=present,
         seconds=round(history.read_seconds + time.monotonic() - started, 3),
         new_lines=new_lines,
-        runs={path: runs for path, (_, runs) in decided.items()},
+        reused=reused,
     )
+
+
+def _decided_runs(
+    history: History, decider: _Decider, window: set[str], paths: Mapping[str, int]
+) -> tuple[dict[str, tuple[Run, ...]], int]:
+    """Each path's runs, reused from the decided cache where still valid (decided.py);
+    stored there when the replay stored its state at this head."""
+    report, replay, cache = history.report, history.replay, history.decided_cache
+    assert report is not None
+    size = history.config.history_commits
+    entry = (
+        cache.get(replay.base, size, history.digest)
+        if replay is not None and replay.base and not replay.stored
+        else None
+    )
+    changed: set[str] = set()
+    origins: list[LineOrigin] = []
+    fresh = set(report.blamed) | history.dirty
+    if entry is not None:
+        changed = entry.changed_commits(window, history.shallow, history.record_ids)
+        origins = [decider.origin(*values) for values in entry.origins]
+    runs: dict[str, tuple[Run, ...]] = {}
+    reused = 0
+    for path, count in paths.items():
+        blame = report.blames.get(path)
+        kept = entry.files.get(path) if entry is not None and path not in fresh else None
+        if kept is not None and kept[0] == count and blame is not None and unaffected(blame.lines, changed):
+            runs[path] = tuple([(first, last, origins[at]) for first, last, at in kept[1]])
+            reused += 1
+        else:
+            runs[path] = decider.file(path, blame, count)
+    if replay is not None and replay.stored and cache.directory is not None:
+        index: dict[LineOrigin, int] = {}
+        values: list[tuple[str, str, str, str]] = []
+        files = {
+            path: (paths[path], encode_runs(path_runs, index, values))
+            for path, path_runs in runs.items()
+            if path in report.blames and path not in history.dirty
+        }
+        cache.put(
+            history.ordered[0],
+            size,
+            Decided(history.digest, window, set(history.shallow), history.record_ids, values, files),
+        )
+    return runs, reused
 
 
 def attribute(
@@ -506,14 +591,15 @@ def _line_origins(
     replay_cache: ReplayCache,
     workers: int | None,
     deadline: float,
-) -> BlameReport:
+) -> tuple[BlameReport, Replay | None]:
     """Which commit last touched each line: one replay of a merge-free window (replay.py),
     else `git blame` per file (blame.py); files changed on disk are always blamed as they are."""
     blame_cache = BlameCache(cache_dir / "provenance-blame" if cache_dir is not None else None)
     workers = workers or os.cpu_count() or 1
     if merges or not ordered or ordered[0] != head:
-        return blame_files(git, list(paths), head=head, blobs=blobs, dirty=dirty, shallow=shallow,
-                           cache=blame_cache, workers=workers, deadline=deadline)  # fmt: skip
+        report = blame_files(git, list(paths), head=head, blobs=blobs, dirty=dirty, shallow=shallow,
+                             cache=blame_cache, workers=workers, deadline=deadline)  # fmt: skip
+        return report, None
     replayed = replay_history(git, ordered, config.history_commits, shallow,
                               max(deadline - time.monotonic(), 1.0), cache=replay_cache)  # fmt: skip
     report = blame_files(git, [p for p in paths if p in dirty], head=head, blobs=blobs, dirty=dirty,
@@ -529,14 +615,14 @@ def _line_origins(
         report.blames[path] = FileBlame(tuple(lines), frozenset(edge))
         if path in replayed.touched or not replayed.from_cache:
             report.blamed.append(path)
-    return report
+    return report, replayed
 
 
 def _new_lines(
     git: ReadOnlyGit,
     base: str,
     blames: Mapping[str, FileBlame],
-    files: Mapping[str, tuple[LineOrigin, ...]],
+    runs: Mapping[str, tuple[Run, ...]],
     timeout: float,
     linear: list[str] | None = None,
 ) -> dict[str, int] | None:
@@ -555,14 +641,15 @@ def _new_lines(
         if listed.returncode != 0:
             return None
         new = set(listed.stdout.decode().split())
+    new.add(NOT_COMMITTED)
     counts = dict.fromkeys((AI, HUMAN, UNKNOWN), 0)
-    for path, origins in files.items():
-        # Read for every discovered file; decided only for those analysed (`files`).
+    for path, path_runs in runs.items():
+        # Read for every discovered file; decided only for those analysed (`runs`).
         blame = blames.get(path)
-        if blame is None:
-            continue
-        for (sha, _, _), origin in zip(blame.lines, origins, strict=False):
-            if sha in new or sha == NOT_COMMITTED:
+        if blame is None or new.isdisjoint(map(_SHA, blame.lines)):
+            continue  # most files: no line of a new commit (checked in C)
+        for (sha, _, _), origin in zip(blame.lines, expand(path_runs), strict=False):
+            if sha in new:
                 counts[origin.origin] += 1
     return counts
 

@@ -106,10 +106,9 @@ def parse_authorship_log(text: str) -> dict[str, dict[int, LineClaim]]:
     return result
 
 
-def _note_blobs(git: ReadOnlyGit, ref: str, commits: set[str], timeout: float) -> dict[str, str]:
-    """commit → note text, for the commits of `commits` that have a note under `ref`."""
-    if git("rev-parse", "-q", "--verify", ref, timeout=timeout).returncode != 0:
-        return {}
+def _note_blobs(git: ReadOnlyGit, ref: str, commits: set[str], timeout: float) -> dict[str, tuple[str, str]]:
+    """commit → (note blob id, note text), for the commits of `commits` that have a note
+    under `ref`. A missing ref lists no note (`git notes list` succeeds with nothing)."""
     listing = git("notes", f"--ref={ref}", "list", timeout=timeout)
     if listing.returncode != 0:
         return {}
@@ -121,14 +120,15 @@ def _note_blobs(git: ReadOnlyGit, ref: str, commits: set[str], timeout: float) -
     if not wanted:
         return {}
     blobs = cat_objects(git, sorted(wanted), b"blob", timeout, _MAX_NOTE_BYTES)
-    return {wanted[blob]: data.decode("utf-8", "replace") for blob, data in blobs.items()}
+    return {wanted[blob]: (blob, data.decode("utf-8", "replace")) for blob, data in blobs.items()}
 
 
-def read_git_ai_notes(git: ReadOnlyGit, commits: set[str], timeout: float) -> Records:
-    """Git AI authorship logs of `commits` (commit → path → line → claim)."""
-    return {
-        sha: parse_authorship_log(text)
-        for sha, text in _note_blobs(git, GIT_AI_REF, commits, timeout).items()
+def read_git_ai_notes(git: ReadOnlyGit, commits: set[str], timeout: float) -> tuple[Records, dict[str, str]]:
+    """Git AI authorship logs of `commits` (commit → path → line → claim), and each
+    commit's note blob id (what identifies its record: decided.py)."""
+    notes = _note_blobs(git, GIT_AI_REF, commits, timeout)
+    return {sha: parse_authorship_log(text) for sha, (_, text) in notes.items()}, {
+        sha: blob for sha, (blob, _) in notes.items()
     }
 
 
@@ -212,7 +212,7 @@ def read_agent_traces(root: Path, git: ReadOnlyGit, commits: set[str], timeout: 
             budget -= size
             for doc in _json_documents(path.read_text("utf-8", "replace")):
                 trace_claims(doc, records)
-    for text in _note_blobs(git, AGENT_TRACE_REF, commits, timeout).values():
+    for _, text in _note_blobs(git, AGENT_TRACE_REF, commits, timeout).values():
         for doc in _json_documents(text):
             trace_claims(doc, records)
     return records

@@ -47,6 +47,8 @@ class Replay:
     state: State
     touched: set[str]  # paths a replayed commit changed (the rest came from the cache)
     from_cache: bool
+    base: str = ""  # the commit whose stored state this continued ("" when computed afresh)
+    stored: bool = False  # the state at the head was stored by this replay
 
 
 def _unquote(raw: bytes) -> bytes:
@@ -285,10 +287,11 @@ def replay_history(
             touched = _replay(run.stdout, state)
             if distance >= _STORE_EVERY:
                 cache.put(head, size, state, shallow, window)
-        return Replay(state, touched, True)
+                return Replay(state, touched, True, base, stored=True)
+        return Replay(state, touched, True, base)
     state = {}
     run = git(*_LOG, f"--max-count={len(window)}", head, "--", timeout=timeout)
     touched = _replay(run.stdout, state) if run.returncode == 0 else set()
     if run.returncode == 0:
         cache.put(head, size, state, shallow, window)
-    return Replay(state, touched, False)
+    return Replay(state, touched, False, stored=run.returncode == 0 and cache.directory is not None)
