@@ -125,10 +125,15 @@ def clone_repository(
     tips in ``CloneResult.extra_tips``; a missing one is ``scan:user:branch-not-found``.
 
     ``notes_refs`` (e.g. ``refs/notes/ai``, where Git AI keeps its authorship logs) are
-    fetched too, when the server has them; a missing one is not an error.
+    fetched too, when the server has them; a missing one is not an error. Through a mirror
+    they come in its one fetch (at the branch's depth, and only what is new on a
+    re-scan); a fresh clone fetches their tips afterwards.
     """
     validated = checked_url(url, local_roots)
     check_ref(branch, commit)
+    for ref in notes_refs:
+        if not re.fullmatch(r"refs/notes/[A-Za-z0-9._/-]+", ref) or ".." in ref or ref.endswith("/"):
+            raise ValueError(f"not a notes ref: {ref!r}")
     for extra in extra_branches:
         check_ref(extra, None)
     if depth is not None and depth < 1:
@@ -152,8 +157,9 @@ def clone_repository(
             via = None
             if mirror is not None:
                 via = _via_mirror(
-                    mirror, git, url, validated.git_url, branch, commit, depth_args, extra_branches
-                )
+                    mirror, git, url, validated.git_url, branch, commit, depth_args, extra_branches,
+                    notes_refs,
+                )  # fmt: skip
             if via is None and commit is None:
                 _clone_branch(git, url, validated.git_url, branch, depth_args)
             elif via is None and commit is not None:
@@ -163,7 +169,7 @@ def clone_repository(
                 if via is not None
                 else _fetch_extra(git, url, validated.git_url, extra_branches, depth_args)
             )
-            if notes_refs:
+            if notes_refs and via is None:  # a mirror fetched them with the branch
                 _fetch_notes(git, validated.git_url, notes_refs)
             size = tree_size(dest)
             if size > max_bytes:
@@ -188,6 +194,7 @@ def _via_mirror(
     commit: str | None,
     depth_args: list[str],
     extra_branches: Sequence[str],
+    notes_refs: Sequence[str],
 ) -> MirrorFetch | None:
     """Check out through the mirror; what it fetched, or None to clone afresh."""
     try:
@@ -201,6 +208,7 @@ def _via_mirror(
             depth_args=depth_args,
             classify=lambda run: git_failure(run, url),
             extra_branches=extra_branches,
+            notes_refs=notes_refs,
         )
         log.info(
             "checked out %s through its mirror (%d objects fetched)",
@@ -290,9 +298,6 @@ def _fetch_commit(git: Git, url: str, git_url: str, commit: str, depth_args: lis
 
 
 def _fetch_notes(git: Git, git_url: str, refs: Sequence[str]) -> None:
-    for ref in refs:
-        if not re.fullmatch(r"refs/notes/[A-Za-z0-9._/-]+", ref) or ".." in ref:
-            raise ValueError(f"not a notes ref: {ref!r}")
     # Ask which exist first (ls-remote transfers no objects): most repositories have none,
     # and then nothing more runs; the rest come in one watched fetch. The notes tree at a
     # ref's tip holds every note, so its history is not needed (depth 1). The outcome is

@@ -23,10 +23,12 @@ hostile-repository guarantee differently):
   watched). Object files are immutable in git (written to a temporary name, renamed,
   never modified in place, pack files read-only), so a link is a private, stable copy:
   the mirror can be fetched into, evicted or rebuilt while the scan runs, and the lock
-  is held only while fetching and linking. Nothing of the mirror but objects and the
-  shallow list reaches the checkout: no config, no refs, no hooks. The checkout is what
-  a fresh clone would be (same files, same HEAD, same depth of history), which is what
-  the hostile-repository tests check on the second, mirrored scan.
+  is held only while fetching and linking. Nothing of the mirror but objects, the
+  shallow list and the tips of the notes refs asked for (written with ``update-ref``
+  after they resolve to commits) reaches the checkout: no config, no other refs, no
+  hooks. The checkout is what a fresh clone would be (same files, same HEAD, same depth
+  of history, the same notes), which is what the hostile-repository tests check on the
+  second, mirrored scan.
 
 The mirror itself is a bare repository created by us with no template (no hooks, a config
 of ours); the URL is given on the command line of every fetch, never stored, so a token in
@@ -183,6 +185,7 @@ class MirrorFetch:
     fetched_objects: int
     reused: bool
     tips: dict[str, str] = dataclasses.field(default_factory=dict)  # extra branch -> commit
+    notes: dict[str, str] = dataclasses.field(default_factory=dict)  # notes ref -> its commit
 
 
 def _object_count(git: Git) -> int:
@@ -197,6 +200,14 @@ def branch_refspecs(branch: str) -> list[str]:
     """What a branch scan fetches into the mirror. Forced (``+``): a force-pushed branch
     replaces the mirror's copy. A list, so that another ref (notes) is one more item."""
     return [f"+refs/heads/{branch}:refs/heads/{branch}"]
+
+
+def notes_refspecs(ref: str) -> list[str]:
+    """What fetches a notes ref (``refs/notes/ai``) if the server has it. A pattern, since
+    a missing exact ref fails the whole fetch and most repositories have no notes: it
+    also takes refs whose names continue this one's (``refs/notes/ai-x``), which are
+    fetched under the same size cap and never read."""
+    return [f"+{ref}*:{ref}*"]
 
 
 def commit_refspecs(commit: str) -> list[str]:
@@ -217,6 +228,7 @@ def mirror_checkout(
     classify: Callable[[GitRun], CloneError],
     refspecs: list[str] | None = None,
     extra_branches: Sequence[str] = (),
+    notes_refs: Sequence[str] = (),
 ) -> MirrorFetch:
     """Update `url`'s mirror and make ``git.dest`` a fresh repository checked out at the
     branch's tip (or `commit`, detached), as a fresh clone would.
@@ -224,7 +236,8 @@ def mirror_checkout(
     `git` carries the clone's protocol, home, deadline and size limit; `classify` turns a
     failed fetch into its CloneError; `refspecs` replaces what is fetched (default: the
     branch, or the commit); `extra_branches` are fetched too (a pull request's base) and
-    their tips returned, their objects in the checkout. Raises that CloneError when the
+    their tips returned, their objects in the checkout; `notes_refs` (validated names) are
+    fetched in the same fetch, at the same depth, and set in the checkout. Raises that CloneError when the
     server decided (the mirror is kept), MirrorUnavailable for anything else (the mirror
     is removed: the next scan rebuilds it); ``git.dest`` may then be half-made, and the
     caller removes it.
@@ -232,6 +245,7 @@ def mirror_checkout(
     if refspecs is None:
         refspecs = branch_refspecs(branch) if commit is None else commit_refspecs(commit)
     refspecs = [*refspecs, *(spec for extra in extra_branches for spec in branch_refspecs(extra))]
+    refspecs += [spec for ref in notes_refs for spec in notes_refspecs(ref)]
     with store.locked(url) as mirror_path:
         mirror = dataclasses.replace(git, dest=mirror_path)
         reused = (mirror_path / "objects").is_dir()
@@ -247,6 +261,7 @@ def mirror_checkout(
             sha = _fetch(mirror, git_url, branch, commit, depth_args, refspecs, classify)
             fetched = _object_count(mirror) - before
             tips = {extra: _resolve(mirror, f"refs/heads/{extra}") for extra in extra_branches}
+            notes = _notes_tips(mirror, notes_refs) if notes_refs else {}
             size = tree_size(mirror_path)
             if size > git.max_bytes:
                 # Checked after as well as watched during the fetch, which may end between
@@ -264,7 +279,9 @@ def mirror_checkout(
             remove_tree(mirror_path)
             raise
     _check_out(git, branch, commit, sha)
-    return MirrorFetch(fetched_objects=fetched, reused=reused, tips=tips)
+    if notes:
+        _set_refs(git, notes)
+    return MirrorFetch(fetched_objects=fetched, reused=reused, tips=tips, notes=notes)
 
 
 def _fetch(
@@ -318,6 +335,27 @@ def _resolve(mirror: Git, ref: str) -> str:
     if resolved.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha):
         raise MirrorUnavailable(f"{ref} does not resolve to a commit in the mirror")
     return sha
+
+
+def _notes_tips(mirror: Git, refs: Sequence[str]) -> dict[str, str]:
+    """The commit each of `refs` points to in the mirror (absent when the server has none)."""
+    run = mirror("for-each-ref", "--format=%(objectname) %(objecttype) %(refname)", "--", *refs)
+    if run.returncode != 0:
+        raise MirrorUnavailable(f"for-each-ref failed: {run.stderr.strip()[-200:]}")
+    tips = {}
+    for row in run.stdout.splitlines():
+        sha, kind, ref = [*row.split(" ", 2), "", ""][:3]
+        if ref in refs and kind == "commit" and re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha):
+            tips[ref] = sha
+    return tips
+
+
+def _set_refs(git: Git, refs: dict[str, str]) -> None:
+    local = dataclasses.replace(git, protocol=None)
+    for ref, sha in sorted(refs.items()):  # names validated by the caller: refs/notes/…
+        run = local("update-ref", ref, sha)
+        if run.returncode != 0:
+            raise MirrorUnavailable(f"update-ref failed: {run.stderr.strip()[-200:]}")
 
 
 def _link_objects(mirror_path: Path, git: Git) -> None:

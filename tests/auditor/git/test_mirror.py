@@ -97,6 +97,45 @@ def test_the_checkout_owns_its_objects_and_holds_nothing_else_of_the_mirror(
     assert not (result.path / ".git/hooks").exists()  # no template: no sample hooks either
 
 
+NOTES = ("refs/notes/ai", "refs/notes/agent-trace")
+
+
+def test_notes_come_with_the_mirrors_fetch_and_only_the_new_ones_on_a_rescan(
+    source: Path, root: Path, tmp_path: Path, store: MirrorStore
+) -> None:
+    no_notes = mirrored(source, tmp_path / "zero", root, store, notes_refs=NOTES)
+    assert run_git("for-each-ref", "refs/notes/", cwd=no_notes.path) == ""  # none on the server: no error
+
+    run_git("notes", "--ref=refs/notes/ai", "add", "-m", "first note", "HEAD~1", cwd=source)
+    run_git("notes", "--ref=refs/notes/ai-other", "add", "-m", "not ours", "HEAD", cwd=source)
+    first = mirrored(source, tmp_path / "one", root, store, notes_refs=NOTES)
+    assert run_git("notes", "--ref=refs/notes/ai", "show", "HEAD~1", cwd=first.path) == "first note"
+    # Only the refs asked for are set in the checkout (the mirror's pattern took ai-other too).
+    assert run_git("for-each-ref", "--format=%(refname)", "refs/notes/", cwd=first.path) == "refs/notes/ai"
+
+    run_git("notes", "--ref=refs/notes/ai", "add", "-m", "second note", "HEAD", cwd=source)
+    second = mirrored(source, tmp_path / "two", root, store, notes_refs=NOTES)
+    # The new notes commit, its tree and the note's blob.
+    assert second.fetched_objects == 3
+    assert run_git("notes", "--ref=refs/notes/ai", "show", "HEAD", cwd=second.path) == "second note"
+    fresh = clone_repository(str(source), "main", tmp_path / "fresh", local_roots=[root], depth=1000,
+                             notes_refs=NOTES)  # fmt: skip
+    assert run_git("notes", "--ref=refs/notes/ai", "list", cwd=second.path) == run_git(
+        "notes", "--ref=refs/notes/ai", "list", cwd=fresh.path
+    )
+
+
+@pytest.mark.parametrize(
+    "ref", ["refs/notes/../heads/main", "--upload-pack=x", "refs/heads/main", "refs/notes/"]
+)
+def test_a_notes_ref_that_is_not_one_is_refused_before_any_fetch(
+    source: Path, root: Path, tmp_path: Path, store: MirrorStore, ref: str
+) -> None:
+    with pytest.raises(ValueError, match="not a notes ref"):
+        mirrored(source, tmp_path / "one", root, store, notes_refs=[ref])
+    assert not store.path(str(source)).exists()
+
+
 def test_the_mirror_never_stores_the_url(
     source: Path, root: Path, tmp_path: Path, store: MirrorStore
 ) -> None:
