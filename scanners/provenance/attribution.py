@@ -340,7 +340,7 @@ class History:
     merges: bool = False
     shallow: set[str] = field(default_factory=set)
     report: BlameReport | None = None  # None: the time budget ran out while reading
-    verdicts: dict[str, Verdict | None] = field(default_factory=dict)
+    verdicts: Verdicts = field(default_factory=lambda: Verdicts(set(), {}, {}))
     notes: Records = field(default_factory=dict)
     traces: Records = field(default_factory=dict)
     globs: Sequence[Any] = ()
@@ -432,7 +432,7 @@ def decide(history: History, paths: Mapping[str, int]) -> Attribution:
     new_lines = _new_lines(history.git, config.base_commit, report.blames, runs, timeout, linear)
     present = [name for name, on in (
         (SOURCE_GIT_AI, bool(notes)), (SOURCE_TRACE, bool(traces)),
-        (SOURCE_TRAILER, any(v is not None for v in verdicts.values())), (SOURCE_PATHS, bool(globs)),
+        (SOURCE_TRAILER, verdicts.any_signed()), (SOURCE_PATHS, bool(globs)),
     ) if on]  # fmt: skip
     return Attribution(
         runs=runs,
@@ -539,7 +539,7 @@ _UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, Import
 
 def _verdicts(
     git: ReadOnlyGit, shas: set[str], signatures: Sequence[Signature], cache_dir: Path | None, timeout: float
-) -> dict[str, Verdict | None]:
+) -> Verdicts:
     """Each commit's verdict under `signatures`. A commit never changes, so verdicts are
     kept on disk per signature set: a re-scan reads and classifies only commits it has not
     seen (the new ones), not the whole window again."""
@@ -565,15 +565,39 @@ def _verdicts(
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(known, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-    verdicts: dict[str, Verdict | None] = {}
-    for sha in shas:
-        if sha in fresh:
-            verdicts[sha] = fresh[sha]
-        elif isinstance(entry := known.get(sha), tuple) and len(entry) == 3:
-            verdicts[sha] = Verdict(str(entry[0]), str(entry[1]), str(entry[2]))
-        else:
-            verdicts[sha] = None  # cached as human (0), or missing from the clone
-    return verdicts
+    return Verdicts(shas, known, fresh)
+
+
+class Verdicts(Mapping[str, "Verdict | None"]):
+    """Each commit's verdict (None: human, or missing from the clone), made from its cached
+    entry when first asked for: a re-scan decides only a few files (decided.py), so most
+    of the window's verdicts are never looked at."""
+
+    def __init__(self, shas: set[str], known: Mapping[str, Any], fresh: Mapping[str, Verdict | None]) -> None:
+        self._shas, self._known, self._fresh = shas, known, fresh
+
+    def __getitem__(self, sha: str) -> Verdict | None:
+        if sha not in self._shas:
+            raise KeyError(sha)
+        if sha in self._fresh:
+            return self._fresh[sha]
+        entry = self._known.get(sha)
+        if isinstance(entry, tuple) and len(entry) == 3:
+            return Verdict(str(entry[0]), str(entry[1]), str(entry[2]))
+        return None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._shas)
+
+    def __len__(self) -> int:
+        return len(self._shas)
+
+    def any_signed(self) -> bool:
+        """Whether any commit has an AI signature (without making every verdict)."""
+        known, fresh = self._known, self._fresh
+        if any(verdict is not None for verdict in fresh.values()):
+            return True
+        return any(isinstance(known.get(sha), tuple) for sha in self._shas - fresh.keys())
 
 
 def _line_origins(
