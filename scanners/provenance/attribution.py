@@ -53,7 +53,7 @@ from scanners.provenance.records import (
     read_ai_paths,
     read_git_ai_notes,
 )
-from scanners.provenance.replay import Replay, ReplayCache, cached_window, replay_history
+from scanners.provenance.replay import Replay, ReplayCache, cached_window, file_identity, replay_history
 from scanners.provenance.signatures import (
     Commit,
     Signature,
@@ -472,7 +472,11 @@ def _decided_runs(
         blame = report.blames.get(path)
         kept = entry.files.get(path) if entry is not None and path not in fresh else None
         if kept is not None and kept[0] == count and blame is not None and unaffected(blame.lines, changed):
-            runs[path] = tuple([(first, last, origins[at]) for first, last, at in kept[1]])
+            assert entry is not None
+            made = entry.made.get(path)
+            if made is None:
+                made = entry.made[path] = tuple([(first, last, origins[at]) for first, last, at in kept[1]])
+            runs[path] = made
             reused += 1
         else:
             runs[path] = decider.file(path, blame, count)
@@ -484,11 +488,9 @@ def _decided_runs(
             for path, path_runs in runs.items()
             if path in report.blames and path not in history.dirty
         }
-        cache.put(
-            history.ordered[0],
-            size,
-            Decided(history.digest, window, set(history.shallow), history.record_ids, values, files),
-        )
+        stored = Decided(history.digest, window, set(history.shallow), history.record_ids, values, files)
+        stored.made.update((path, runs[path]) for path in files)
+        cache.put(history.ordered[0], size, stored)
     return runs, reused
 
 
@@ -533,6 +535,8 @@ def _window(
 
 
 _MAX_CACHED_VERDICTS = 200_000
+# The verdict file this process read or wrote last, while it is unchanged on disk.
+_KNOWN_VERDICTS: dict[Path, tuple[tuple[int, int] | None, dict[str, Any]]] = {}
 # What loading a damaged or foreign pickle raises: the entry is then computed again.
 _UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError)
 
@@ -549,22 +553,32 @@ def _verdicts(
     path = cache_dir / "provenance-verdicts" / f"{digest}.pickle" if cache_dir is not None else None
     known: dict[str, Any] = {}
     if path is not None:
-        try:
-            with path.open("rb") as handle:
-                loaded = pickle.load(handle)  # noqa: S301 - our own entries (replay.ReplayCache says why)
-            known = loaded if isinstance(loaded, dict) else {}
-        except _UNREADABLE:
-            known = {}
+        # Verdicts never change: this process's copy, when it has one, is as good as the
+        # file (one another worker extended lacks only what is classified again).
+        kept = _KNOWN_VERDICTS.get(path)
+        identity = file_identity(path)
+        known = kept[1] if kept is not None and identity is not None and kept[0] == identity else {}
+        if not known:
+            try:
+                with path.open("rb") as handle:
+                    loaded = pickle.load(handle)  # noqa: S301 - our own entries (replay.ReplayCache says why)
+                known = loaded if isinstance(loaded, dict) else {}
+            except _UNREADABLE:
+                known = {}
     missing = shas - known.keys()
     fresh = {sha: classify_commit(c, signatures) for sha, c in read_commits(git, missing, timeout).items()}
     if path is not None and fresh:
-        known = {} if len(known) > _MAX_CACHED_VERDICTS else known
+        if len(known) > _MAX_CACHED_VERDICTS:
+            known = {}
         known.update({sha: (v.tool, v.model, v.signature) if v else 0 for sha, v in fresh.items()})
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(known, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+    if path is not None:
+        _KNOWN_VERDICTS.clear()
+        _KNOWN_VERDICTS[path] = (file_identity(path), known)
     return Verdicts(shas, known, fresh)
 
 

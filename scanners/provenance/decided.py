@@ -27,10 +27,12 @@ import os
 import pickle
 import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
+
+from scanners.provenance.replay import file_identity
 
 _FORMAT = 1
 _UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError,
@@ -49,6 +51,8 @@ class Decided:
     records: dict[str, str]  # commit → identity of its line-level records
     origins: list[tuple[str, str, str, str]]
     files: dict[str, tuple[int, tuple[tuple[int, int, int], ...]]]
+    # Runs already made from `files` in this process (not stored): path → runs.
+    made: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def changed_commits(self, window: set[str], shallow: set[str], records: Mapping[str, str]) -> set[str]:
         """Commits whose lines this entry decided differently from how they are decided now."""
@@ -70,6 +74,18 @@ def unaffected(lines: Iterable[tuple[str, int, str]], changed: set[str]) -> bool
     return not changed or changed.isdisjoint(map(_SHA, lines))
 
 
+# The entry this process read or wrote last (as replay._MEMO, and with the runs it made
+# from it): a worker scanning one repository again neither reads nor decodes it.
+_MEMO: dict[Path, tuple[tuple[int, int] | None, Decided]] = {}
+
+_STORED = ("digest", "window", "shallow", "records", "origins", "files")
+
+
+def forget() -> None:
+    """Drop the in-process copy (tests of the on-disk path)."""
+    _MEMO.clear()
+
+
 class DecidedCache:
     """One entry per (commit, window size) on disk; None directory: no cache."""
 
@@ -85,12 +101,18 @@ class DecidedCache:
         path = self._file(commit, window)
         if path is None:
             return None
-        try:
-            with path.open("rb") as handle:
-                entry = pickle.load(handle)  # noqa: S301 - our own entries, see the docstring
-            decided = Decided(**entry)
-        except _UNREADABLE:
-            return None
+        kept = _MEMO.get(path)
+        identity = file_identity(path)
+        decided = kept[1] if kept is not None and identity is not None and kept[0] == identity else None
+        if decided is None:
+            try:
+                with path.open("rb") as handle:
+                    entry = pickle.load(handle)  # noqa: S301 - our own entries, see the docstring
+                decided = Decided(**{name: entry[name] for name in _STORED})
+            except _UNREADABLE:
+                return None
+            _MEMO.clear()
+            _MEMO[path] = (identity, decided)
         return decided if decided.digest == digest else None
 
     def put(self, commit: str, window_size: int, decided: Decided) -> None:
@@ -100,8 +122,11 @@ class DecidedCache:
         self.directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(vars(decided), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            stored = {name: getattr(decided, name) for name in _STORED}
+            pickle.dump(stored, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        _MEMO.clear()
+        _MEMO[path] = (file_identity(path), decided)
 
 
 def encode_runs(

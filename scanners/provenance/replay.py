@@ -146,6 +146,36 @@ def _replay(output: bytes, state: State) -> set[str]:
     return touched
 
 
+# The entry this process read or wrote last, by file: a worker scanning one repository
+# again continues the state it stored without reading it back (a re-scan's largest read).
+# Bounded (one entry, at most _MEMO_LINES lines) and used only while the file is the one
+# read or written (same size and modification time); a caller gets its own copy of the
+# state's mapping (replaying replaces a file's list of lines, never changes one in place).
+_MEMO: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
+_MEMO_LINES = 2_000_000
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """(size, modification time) of `path`, or None when it is gone."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def forget() -> None:
+    """Drop the in-process copy (tests of the on-disk path)."""
+    _MEMO.clear()
+
+
+def _remember(path: Path, entry: dict[str, Any]) -> None:
+    _MEMO.clear()
+    identity = file_identity(path)
+    if identity is not None and sum(map(len, entry["state"].values())) <= _MEMO_LINES:
+        _MEMO[path] = (identity, entry)
+
+
 class ReplayCache:
     """The replayed state at a commit, one file per (commit, window), with the clone's
     edge commits at the time (a deeper clone later must not reuse it).
@@ -175,7 +205,7 @@ class ReplayCache:
 
     def get(self, commit: str, window: int) -> tuple[State, set[str]] | None:
         """(state, the edge commits it was computed with) or None. The state is the
-        caller's to change: a later `get` reads it from disk again."""
+        caller's to change: a later `get` gets a copy of its own."""
         entry = self._load(commit, window, keep=False)
         return (entry["state"], set(entry["shallow"])) if entry is not None else None
 
@@ -195,6 +225,9 @@ class ReplayCache:
         return entry
 
     def _read(self, path: Path) -> dict[str, Any] | None:
+        kept = _MEMO.get(path)
+        if kept is not None and kept[0] == file_identity(path):
+            return {**kept[1], "state": dict(kept[1]["state"])}
         try:
             with path.open("rb") as handle:
                 entry = pickle.load(handle)  # noqa: S301 - our own entries, see the docstring
@@ -205,7 +238,9 @@ class ReplayCache:
             return None
         if not isinstance(entry.get("shallow"), list) or not isinstance(entry.get("window", []), list):
             return None
-        return {"window": [], **entry}
+        entry = {"window": [], **entry}
+        _remember(path, entry)
+        return {**entry, "state": dict(entry["state"])}
 
     def put(self, commit: str, window: int, state: State, shallow: set[str], commits: list[str]) -> None:
         path = self._file(commit, window)
@@ -218,6 +253,8 @@ class ReplayCache:
             entry = {"state": plain, "shallow": sorted(shallow), "window": commits}
             pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        # The caller's own mapping (no copy kept alive); nothing changes it after this.
+        _remember(path, {**entry, "state": state})
 
 
 _LOG = ("log", "--reverse", "-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",

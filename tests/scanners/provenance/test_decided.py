@@ -4,15 +4,40 @@ scan without any cache would."""
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
+from scanners.provenance import attribution, decided, replay
 from scanners.provenance.attribution import Attribution, ProvenanceConfig, attribute
 from tests.scanners.provenance.repo_support import CLAUDE, build_provenance_repo, commit, run_git
 
 PATHS = {"app.py": 13, "claude.py": 2, "kernel.py": 2, "aider.py": 2, "generated/schema.py": 2}
 
 
+@pytest.fixture(autouse=True, params=["remembered", "from disk"])
+def memo(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Each test twice: with this process's copies of the cache entries, and reading
+    every entry from disk (as another worker process would)."""
+    monkeypatch.setattr(sys.modules[__name__], "FROM_DISK", request.param == "from disk")
+    yield request.param
+    _forget()
+
+
+def _forget() -> None:
+    replay.forget()
+    decided.forget()
+    attribution._KNOWN_VERDICTS.clear()
+
+
+FROM_DISK = False
+
+
 def _scan(repo: Path, cache: Path | None, history: int = 1000, paths: dict[str, int] = PATHS) -> Attribution:
+    if FROM_DISK:
+        _forget()
     got = attribute(repo, paths, ProvenanceConfig(history_commits=history), cache_dir=cache)
     assert got is not None
     return got

@@ -254,9 +254,17 @@ def test_a_rescan_reads_its_stored_state_once(tmp_path: Path, monkeypatch: pytes
         return real_load(handle)
 
     monkeypatch.setattr(replay.pickle, "load", counting_load)
+    remembered = attribute(repo, paths, config, cache_dir=tmp_path / "c")
+    # The process that stored the state continues it without reading it back...
+    assert loads == []
+    replay.forget()
     warm = attribute(repo, paths, config, cache_dir=tmp_path / "c")
-    # One read serves both the window (cached_window) and the replay's starting state.
+    # ...and another reads it once: one read serves both the window (cached_window) and
+    # the replay's starting state.
     assert len(loads) == 1
+    assert remembered is not None
+    assert warm is not None
+    assert remembered.runs == warm.runs
     fresh = attribute(repo, paths, config)
     assert warm is not None
     assert fresh is not None
