@@ -21,9 +21,10 @@ import os
 import signal
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 # -c options for every command: they override every configuration file git might read.
 READ_ONLY_CONFIG: tuple[str, ...] = (
@@ -90,6 +91,17 @@ class ReadOnlyGit:
 
     def __call__(self, *args: str | bytes, timeout: float = 120.0, stdin: bytes | None = None) -> GitOutput:
         """Run ``git ARGS``; raises GitTimeout after ``timeout`` seconds, OSError if git is missing."""
+        with self.output(*args, timeout=timeout, stdin=stdin) as (returncode, out, err):
+            data = out.read(self.max_output)
+        return GitOutput(returncode, data, err)
+
+    @contextlib.contextmanager
+    def output(
+        self, *args: str | bytes, timeout: float = 120.0, stdin: bytes | None = None
+    ) -> Iterator[tuple[int, BinaryIO, str]]:
+        """Run ``git ARGS`` to completion and give (return code, its stdout as a file to read
+        from the start, the tail of stderr): a large output is read in pieces, never held
+        whole. Raises as ``__call__``."""
         with (
             tempfile.TemporaryDirectory(prefix="auditor-prov-home-") as home,
             tempfile.TemporaryFile() as out,
@@ -111,8 +123,7 @@ class ReadOnlyGit:
                 proc.communicate()
                 raise GitTimeout(" ".join(str(a) for a in args[:2])) from None
             out.seek(0)
-            data = out.read(self.max_output)
-        return GitOutput(proc.returncode, data, err.decode("utf-8", "replace")[-2000:])
+            yield proc.returncode, out, err.decode("utf-8", "replace")[-2000:]
 
     def text(self, *args: str | bytes, timeout: float = 120.0) -> str | None:
         """stdout as text, or None when git failed."""

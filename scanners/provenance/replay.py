@@ -25,7 +25,7 @@ import os
 import pickle
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,13 +63,6 @@ def _side(line: bytes, prefix: bytes) -> bytes | None:
     return None if rest == b"/dev/null" else rest[len(prefix) :] if rest.startswith(prefix) else rest
 
 
-def _records(output: bytes) -> Iterator[tuple[str, list[bytes]]]:
-    """(commit, its diff lines) from `git log --format=%x00%H -p` output."""
-    for chunk in output.split(b"\0")[1:]:
-        head, _, body = chunk.partition(b"\n")
-        yield head.decode().strip(), body.split(b"\n")
-
-
 def _apply(
     lines: list[LineRef], hunks: list[tuple[int, int, int, int]], sha: str, path: str
 ) -> list[LineRef]:
@@ -104,44 +97,52 @@ def _flush(
     touched.add(key)
 
 
-def _replay(output: bytes, state: State) -> set[str]:
-    """Apply every commit of `output` to `state` in order; returns the paths touched."""
+def _replay(output: Iterable[bytes], state: State) -> set[str]:
+    """Apply every commit of `output` (the lines of `git log --format=%x00%H -p`, read as
+    they come: a first replay of a large tree is tens of megabytes of diff) to `state` in
+    order; returns the paths touched."""
     touched: set[str] = set()
-    for sha, diff in _records(output):
-        old: bytes | None = None
-        new: bytes | None = None
-        hunks: Hunks = []
-        for line in diff:
-            if line.startswith(b"diff --git "):
+    sha = ""
+    old: bytes | None = None
+    new: bytes | None = None
+    hunks: Hunks = []
+    for raw in output:
+        line = raw[:-1] if raw.endswith(b"\n") else raw
+        if line.startswith(b"\0"):  # the next commit (a diff line never starts with NUL)
+            if sha:
                 _flush(state, touched, sha, (old, new), hunks)
-                old = new = None
-                hunks = []
-                # Until ---/+++ or rename lines say otherwise (a pure rename, a mode change).
-                a_b = line[11:]
-                if b" b/" in a_b and not a_b.startswith(b'"'):
-                    left, _, right = a_b.partition(b" b/")
-                    old, new = left[2:], right
-            elif line.startswith(b"rename from "):
-                old = _unquote(line[12:])
-            elif line.startswith(b"rename to "):
-                new = _unquote(line[10:])
-            elif line.startswith(b"new file mode"):
-                old = None
-            elif line.startswith(b"deleted file mode"):
-                new = None
-            elif line.startswith(b"--- "):
-                old = _side(line, b"a/")
-            elif line.startswith(b"+++ "):
-                new = _side(line, b"b/")
-            elif line.startswith(b"@@ "):
-                match = _HUNK.match(line)
-                if match:
-                    a, b, c, d = match.groups()
-                    hunks.append(
-                        (int(a), int(b if b is not None else 1), int(c), int(d if d is not None else 1))
-                    )
-            elif line.startswith(b"Binary files "):
-                hunks = []
+            sha = line[1:].decode("ascii", "replace").strip()
+            old = new = None
+            hunks = []
+        elif line.startswith(b"diff --git "):
+            _flush(state, touched, sha, (old, new), hunks)
+            old = new = None
+            hunks = []
+            # Until ---/+++ or rename lines say otherwise (a pure rename, a mode change).
+            a_b = line[11:]
+            if b" b/" in a_b and not a_b.startswith(b'"'):
+                left, _, right = a_b.partition(b" b/")
+                old, new = left[2:], right
+        elif line.startswith(b"rename from "):
+            old = _unquote(line[12:])
+        elif line.startswith(b"rename to "):
+            new = _unquote(line[10:])
+        elif line.startswith(b"new file mode"):
+            old = None
+        elif line.startswith(b"deleted file mode"):
+            new = None
+        elif line.startswith(b"--- "):
+            old = _side(line, b"a/")
+        elif line.startswith(b"+++ "):
+            new = _side(line, b"b/")
+        elif line.startswith(b"@@ "):
+            match = _HUNK.match(line)
+            if match:
+                a, b, c, d = match.groups()
+                hunks.append((int(a), int(b if b is not None else 1), int(c), int(d if d is not None else 1)))
+        elif line.startswith(b"Binary files "):
+            hunks = []
+    if sha:
         _flush(state, touched, sha, (old, new), hunks)
     return touched
 
@@ -318,17 +319,17 @@ def replay_history(
         state, _ = hit
         touched: set[str] = set()
         if base != head:
-            run = git(*_LOG, f"{base}..{head}", "--", timeout=timeout)
-            if run.returncode != 0:
-                break
-            touched = _replay(run.stdout, state)
+            with git.output(*_LOG, f"{base}..{head}", "--", timeout=timeout) as (returncode, out, _):
+                if returncode != 0:
+                    break
+                touched = _replay(out, state)
             if distance >= _STORE_EVERY:
                 cache.put(head, size, state, shallow, window)
                 return Replay(state, touched, True, base, stored=True)
         return Replay(state, touched, True, base)
     state = {}
-    run = git(*_LOG, f"--max-count={len(window)}", head, "--", timeout=timeout)
-    touched = _replay(run.stdout, state) if run.returncode == 0 else set()
-    if run.returncode == 0:
+    with git.output(*_LOG, f"--max-count={len(window)}", head, "--", timeout=timeout) as (returncode, out, _):
+        touched = _replay(out, state) if returncode == 0 else set()
+    if returncode == 0:
         cache.put(head, size, state, shallow, window)
-    return Replay(state, touched, False, stored=run.returncode == 0 and cache.directory is not None)
+    return Replay(state, touched, False, stored=returncode == 0 and cache.directory is not None)
