@@ -45,6 +45,7 @@ from scanners.provenance.blame import (
 )
 from scanners.provenance.decided import Decided, DecidedCache, encode_runs, entry_digest, unaffected
 from scanners.provenance.gitrun import GitTimeout, ReadOnlyGit, cat_objects
+from scanners.provenance.lastfile import LastFile
 from scanners.provenance.records import (
     LineClaim,
     Records,
@@ -53,7 +54,7 @@ from scanners.provenance.records import (
     read_ai_paths,
     read_git_ai_notes,
 )
-from scanners.provenance.replay import Replay, ReplayCache, cached_window, file_identity, replay_history
+from scanners.provenance.replay import Replay, ReplayCache, cached_window, replay_history
 from scanners.provenance.signatures import (
     Commit,
     Signature,
@@ -466,16 +467,17 @@ def _decided_runs(
     if entry is not None:
         changed = entry.changed_commits(window, history.shallow, history.record_ids)
         origins = [decider.origin(*values) for values in entry.origins]
+    stored_files = entry.files if entry is not None else {}
+    made_runs: dict[str, tuple[Run, ...]] = entry.made if entry is not None else {}
     runs: dict[str, tuple[Run, ...]] = {}
     reused = 0
     for path, count in paths.items():
         blame = report.blames.get(path)
-        kept = entry.files.get(path) if entry is not None and path not in fresh else None
+        kept = stored_files.get(path) if path not in fresh else None
         if kept is not None and kept[0] == count and blame is not None and unaffected(blame.lines, changed):
-            assert entry is not None
-            made = entry.made.get(path)
+            made = made_runs.get(path)
             if made is None:
-                made = entry.made[path] = tuple([(first, last, origins[at]) for first, last, at in kept[1]])
+                made = made_runs[path] = tuple([(first, last, origins[at]) for first, last, at in kept[1]])
             runs[path] = made
             reused += 1
         else:
@@ -535,8 +537,8 @@ def _window(
 
 
 _MAX_CACHED_VERDICTS = 200_000
-# The verdict file this process read or wrote last, while it is unchanged on disk.
-_KNOWN_VERDICTS: dict[Path, tuple[tuple[int, int] | None, dict[str, Any]]] = {}
+# The verdict file this process read or wrote last (lastfile.py).
+_LAST_VERDICTS: LastFile[dict[str, Any]] = LastFile()
 # What loading a damaged or foreign pickle raises: the entry is then computed again.
 _UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError)
 
@@ -555,9 +557,7 @@ def _verdicts(
     if path is not None:
         # Verdicts never change: this process's copy, when it has one, is as good as the
         # file (one another worker extended lacks only what is classified again).
-        kept = _KNOWN_VERDICTS.get(path)
-        identity = file_identity(path)
-        known = kept[1] if kept is not None and identity is not None and kept[0] == identity else {}
+        known = _LAST_VERDICTS.get(path) or {}
         if not known:
             try:
                 with path.open("rb") as handle:
@@ -577,8 +577,7 @@ def _verdicts(
             pickle.dump(known, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     if path is not None:
-        _KNOWN_VERDICTS.clear()
-        _KNOWN_VERDICTS[path] = (file_identity(path), known)
+        _LAST_VERDICTS.keep(path, known)
     return Verdicts(shas, known, fresh)
 
 

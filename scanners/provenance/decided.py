@@ -32,7 +32,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from scanners.provenance.replay import file_identity
+from scanners.provenance.lastfile import LastFile
 
 _FORMAT = 1
 _UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError,
@@ -74,16 +74,16 @@ def unaffected(lines: Iterable[tuple[str, int, str]], changed: set[str]) -> bool
     return not changed or changed.isdisjoint(map(_SHA, lines))
 
 
-# The entry this process read or wrote last (as replay._MEMO, and with the runs it made
-# from it): a worker scanning one repository again neither reads nor decodes it.
-_MEMO: dict[Path, tuple[tuple[int, int] | None, Decided]] = {}
+# The entry this process read or wrote last (lastfile.py), with the runs it made from it:
+# a worker scanning one repository again neither reads nor decodes it.
+_LAST: LastFile[Decided] = LastFile()
 
 _STORED = ("digest", "window", "shallow", "records", "origins", "files")
 
 
 def forget() -> None:
     """Drop the in-process copy (tests of the on-disk path)."""
-    _MEMO.clear()
+    _LAST.forget()
 
 
 class DecidedCache:
@@ -101,9 +101,7 @@ class DecidedCache:
         path = self._file(commit, window)
         if path is None:
             return None
-        kept = _MEMO.get(path)
-        identity = file_identity(path)
-        decided = kept[1] if kept is not None and identity is not None and kept[0] == identity else None
+        decided = _LAST.get(path)
         if decided is None:
             try:
                 with path.open("rb") as handle:
@@ -111,8 +109,7 @@ class DecidedCache:
                 decided = Decided(**{name: entry[name] for name in _STORED})
             except _UNREADABLE:
                 return None
-            _MEMO.clear()
-            _MEMO[path] = (identity, decided)
+            _LAST.keep(path, decided)
         return decided if decided.digest == digest else None
 
     def put(self, commit: str, window_size: int, decided: Decided) -> None:
@@ -125,8 +122,7 @@ class DecidedCache:
             stored = {name: getattr(decided, name) for name in _STORED}
             pickle.dump(stored, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-        _MEMO.clear()
-        _MEMO[path] = (file_identity(path), decided)
+        _LAST.keep(path, decided)
 
 
 def encode_runs(

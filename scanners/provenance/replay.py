@@ -33,6 +33,7 @@ from typing import Any
 from scanners.paths import escape_path
 from scanners.provenance.blame import BlameLine, LineRef
 from scanners.provenance.gitrun import ReadOnlyGit
+from scanners.provenance.lastfile import LastFile
 
 _HUNK = re.compile(rb"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _NO_LINE = BlameLine("", 0, "")  # a line from before the window
@@ -147,34 +148,24 @@ def _replay(output: Iterable[bytes], state: State) -> set[str]:
     return touched
 
 
-# The entry this process read or wrote last, by file: a worker scanning one repository
-# again continues the state it stored without reading it back (a re-scan's largest read).
-# Bounded (one entry, at most _MEMO_LINES lines) and used only while the file is the one
-# read or written (same size and modification time); a caller gets its own copy of the
-# state's mapping (replaying replaces a file's list of lines, never changes one in place).
-_MEMO: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
+# The entry this process read or wrote last (lastfile.py): a worker scanning one
+# repository again continues the state it stored without reading it back. At most
+# _MEMO_LINES lines; a caller gets its own copy of the state's mapping (replaying replaces
+# a file's list of lines, never changes one in place).
+_LAST: LastFile[dict[str, Any]] = LastFile()
 _MEMO_LINES = 2_000_000
-
-
-def file_identity(path: Path) -> tuple[int, int] | None:
-    """(size, modification time) of `path`, or None when it is gone."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_size, stat.st_mtime_ns
 
 
 def forget() -> None:
     """Drop the in-process copy (tests of the on-disk path)."""
-    _MEMO.clear()
+    _LAST.forget()
 
 
 def _remember(path: Path, entry: dict[str, Any]) -> None:
-    _MEMO.clear()
-    identity = file_identity(path)
-    if identity is not None and sum(map(len, entry["state"].values())) <= _MEMO_LINES:
-        _MEMO[path] = (identity, entry)
+    if sum(map(len, entry["state"].values())) <= _MEMO_LINES:
+        _LAST.keep(path, entry)
+    else:
+        _LAST.forget()
 
 
 class ReplayCache:
@@ -226,9 +217,9 @@ class ReplayCache:
         return entry
 
     def _read(self, path: Path) -> dict[str, Any] | None:
-        kept = _MEMO.get(path)
-        if kept is not None and kept[0] == file_identity(path):
-            return {**kept[1], "state": dict(kept[1]["state"])}
+        kept = _LAST.get(path)
+        if kept is not None:
+            return {**kept, "state": dict(kept["state"])}
         try:
             with path.open("rb") as handle:
                 entry = pickle.load(handle)  # noqa: S301 - our own entries, see the docstring

@@ -29,7 +29,7 @@ def memo(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Ite
 def _forget() -> None:
     replay.forget()
     decided.forget()
-    attribution._KNOWN_VERDICTS.clear()
+    attribution._LAST_VERDICTS.forget()
 
 
 FROM_DISK = False
