@@ -1,7 +1,7 @@
 """What AI attribution costs a scan through the worker: with vs without, cold and re-scan.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/prov_bench CELERY_BROKER_URL=redis://127.0.0.1:6379/3 \\
-        .venv/bin/python bench/provenance.py [--commits 5000] [--files 2000] [--rounds 2]
+        .venv/bin/python bench/provenance.py [--commits 5000] [--files 2000] [--rounds 2] [--rescans 9]
 
 Generates (once, under bench/data/) a git repository of N commits over M Python files
 with a realistic mix of AI signatures (Claude Code, Copilot agent, Cursor, aider, Codex,
@@ -13,7 +13,9 @@ alternating the two in the same run (the machine is shared: ratios within one ru
 what counts):
 
 * cold: caches emptied, one full scan each; `--rounds` times;
-* re-scan: one new commit changing one file, then one scan each (caches warm); `--rounds` times.
+* re-scan: one new commit changing one file, then one scan each (caches warm); `--rescans`
+  times (a re-scan is seconds, so many more of them than of cold scans: the median of a few
+  moved by ±5% between runs on this class of machine).
 
 Which mode goes first alternates from round to round. `--work-dir` puts checkouts, mirrors
 and caches elsewhere (on tmpfs, say: on this class of machine, writing 2,000 small files
@@ -66,7 +68,7 @@ MIX: list[tuple[int, tuple[str, str] | None, str]] = [
     (2, ("devin-ai-integration[bot]", "158243242+devin-ai-integration[bot]@users.noreply.github.com"), ""),
     (2, None, "\n\nSigned-off-by: Bob Coder <bob@example.com>\n"),
 ]  # fmt: skip
-SETTLE_SECONDS = 15
+SETTLE_SECONDS = {"cold": 15, "rescan": 5}
 PHASES = ("clone_s", "scan_s", "ingest_s")
 BLOCK = "def f{n}(x):\n    if x > {n}:\n        return eval(x)\n    return x + {n}\n\n\n"
 
@@ -151,14 +153,14 @@ def _last_scan(name: str, env: dict[str, str]) -> dict[str, object]:
     return dict(json.loads(_manage("shell", "-c", code, env=env)))
 
 
-def _scan(name: str, queue: str, env: dict[str, str], timeout: int) -> dict[str, object]:
+def _scan(name: str, queue: str, env: dict[str, str], timeout: int, kind: str) -> dict[str, object]:
     subprocess.run(
         [sys.executable, "manage.py", "scan", name, "--wait", "--timeout", str(timeout)],
         cwd=ROOT, env={**env, "CELERY_QUEUE": queue}, check=True, capture_output=True, text=True,
     )  # fmt: skip
     # `scan --wait` returns when the scan says succeeded; the worker then still stores file
     # texts (and, when on, the commit sample). Let it finish, or the next scan's clone pays for it.
-    time.sleep(SETTLE_SECONDS)
+    time.sleep(SETTLE_SECONDS[kind])
     row = _last_scan(name, env)
     row["total_s"] = round(sum(float(row[k] or 0) for k in ("clone_s", "scan_s", "ingest_s")), 3)  # type: ignore[arg-type]
     return row
@@ -174,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--commits", type=int, default=5000)
     parser.add_argument("--files", type=int, default=2000)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=2, help="cold scans per mode")
+    parser.add_argument("--rescans", type=int, default=None, help="re-scans per mode (default: --rounds)")
     parser.add_argument("--timeout", type=int, default=1800)
     parser.add_argument(
         "--work-dir", type=Path, default=DATA / "prov-work",
@@ -182,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         "of the comparison: both modes check out the same 2,000 files)",
     )  # fmt: skip
     args = parser.parse_args(argv)
+    rescans = args.rescans if args.rescans is not None else args.rounds
     database = os.environ.get("DATABASE_URL", "")
     if not database.startswith("postgres"):
         parser.error("set DATABASE_URL to a throw-away PostgreSQL database (it is dropped and recreated)")
@@ -238,19 +242,22 @@ def main(argv: list[str] | None = None) -> int:
         "rescan-off": [],
         "rescan-on": [],
     }
+    built = subprocess.check_output(["git", "rev-parse", "HEAD"], cwd=source, text=True).strip()
     try:
         for r in range(args.rounds):
             for mode in _order(r):
                 shutil.rmtree(work / f"cache-{mode}", ignore_errors=True)
-                results[f"cold-{mode}"].append(row := _scan(mode, f"bench-prov-{mode}", env, args.timeout))
+                row = _scan(mode, f"bench-prov-{mode}", env, args.timeout, "cold")
+                results[f"cold-{mode}"].append(row)
                 print(f"cold {mode}: {row}")
-        for r in range(args.rounds):
+        for r in range(rescans):
             target = source / "pkg00" / "mod7.py"
             target.write_text(target.read_text() + BLOCK.format(n=900_000 + r))
             who = ["-c", "user.name=Alice Human", "-c", "user.email=alice@example.com"]
             subprocess.run(["git", *who, "commit", "-qam", f"Edit {r}"], cwd=source, check=True)
             for mode in _order(r):
-                results[f"rescan-{mode}"].append(row := _scan(mode, f"bench-prov-{mode}", env, args.timeout))
+                row = _scan(mode, f"bench-prov-{mode}", env, args.timeout, "rescan")
+                results[f"rescan-{mode}"].append(row)
                 print(f"rescan {mode}: {row}")
     finally:
         for worker in workers.values():
@@ -258,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         for worker in workers.values():
             worker.wait(timeout=60)
         # Leave the generated repository as built, for the next run.
-        subprocess.run(["git", "reset", "-q", "--hard", f"HEAD~{args.rounds}"], cwd=source, check=False)
+        subprocess.run(["git", "reset", "-q", "--hard", built], cwd=source, check=False)
 
     def median(key: str) -> float:
         return statistics.median(float(r["total_s"]) for r in results[key])  # type: ignore[arg-type]

@@ -41,6 +41,7 @@ from scanners.provenance.blame import (
     BlameReport,
     FileBlame,
     blame_files,
+    boundary_of,
     head_blobs,
 )
 from scanners.provenance.decided import Decided, DecidedCache, encode_runs, entry_digest, unaffected
@@ -649,7 +650,7 @@ def _line_origins(
             continue
         lines = replayed.state.get(path, [])
         edge = {line[0] for line in lines} & shallow if shallow else ()
-        report.blames[path] = FileBlame(tuple(lines), frozenset(edge))
+        report.blames[path] = FileBlame(tuple(lines), boundary_of(edge))
         if path in replayed.touched or not replayed.from_cache:
             report.blamed.append(path)
     return report, replayed

@@ -44,10 +44,21 @@ class BlameLine(NamedTuple):
 LineRef = tuple[str, int, str]  # a BlameLine, or the same values as a plain tuple
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileBlame:
     lines: tuple[LineRef, ...]
     boundary: frozenset[str]  # commits blame stopped at (a shallow clone's edge)
+
+
+# Shared by every blame with no boundary (almost all): an empty frozenset is a new
+# 216-byte object each time, ≈ 21 MiB over a 100,000-file repository.
+NO_BOUNDARY: frozenset[str] = frozenset()
+
+
+def boundary_of(shas: Iterable[str]) -> frozenset[str]:
+    """`shas` as a blame's boundary."""
+    boundary = frozenset(shas)
+    return boundary if boundary else NO_BOUNDARY
 
 
 def parse_porcelain(output: bytes) -> FileBlame:
@@ -69,7 +80,7 @@ def parse_porcelain(output: bytes) -> FileBlame:
             paths[current_sha] = raw[9:].decode("utf-8", "surrogateescape")
         elif raw == b"boundary":
             boundary.add(current_sha)
-    return FileBlame(tuple(lines), frozenset(boundary))
+    return FileBlame(tuple(lines), boundary_of(boundary))
 
 
 class BlameCache:
@@ -92,7 +103,7 @@ class BlameCache:
             data = json.loads((self.directory / self._key(path, blob)).read_text("utf-8"))
             shas, names = data["shas"], data["paths"]
             lines = tuple(BlameLine(shas[s], o, names[p]) for s, o, p in data["lines"])
-            return str(data["commit"]), FileBlame(lines, frozenset(data["boundary"]))
+            return str(data["commit"]), FileBlame(lines, boundary_of(data["boundary"]))
         except (OSError, ValueError, KeyError, IndexError, TypeError):
             return None
 
