@@ -16,7 +16,6 @@ import pickle
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,6 +23,7 @@ from typing import Any, TypeVar
 from scanners import __version__ as ENGINE_VERSION
 from scanners.analysis import AnalysisSettings, FileOutcome, analyse_file, hit_to_finding
 from scanners.cache import FileDigests, ResultCache, cached_context, context_digest, gc_paused
+from scanners.collector import GC_THRESHOLD, fewer_collections
 from scanners.discovery import DEFAULT_MAX_FILE_BYTES, DiscoveredFile, discover
 from scanners.fingerprint import assign_fingerprints
 from scanners.headroom import with_headroom
@@ -41,11 +41,6 @@ from scanners.suppression import apply_suppressions
 # Files per task sent to a worker: big enough that pickling/IPC is noise, small enough
 # that one slow chunk does not leave the other workers idle at the end.
 MAX_CHUNK = 32
-# Allocations between two young-generation collections while files are analysed (Python's
-# default is 700). Every file allocates its tokens and tree at once and frees them at its
-# end, so the default collects hundreds of times per file for nothing; measured on Django,
-# 10-15% of the analysis time. Cycles are still collected, only less often.
-GC_THRESHOLD = 50_000
 # At most this many files to analyse and the parent does it alone: starting a pool (fork,
 # pickling the context, shutting it down) costs more than a few files' analysis, and a
 # re-scan after a small change has a handful of files (plus the generated/skipped ones,
@@ -378,23 +373,6 @@ def _twins(facts: Mapping[str, Any]) -> dict[str, str]:
 _WORKER: dict[str, Any] = {}
 
 
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Collect less often while files are analysed, and never walk what exists now.
-
-    `gc.freeze` before the pool forks: the context and the rules the workers inherit sit
-    in the permanent generation, so no collection in a worker writes to their headers
-    (which would copy their pages into every worker)."""
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(GC_THRESHOLD, *threshold[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
-
-
 def _init_worker(
     root: Path,
     settings: AnalysisSettings,
@@ -456,7 +434,7 @@ def _outcomes(
         warnings.append(ScanWarning("engine:no-pool", "", "running in a daemon process; analysing serially"))
         workers = 1
     settings = config.settings()
-    with _fewer_collections():
+    with fewer_collections():
         if workers == 1:
             for file in pending:
                 outcome = analyse_file(root, file, settings, context, rules, repo_rules)

@@ -29,6 +29,7 @@ from auditor.services.ingest import ScanNoLongerRunning, scan_ingest
 from auditor.services.provenance import commit_sample_store
 from auditor.services.risk import CHURN_WINDOW_DAYS
 from auditor.services.scans import scan_advance, scan_claim, scan_fail, scan_heartbeat, scan_requeue
+from scanners.collector import fewer_collections
 from scanners.diff import ChangedLines, DiffError, changed_lines
 from scanners.engine import EngineConfig, scan_directory
 from scanners.model import ScanResult, ScanWarning
@@ -212,17 +213,20 @@ def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
 
             started = time.monotonic()
             result = scan_directory(clone.path, engine_config(provenance, registry))
-            # Read before ingestion, so that risk is scored once, with churn.
-            churn = checkout_churn(clone.path, days=CHURN_WINDOW_DAYS)
-            changed, result = _changed_lines(scan, clone, result)
-            if not scan_advance(
-                scan, ScanStatus.INGESTING, scan_seconds=round(time.monotonic() - started, 3)
-            ):
-                return Outcome.ABANDONED
-            _ingest_if_ours(scan, result, churn, changed)
-            _store_file_texts(scan, clone.path)
-            if provenance.enabled and scan.branch == repository.default_branch:
-                _store_commit_sample(scan, clone.path)
+            # Ingestion builds tens of thousands of rows while the worker's own objects (and
+            # the result) live on: kept out of collections (scanners/collector.py).
+            with fewer_collections():
+                # Read before ingestion, so that risk is scored once, with churn.
+                churn = checkout_churn(clone.path, days=CHURN_WINDOW_DAYS)
+                changed, result = _changed_lines(scan, clone, result)
+                if not scan_advance(
+                    scan, ScanStatus.INGESTING, scan_seconds=round(time.monotonic() - started, 3)
+                ):
+                    return Outcome.ABANDONED
+                _ingest_if_ours(scan, result, churn, changed)
+                _store_file_texts(scan, clone.path)
+                if provenance.enabled and scan.branch == repository.default_branch:
+                    _store_commit_sample(scan, clone.path)
         return Outcome.SUCCEEDED
     except CloneError as exc:
         if exc.transient and not final_attempt:

@@ -649,7 +649,7 @@ def _line_origins(
             report.failed[path] = "not committed"
             continue
         lines = replayed.state.get(path, [])
-        edge = {line[0] for line in lines} & shallow if shallow else ()
+        edge = shallow.intersection(map(_SHA, lines)) if shallow else ()
         report.blames[path] = FileBlame(tuple(lines), boundary_of(edge))
         if path in replayed.touched or not replayed.from_cache:
             report.blamed.append(path)

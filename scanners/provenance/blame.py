@@ -15,7 +15,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,10 +55,9 @@ class FileBlame:
 NO_BOUNDARY: frozenset[str] = frozenset()
 
 
-def boundary_of(shas: Iterable[str]) -> frozenset[str]:
+def boundary_of(shas: Collection[str]) -> frozenset[str]:
     """`shas` as a blame's boundary."""
-    boundary = frozenset(shas)
-    return boundary if boundary else NO_BOUNDARY
+    return frozenset(shas) if shas else NO_BOUNDARY
 
 
 def parse_porcelain(output: bytes) -> FileBlame:

@@ -41,15 +41,21 @@ def join_findings(findings: Iterable[Finding], attribution: Attribution) -> list
 def join_metrics(metrics: Iterable[FileMetrics], attribution: Attribution | None) -> list[FileMetrics]:
     """Metrics with their line counts per origin (all unknown without an attribution)."""
     out = []
+    attributed = attribution.runs if attribution is not None else {}
     for m in metrics:
-        if attribution is None or m.path not in attribution.files:
+        runs = attributed.get(m.path)
+        if runs is None:
             out.append(dataclasses.replace(m, unknown_lines=m.lines))
             continue
-        runs = attribution.runs_of(m.path)
-        counts: Counter[str] = Counter()
+        ai = human = unknown = 0  # counted inline: a Counter per file cost more than the rest
         for first, last, line in runs:
-            counts[line.origin] += last - first + 1
-        out.append(m.with_origins(counts[AI], counts[HUMAN], counts[UNKNOWN], ai_spans(runs)))
+            if line.origin == AI:
+                ai += last - first + 1
+            elif line.origin == HUMAN:
+                human += last - first + 1
+            elif line.origin == UNKNOWN:
+                unknown += last - first + 1
+        out.append(m.with_origins(ai, human, unknown, ai_spans(runs) if ai else ()))
     return out
 
 
@@ -57,8 +63,8 @@ def summarise(attribution: Attribution) -> ProvenanceSummary:
     origins: Counter[str] = Counter()
     tools: Counter[tuple[str, str]] = Counter()
     sources: Counter[str] = Counter()
-    for path in attribution.files:
-        for first, last, line in attribution.runs_of(path):
+    for runs in attribution.runs.values():
+        for first, last, line in runs:
             count = last - first + 1
             origins[line.origin] += count
             if line.source:
