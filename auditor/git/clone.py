@@ -101,6 +101,7 @@ def clone_repository(
     mirror: MirrorStore | None = None,
     extra_branches: Sequence[str] = (),
     notes_refs: Sequence[str] = (),
+    kept: Path | None = None,
 ) -> CloneResult:
     """Clone ``branch`` of ``url`` into ``dest`` (which must not exist or be empty).
 
@@ -124,6 +125,11 @@ def clone_repository(
     ``extra_branches`` (a pull request's base) are fetched too, at the same depth, their
     tips in ``CloneResult.extra_tips``; a missing one is ``scan:user:branch-not-found``.
 
+    ``kept`` (with ``mirror``: the repository's kept checkout, MirrorStore.kept_checkout,
+    held by the caller for as long as it reads the checkout): the checkout is made there,
+    updating the previous one in place, and ``CloneResult.path`` is ``kept``. On any doubt
+    it is removed and the clone made in ``dest`` as without it.
+
     ``notes_refs`` (e.g. ``refs/notes/ai``, where Git AI keeps its authorship logs) are
     fetched too, when the server has them; a missing one is not an error. Through a mirror
     they come in its one fetch (at the branch's depth, and only what is new on a
@@ -143,6 +149,7 @@ def clone_repository(
     if existed and (not dest.is_dir() or any(dest.iterdir())):
         raise ValueError(f"clone destination {dest} must be absent or an empty directory")
 
+    checkout = dest
     try:
         with tempfile.TemporaryDirectory(prefix="auditor-git-home-") as home:
             git = Git(
@@ -156,10 +163,13 @@ def clone_repository(
             depth_args = [f"--depth={depth}"] if depth is not None else []
             via = None
             if mirror is not None:
+                target = replace(git, dest=kept) if kept is not None else git
                 via = _via_mirror(
-                    mirror, git, url, validated.git_url, branch, commit, depth_args, extra_branches,
-                    notes_refs,
+                    mirror, target, url, validated.git_url, branch, commit, depth_args, extra_branches,
+                    notes_refs, in_place=kept is not None,
                 )  # fmt: skip
+                if via is not None:
+                    git, checkout = target, target.dest
             if via is None and commit is None:
                 _clone_branch(git, url, validated.git_url, branch, depth_args)
             elif via is None and commit is not None:
@@ -171,7 +181,7 @@ def clone_repository(
             )
             if notes_refs and via is None:  # a mirror fetched them with the branch
                 _fetch_notes(git, validated.git_url, notes_refs)
-            size = tree_size(dest)
+            size = tree_size(checkout)
             if size > max_bytes:
                 raise CloneError(
                     REPO_TOO_LARGE, f"{human_bytes(size)} on disk, limit {human_bytes(max_bytes)}"
@@ -179,8 +189,8 @@ def clone_repository(
             head = _read_head(git, url, branch, size)
             return replace(head, fetched_objects=via.fetched_objects if via else None, extra_tips=tips)
     except BaseException:
-        remove_tree(dest)
-        if existed:
+        remove_tree(checkout)
+        if checkout == dest and existed:
             dest.mkdir(parents=True, exist_ok=True)
         raise
 
@@ -195,8 +205,11 @@ def _via_mirror(
     depth_args: list[str],
     extra_branches: Sequence[str],
     notes_refs: Sequence[str],
+    *,
+    in_place: bool = False,
 ) -> MirrorFetch | None:
-    """Check out through the mirror; what it fetched, or None to clone afresh."""
+    """Check out through the mirror (into ``git.dest``); what it fetched, or None to clone
+    afresh (``git.dest`` then removed)."""
     try:
         via = mirror_checkout(
             mirror,
@@ -209,11 +222,13 @@ def _via_mirror(
             classify=lambda run: git_failure(run, url),
             extra_branches=extra_branches,
             notes_refs=notes_refs,
+            in_place=in_place,
         )
         log.info(
-            "checked out %s through its mirror (%d objects fetched)",
+            "checked out %s through its mirror (%d objects fetched%s)",
             scrub_credentials(url),
             via.fetched_objects,
+            ", kept checkout updated" if via.in_place else "",
         )
         return via
     except CloneError as exc:

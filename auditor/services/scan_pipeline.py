@@ -7,6 +7,7 @@ to the end (services/scans.py says how a dead worker's scan is resumed).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import time
@@ -177,11 +178,14 @@ def scan_execute(scan_id: int, *, final_attempt: bool = True) -> Outcome:
 def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
     repository = scan.repository
     try:
-        with workspace(settings.AUDITOR_WORKSPACE_DIR) as ws:
+        with workspace(settings.AUDITOR_WORKSPACE_DIR) as ws, contextlib.ExitStack() as held:
             provenance = scan_provenance_config(scan)
             registry = scan_registry_config(scan)
             started = time.monotonic()
             mirrors = mirror_store()
+            # The repository's kept checkout, held until the scan ends: a re-scan writes only
+            # what the new commits changed (None when another scan of it holds it).
+            kept = held.enter_context(mirrors.kept_checkout(repository.clone_url)) if mirrors else None
             clone = clone_repository(
                 repository.clone_url,
                 scan.branch,
@@ -197,6 +201,7 @@ def _scan_run(scan: Scan, *, final_attempt: bool) -> Outcome:
                 mirror=mirrors,
                 # A pull-request scan also fetches its base, to diff against.
                 extra_branches=[scan.base_branch] if scan.base_branch else [],
+                kept=kept,
             )
             if mirrors is not None:
                 # The checkout holds its own links to the objects: evicting cannot harm it.

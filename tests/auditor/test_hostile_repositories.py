@@ -268,8 +268,11 @@ def test_a_worker_scans_the_hostile_repository_twice_with_identical_results(
         }
         stored.append(rows)
     assert stored[0] == stored[1]
-    # The second scan's checkout came from the mirror, which had every object already.
-    assert worker.log().count("through its mirror (0 objects fetched)") == 1, worker.log()[-3000:]
+    # The second scan's checkout came from the mirror, which had every object already, and
+    # was the first scan's kept checkout, brought back to what a fresh one is.
+    assert worker.log().count("through its mirror (0 objects fetched, kept checkout updated)") == 1, (
+        worker.log()[-3000:]
+    )
     assert any(engine_cache.rglob("*.pkl"))  # the second scan could hit the cache
     assert not FileBlob.objects.filter(text__contains=SECRET_MARK).exists()
     assert not Finding.objects.filter(snippet__contains="hunter2").exists()

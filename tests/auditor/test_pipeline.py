@@ -107,13 +107,16 @@ def test_a_rescan_after_one_commit_fetches_only_that_commit_through_the_mirror(
     with caplog.at_level("INFO", logger="auditor.git.clone"):
         assert scan_execute(second.pk) is Outcome.SUCCEEDED
 
-    # A commit, the root tree, app/ and the changed blob: not the repository again.
-    assert "through its mirror (4 objects fetched)" in caplog.text
+    # A commit, the root tree, app/ and the changed blob: not the repository again, and
+    # written into the repository's kept checkout, not a new one.
+    assert "through its mirror (4 objects fetched, kept checkout updated)" in caplog.text
     second.refresh_from_db()
     assert second.commit_sha == git(source, "rev-parse", "HEAD")
     assert FileMetric.objects.get(scan=second, path="app/__init__.py").lines == 1
     assert list(Path(settings.SCAN_MIRROR_DIR).glob("*.git"))
-    assert not any(Path(settings.AUDITOR_WORKSPACE_DIR).iterdir())  # checkouts still removed
+    [kept] = Path(settings.SCAN_MIRROR_DIR).glob("*.work")
+    assert git(kept, "rev-parse", "HEAD") == second.commit_sha
+    assert not any(Path(settings.AUDITOR_WORKSPACE_DIR).iterdir())  # per-scan workspaces removed
 
 
 def test_with_mirrors_disabled_every_scan_clones_afresh(
