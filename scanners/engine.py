@@ -309,16 +309,19 @@ class _FactSpool:
         self._pending: dict[str, list[tuple[str, Any]]] = {rule_id: [] for rule_id in rule_ids}
         self._packed: dict[str, list[bytes]] = {rule_id: [] for rule_id in rule_ids}
         self._files = 0
-        # Rule → the earlier rule whose fact was the same object (or equally absent) for
-        # every file so far; chosen at the first file, given up at the first that differs.
-        self._twins: dict[str, str] | None = None
+        # Rule → the rule whose fact was the same object (or equally absent) for every file
+        # so far: paired at the first file where both collected the same object and their
+        # facts so far agree, given up at the first file where they differ. A rule is
+        # considered for pairing once, at its first fact that is not None.
+        self._twins: dict[str, str] = {}
+        self._unpaired = set(rule_ids)
         self._untaken = set(rule_ids)
         self._taken: dict[str, dict[str, Any]] = {}  # a twin's facts, until all sharing it took them
 
     def add(self, path: str, facts: Mapping[str, Any]) -> None:
         self._files += 1
-        if self._twins is None:
-            self._twins = _twins(facts)
+        if self._unpaired:
+            self._pair(facts)
         for rule_id, twin in list(self._twins.items()):
             if facts.get(rule_id, _ABSENT) is not facts.get(twin, _ABSENT):
                 # Its own from now on: until here its facts were the twin's.
@@ -334,10 +337,33 @@ class _FactSpool:
                 self._packed[rule_id].append(pickle.dumps(pending, protocol=pickle.HIGHEST_PROTOCOL))
                 pending.clear()
 
+    def _pair(self, facts: Mapping[str, Any]) -> None:
+        first_with: dict[int, str] = {}
+        for rule_id, value in facts.items():
+            if value is None:  # None is everyone's "nothing here": no evidence of sharing
+                continue
+            first = first_with.setdefault(id(value), rule_id)
+            if rule_id not in self._unpaired:
+                continue
+            self._unpaired.discard(rule_id)
+            if first != rule_id and first not in self._twins and self._agree(rule_id, first):
+                self._twins[rule_id] = first
+                self._pending[rule_id] = []
+
+    def _agree(self, rule_id: str, twin: str) -> bool:
+        """Whether the two rules stored the very same facts so far (before any packing)."""
+        mine, theirs = self._pending[rule_id], self._pending[twin]
+        return (
+            not self._packed[rule_id]
+            and not self._packed[twin]
+            and len(mine) == len(theirs)
+            and all(a[0] == b[0] and a[1] is b[1] for a, b in zip(mine, theirs, strict=True))
+        )
+
     def take(self, rule_id: str) -> dict[str, Any]:
         """The rule's facts by path, in the order they were added; forgotten here once every
         rule sharing them took them. Rules sharing facts get the same dict: read-only."""
-        twins = self._twins or {}
+        twins = self._twins
         self._untaken.discard(rule_id)
         source = twins.get(rule_id, rule_id)
         taken = self._taken.pop(source, None)
@@ -353,19 +379,6 @@ class _FactSpool:
 
 
 _ABSENT = object()
-
-
-def _twins(facts: Mapping[str, Any]) -> dict[str, str]:
-    """Each rule whose fact is the same object as an earlier rule's → that rule."""
-    twins: dict[str, str] = {}
-    seen: dict[int, str] = {}
-    for rule_id, value in facts.items():
-        if value is None:  # None is everyone's "nothing here": no evidence of sharing
-            continue
-        twin = seen.setdefault(id(value), rule_id)
-        if twin != rule_id:
-            twins[rule_id] = twin
-    return twins
 
 
 # ---- the pool ---------------------------------------------------------------------

@@ -186,6 +186,8 @@ def clone_repository(
                 raise CloneError(
                     REPO_TOO_LARGE, f"{human_bytes(size)} on disk, limit {human_bytes(max_bytes)}"
                 )
+            if mirror is not None and checkout == kept:
+                mirror.remember_checkout_size(checkout, size)
             head = _read_head(git, url, branch, size)
             return replace(head, fetched_objects=via.fetched_objects if via else None, extra_tips=tips)
     except BaseException:

@@ -126,6 +126,21 @@ class MirrorStore:
     def checkout_path(self, url: str) -> Path:
         return self.root / f"{self.key(url)}.work"
 
+    @staticmethod
+    def remember_checkout_size(checkout: Path, size: int) -> None:
+        """Record the kept checkout's size as its scan measured it, so that eviction (run
+        by every scan) does not walk every repository's working tree again."""
+        checkout.with_name(f"{checkout.name}.size").write_text(str(size))
+
+    @staticmethod
+    def _checkout_size(checkout: Path) -> int:
+        if not checkout.is_dir():
+            return 0
+        try:
+            return int(checkout.with_name(f"{checkout.name}.size").read_text())
+        except (OSError, ValueError):
+            return tree_size(checkout)  # made before sizes were recorded, or by a killed scan
+
     @contextlib.contextmanager
     def kept_checkout(self, url: str) -> Iterator[Path | None]:
         """`url`'s kept checkout, held for the caller until the block ends (a whole scan);
@@ -186,8 +201,7 @@ class MirrorStore:
             key = path.name.removesuffix(".git")
             with contextlib.suppress(OSError):
                 used = (self.root / f"{key}.lock").stat().st_mtime
-                work = self.root / f"{key}.work"
-                size = tree_size(path) + (tree_size(work) if work.is_dir() else 0)
+                size = tree_size(path) + self._checkout_size(self.root / f"{key}.work")
                 mirrors.append((key == kept_key, used, key, size))
         total = sum(size for *_, size in mirrors)
         removed = []
@@ -201,6 +215,7 @@ class MirrorStore:
                     self._locked_key(key, wait=False) as path,
                 ):
                     remove_tree(work)
+                    work.with_name(f"{work.name}.size").unlink(missing_ok=True)
                     remove_tree(path)
             except MirrorUnavailable:
                 continue

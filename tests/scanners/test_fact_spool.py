@@ -59,6 +59,30 @@ def test_a_rule_whose_facts_stop_being_shared_keeps_exactly_its_own(packed: bool
         assert b["f0.py"] is a["f0.py"]
 
 
+def test_rules_are_paired_at_their_first_shared_fact_not_only_at_the_first_file(packed: bool) -> None:
+    spool = _FactSpool(["A", "B", "JS"])
+    spool.add("a.js", {"JS": {"js": 0}})  # the repository's first file is not Python
+    spool.add("b.py", {"A": None, "B": None, "JS": None})
+    shared = [[i] for i in range(6)]
+    for i, value in enumerate(shared):
+        spool.add(f"m{i}.py", {"A": value, "B": value})
+    a, b = spool.take("A"), spool.take("B")
+    assert a is b
+    assert list(a.items()) == [("b.py", None)] + [(f"m{i}.py", [i]) for i in range(6)]
+    assert spool.take("JS") == {"a.js": {"js": 0}, "b.py": None}
+
+
+def test_rules_that_differed_before_sharing_an_object_keep_their_own() -> None:
+    spool = _FactSpool(["A", "B"])
+    spool.add("f0.py", {"A": None, "B": ["B's own"]})
+    same = [1]
+    spool.add("f1.py", {"A": same, "B": same})
+    a, b = spool.take("A"), spool.take("B")
+    assert a is not b
+    assert a == {"f0.py": None, "f1.py": [1]}
+    assert b == {"f0.py": ["B's own"], "f1.py": [1]}
+
+
 def test_none_is_no_evidence_of_sharing() -> None:
     spool = _FactSpool(["A", "B"])
     spool.add("f0.py", {"A": None, "B": None})

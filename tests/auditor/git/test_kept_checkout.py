@@ -144,3 +144,20 @@ def test_eviction_removes_kept_checkouts_with_their_mirrors_and_skips_one_in_use
     assert not store.path(str(repos[1])).exists()
     assert store.checkout_path(str(repos[0])).is_dir()
     assert store.path(str(repos[0])).is_dir()
+
+
+def test_eviction_reads_the_size_the_scan_recorded_instead_of_walking_the_checkout(
+    root: Path, tmp_path: Path
+) -> None:
+    repos = [make_repo(root / name, [{"app.py": f"{name} = 1\n"}]) for name in ("a", "b")]
+    store = MirrorStore(tmp_path / "mirrors", max_bytes=5_000_000)
+    results = [kept_clone(repo, tmp_path / f"ws{n}", root, store) for n, repo in enumerate(repos)]
+    recorded = [store.checkout_path(str(r)).with_name(f"{store.key(str(r))}.work.size") for r in repos]
+    assert [int(size.read_text()) for size in recorded] == [r.size_bytes for r in results]
+    assert store.evict() == []  # both fit
+    recorded[0].write_text(str(50_000_000))  # as a large working tree would have measured
+
+    assert store.evict(keep=str(repos[1])) == [store.key(str(repos[0]))]
+    assert not store.checkout_path(str(repos[0])).exists()
+    assert not recorded[0].exists()
+    assert store.checkout_path(str(repos[1])).is_dir()
